@@ -1,0 +1,14 @@
+"""pcc-ideas: what works in local policing and justice, and where it has been done.
+
+The library is usable without the command line:
+
+    >>> import pcc_ideas
+    >>> corpus = pcc_ideas.load()
+    >>> [hit.record.title for hit in corpus.search("naloxone")][:1]
+"""
+
+__version__ = "0.1.0"
+
+from .corpus import Corpus, load  # noqa: E402
+
+__all__ = ["Corpus", "load", "__version__"]

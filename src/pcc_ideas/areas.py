@@ -1,0 +1,63 @@
+"""The gazetteer of police force areas, and the one way a name is resolved to an area.
+
+Resolution goes in the tiers of `lookup.NameIndex` (name, alias, typo, partial); before the
+typo tier, words such as "police" or "constabulary" are dropped, so `Kent Police` is Kent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+
+from .lookup import Match, NameIndex, NotResolved
+from .models import Area
+from .text import key
+
+GENERIC = frozenset({"police", "constabulary", "force", "pcc", "opcc", "area", "the"})
+
+__all__ = ["Gazetteer", "Match", "NotResolved", "explain"]
+
+
+class Gazetteer:
+    def __init__(self, areas: Iterable[Area]):
+        self.areas = tuple(areas)
+
+    @cached_property
+    def _index(self) -> NameIndex[Area]:
+        return NameIndex((a, [a.name], a.aliases) for a in self.areas)
+
+    def get(self, name: str) -> Area | None:
+        """The area with exactly this name (case and punctuation aside)."""
+        return next((a for a in self.areas if key(a.name) == key(name)), None)
+
+    def exact(self, name: str) -> Area | None:
+        """The single area with this name or alias, no typo tolerance: for data files."""
+        try:
+            found = self._index.exact(name)
+        except NotResolved:
+            return None
+        return found.item if found else None
+
+    def resolve(self, name: str) -> Match[Area]:
+        """The area a user means by `name`; raises NotResolved with suggestions."""
+        found = self._index.exact(name)
+        if found is None:
+            stripped = " ".join(w for w in key(name).split() if w not in GENERIC)
+            if stripped and stripped != key(name):
+                found = self._index.exact(stripped)
+        return found or self._index.resolve(name)
+
+    def suggest(self, name: str) -> list[str]:
+        return self._index.suggest(name)
+
+    def in_region(self, region: str) -> list[Area]:
+        return [a for a in self.areas if a.region == region]
+
+
+def explain(found: Match[Area]) -> str:
+    """How a name was read: "Middlesbrough is in Cleveland"; empty for the area's own name."""
+    if found.via == "name":
+        return ""
+    if found.via == "alias":
+        return f"{found.matched} is in {found.item.name}"
+    return f"{found.query!r} read as {found.matched} ({found.item.name})"

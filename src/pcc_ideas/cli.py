@@ -1,0 +1,310 @@
+"""The `pcc-ideas` command: parses arguments, asks the library, hands the answer to `render`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, Optional
+
+import typer
+
+from . import __version__
+from .corpus import Corpus
+from .formats import FORMATS
+from .loading import InvalidData
+from .lookup import NotResolved
+
+app = typer.Typer(
+    help="Find what works in local policing and justice, and where it has been done.\n\n"
+    "Example: pcc-ideas search naloxone",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+Jsonl = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
+
+
+class State:
+    data_dirs: list[Path] = []
+    use_cache: bool = True
+    _corpus: Corpus | None = None
+
+    @classmethod
+    def corpus(cls) -> Corpus:
+        if cls._corpus is None:
+            from .cache import load_cached
+
+            try:
+                cls._corpus = load_cached(cls.data_dirs, cls.use_cache)
+            except InvalidData as e:
+                fail_data(e)
+        return cls._corpus
+
+
+def fail_data(e: InvalidData) -> NoReturn:
+    for err in e.errors:
+        print(f"{err.path}: {err.message}" if err.line == 0 else str(err), file=sys.stderr)
+    print(f"pcc-ideas: {len(e.errors)} problem(s) in the data files", file=sys.stderr)
+    raise typer.Exit(2)
+
+
+def not_found(message: str, suggestions: Iterable[str] = ()) -> NoReturn:
+    hints = list(suggestions)
+    print(f"pcc-ideas: {message}" + (f"; did you mean: {', '.join(hints)}?" if hints else ""),
+          file=sys.stderr)
+    raise typer.Exit(1)
+
+
+def usage(message: str) -> NoReturn:
+    print(f"pcc-ideas: {message}", file=sys.stderr)
+    raise typer.Exit(2)
+
+
+def emit(view: Any, json: bool = False, jsonl: bool = False) -> None:
+    """Show a view: JSON, JSON lines, Rich on a terminal, or plain lines in a pipe."""
+    out = sys.stdout
+    if json:
+        FORMATS["json"](view.as_json(), out) if isinstance(view.as_json(), list) else \
+            _dump(view.as_json(), out)
+    elif jsonl:
+        FORMATS["jsonl"](view.rows(), out)
+    elif out.isatty():
+        from rich.console import Console
+
+        from .render import print_rich
+
+        print_rich(view, Console(highlight=False, emoji=False, markup=False))
+    else:
+        from .render import plain
+
+        for line in plain(view):
+            out.write(line + "\n")
+
+
+def _dump(obj: Any, out: Any) -> None:
+    import json as json_module
+
+    out.write(json_module.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def resolve(what: str, fn: Callable[[str], Any], name: str) -> Any:
+    try:
+        return fn(name)
+    except NotResolved as e:
+        kind = "is in more than one " + what if e.ambiguous else "is not a known " + what
+        not_found(f"{name!r} {kind}", e.suggestions)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        print(f"pcc-ideas {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    data_dir: Annotated[Optional[list[Path]], typer.Option(  # noqa: UP007
+        "--data-dir", metavar="DIR",
+        help="Add your own YAML records from DIR on top of the bundled corpus (repeatable).")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Read and index the data files afresh, without the cache.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=version_callback, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """Find what works in local policing and justice, and where it has been done.
+
+    Example: pcc-ideas search naloxone
+    """
+    State.data_dirs = list(data_dir or [])
+    State.use_cache = not no_cache and not os.environ.get("PCC_IDEAS_NO_CACHE")
+
+
+@app.command()
+def search(
+    query: Annotated[list[str], typer.Argument(help="Words to look for.")],
+    type: Annotated[Optional[list[str]], typer.Option(  # noqa: UP007
+        "--type", "-t", help="Only records of this type (repeatable).")] = None,
+    theme: Annotated[Optional[str], typer.Option(help="Only records on this theme.")] = None,  # noqa: UP007
+    area: Annotated[Optional[str], typer.Option(help="Only records tagged with this area.")] = None,  # noqa: UP007
+    source: Annotated[Optional[str], typer.Option(help="Only records citing this source.")] = None,  # noqa: UP007
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0,
+                                       help="How many results (0 for all).")] = 10,
+    json: Json = False,
+    jsonl: Jsonl = False,
+) -> None:
+    """Ranked search over every record.
+
+    Example: pcc-ideas search heroin assisted treatment --area Cleveland
+    """
+    from .models import RECORD_TYPES
+    from .views import SearchView
+
+    corpus = State.corpus()
+    for t in type or []:
+        if t not in RECORD_TYPES:
+            usage(f"unknown type {t!r}; choose from {', '.join(RECORD_TYPES)}")
+    theme_id = resolve("theme", corpus.theme, theme).item.id if theme else None
+    area_name = resolve("area", corpus.gazetteer.resolve, area).item.name if area else None
+    source_id = resolve("source", corpus.source, source).item.id if source else None
+    text = " ".join(query)
+    hits = corpus.search(text, types=type or (), theme=theme_id, area=area_name, source=source_id)
+    view = SearchView(text, hits[:limit] if limit else hits)
+    if not hits:
+        if json:
+            print("[]")
+        near = corpus.index.suggestions(text)
+        not_found(f"no records match {text!r}", near)
+    emit(view, json, jsonl)
+
+
+@app.command()
+def show(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="The record's id.")],
+    json: Json = False,
+) -> None:
+    """One record in full, with its citation.
+
+    Example: pcc-ideas show cs-11-middlesbrough-heroin-assisted-treatment
+    """
+    from .lookup import NameIndex
+    from .views import record_view
+
+    corpus = State.corpus()
+    record = corpus.get(record_id)
+    if record is None:
+        near = NameIndex((r.id, [r.id], ()) for r in corpus.records).suggest(record_id)
+        not_found(f"no record has the id {record_id!r}", near)
+    emit(record_view(corpus, record), json)
+
+
+@app.command()
+def theme(
+    name: Annotated[str, typer.Argument(help="A theme's id, title or alias.")],
+    json: Json = False,
+) -> None:
+    """One theme with everything linked to it.
+
+    Example: pcc-ideas theme drugs
+    """
+    from .views import theme_view
+
+    corpus = State.corpus()
+    emit(resolve("theme", lambda n: theme_view(corpus, n), name), json)
+
+
+@app.command()
+def themes(json: Json = False, jsonl: Jsonl = False) -> None:
+    """Every theme, with counts of what it holds.
+
+    Example: pcc-ideas themes
+    """
+    from .views import themes_view
+
+    emit(themes_view(State.corpus()), json, jsonl)
+
+
+@app.command()
+def area(
+    name: Annotated[str, typer.Argument(help="A force area, county, city, town or short form.")],
+    json: Json = False,
+) -> None:
+    """One police force area and every record tagged with it.
+
+    Example: pcc-ideas area Middlesbrough
+    """
+    from .views import area_view
+
+    corpus = State.corpus()
+    emit(resolve("police force area", lambda n: area_view(corpus, n), name), json)
+
+
+@app.command()
+def areas(json: Json = False, jsonl: Jsonl = False) -> None:
+    """Every police force area with its region and count of records.
+
+    Example: pcc-ideas areas
+    """
+    from .views import areas_view
+
+    emit(areas_view(State.corpus()), json, jsonl)
+
+
+@app.command()
+def sources(json: Json = False, jsonl: Jsonl = False) -> None:
+    """The source documents and their endnotes.
+
+    Example: pcc-ideas sources
+    """
+    from .views import sources_view
+
+    emit(sources_view(State.corpus()), json, jsonl)
+
+
+@app.command()
+def export(
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help=f"One of: {', '.join(FORMATS)}.")] = "json",
+    json: Json = False,
+) -> None:
+    """The whole corpus in one format.
+
+    Example: pcc-ideas export --format csv > corpus.csv
+    """
+    from .formats import export as write
+
+    fmt = "json" if json else format
+    if fmt not in FORMATS:
+        usage(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    write(State.corpus().records, fmt, sys.stdout)
+
+
+@app.command()
+def validate(
+    paths: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP007
+        metavar="[PATH]...", help="Files or folders of records to check on top of the corpus.")] = None,
+    json: Json = False,
+) -> None:
+    """Check data files and report every problem.
+
+    Example: pcc-ideas validate my-records/
+    """
+    from .corpus import build_corpus, data_dirs
+
+    try:
+        corpus = build_corpus(data_dirs([*State.data_dirs, *(paths or [])]))
+    except InvalidData as e:
+        if json:
+            _dump([{"path": x.path, "line": x.line, "message": x.message} for x in e.errors],
+                  sys.stdout)
+        fail_data(e)
+    counts = {t: len(corpus.of_type(t)) for t in dict.fromkeys(r.type for r in corpus.records)}
+    if json:
+        _dump({"records": len(corpus.records), "by_type": counts, "problems": []}, sys.stdout)
+    else:
+        print(f"ok: {len(corpus.records)} records, {len(corpus.gazetteer.areas)} areas, no problems")
+
+
+def run() -> None:
+    """The console script: no traceback and no noise when a pipe closes early."""
+    try:
+        app()
+    except BrokenPipeError:
+        _quiet_stdout()
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_stdout()
+
+
+def _quiet_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

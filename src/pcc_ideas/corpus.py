@@ -1,0 +1,219 @@
+"""The corpus: every record, the gazetteer and the abbreviations, checked as a whole.
+
+`load()` is the library's entry point: `pcc_ideas.load().get("cs-11-...")`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from .areas import Gazetteer
+from .loading import (
+    ABBREVIATIONS,
+    GAZETTEER,
+    DataError,
+    InvalidData,
+    Located,
+    bundled_data_dir,
+    read_abbreviations,
+    read_areas,
+    read_records,
+    yaml_files,
+)
+from .lookup import Match, NameIndex, NotResolved
+from .models import TYPE_ORDER, Record, Source, Theme
+
+if TYPE_CHECKING:
+    from .search import Hit, Index
+
+ENV_VAR = "PCC_IDEAS_DATA"
+
+
+class IndexStore(Protocol):
+    def load(self) -> Index | None: ...
+    def save(self, index: Index) -> None: ...
+
+
+@dataclass
+class Corpus:
+    records: tuple[Record, ...]
+    gazetteer: Gazetteer
+    abbreviations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Where a built search index may be kept and found again (see `cache`); not pickled.
+    index_store: IndexStore | None = field(default=None, compare=False, repr=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"records": self.records, "gazetteer": self.gazetteer,
+                "abbreviations": self.abbreviations, "index_store": None}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+
+    @cached_property
+    def index(self) -> Index:
+        """The search index, built on first use (or read from the cache)."""
+        from .search import Index
+
+        found = self.index_store.load() if self.index_store else None
+        if found is None:
+            found = Index(self.records, self.abbreviations)
+            if self.index_store:
+                self.index_store.save(found)
+        return found
+
+    def search(self, query: str, types: Sequence[str] = (), theme: str | None = None,
+               area: str | None = None, source: str | None = None) -> list[Hit]:
+        """Records matching the query, best first, optionally only of some types, on a theme
+        (id), in an area (gazetteer name) or citing a source (id)."""
+        keep = None
+        if types or theme or area or source:
+            keep = [i for i, r in enumerate(self.records)
+                    if (not types or r.type in types) and (not theme or theme in r.themes)
+                    and (not area or area in r.areas)
+                    and (not source or any(c.source == source for c in r.sources))]
+        return self.index.search(query, self.records, keep)
+
+    @cached_property
+    def by_id(self) -> dict[str, Record]:
+        return {r.id: r for r in self.records}
+
+    def get(self, record_id: str) -> Record | None:
+        return self.by_id.get(record_id)
+
+    def of_type(self, *types: str) -> list[Record]:
+        return [r for r in self.records if r.type in types]
+
+    @cached_property
+    def themes(self) -> list[Theme]:
+        return [r for r in self.records if isinstance(r, Theme)]
+
+    @cached_property
+    def sources(self) -> list[Source]:
+        return [r for r in self.records if isinstance(r, Source)]
+
+    @cached_property
+    def _theme_names(self) -> NameIndex[Theme]:
+        return NameIndex((t, [t.id, t.title], t.aliases) for t in self.themes)
+
+    @cached_property
+    def _source_names(self) -> NameIndex[Source]:
+        return NameIndex((s, [s.id, s.title], ()) for s in self.sources)
+
+    def theme(self, name: str) -> Match[Theme]:
+        """The theme a user means: id, title or alias, typos allowed; raises NotResolved."""
+        return self._theme_names.resolve(name)
+
+    def source(self, name: str) -> Match[Source]:
+        return self._source_names.resolve(name)
+
+    def with_theme(self, theme_id: str) -> list[Record]:
+        return sort_by_type(r for r in self.records if theme_id in r.themes and r.type != "theme")
+
+    def in_area(self, area_name: str) -> list[Record]:
+        return sort_by_type(r for r in self.records if area_name in r.areas)
+
+    def cited_in(self, source_id: str) -> list[Record]:
+        return [r for r in self.records if any(c.source == source_id for c in r.sources)]
+
+    def related(self, record: Record, limit: int = 8) -> list[Record]:
+        """Other records sharing the most themes and areas with this one."""
+        def shared(other: Record) -> int:
+            return 2 * len(set(record.areas) & set(other.areas)) + len(
+                set(record.themes) & set(other.themes))
+        others = [r for r in self.records if r.id != record.id and r.type not in ("theme", "source")]
+        ranked = sorted(others, key=lambda r: (-shared(r), TYPE_ORDER.index(r.type), r.id))
+        return [r for r in ranked if shared(r) > 0][:limit]
+
+
+def sort_by_type(records: Iterable[Record]) -> list[Record]:
+    """Case studies first, then the other types in schema order; by number, then title."""
+    return sorted(records, key=lambda r: (
+        TYPE_ORDER.index(r.type) if r.type != "case-study" else -1,
+        getattr(r, "number", None) or 0, r.title.casefold()))
+
+
+# ---------------------------------------------------------------- loading
+
+
+def data_dirs(extra: Sequence[str | os.PathLike[str]] = (), use_env: bool = True) -> list[Path]:
+    """The directories to read, in order: the bundled data, then `extra`, then $PCC_IDEAS_DATA."""
+    dirs = [bundled_data_dir(), *map(Path, extra)]
+    if use_env and os.environ.get(ENV_VAR):
+        dirs += [Path(p) for p in os.environ[ENV_VAR].split(os.pathsep) if p]
+    return dirs
+
+
+def load(extra: Sequence[str | os.PathLike[str]] = (), use_env: bool = True) -> Corpus:
+    """The bundled corpus with the user's records on top; raises InvalidData listing every problem."""
+    return build_corpus(data_dirs(extra, use_env))
+
+
+def build_corpus(dirs: Sequence[Path]) -> Corpus:
+    errors: list[DataError] = []
+    base, *others = dirs
+    gazetteer = Gazetteer(read_areas(base / GAZETTEER, errors))
+    abbreviations = read_abbreviations(base / ABBREVIATIONS, errors)
+    special = {base / GAZETTEER, base / ABBREVIATIONS}
+    located: list[Located] = []
+    for folder in dirs:
+        if not folder.exists():
+            errors.append(DataError(str(folder), 0, "no such file or directory"))
+            continue
+        for path in yaml_files(folder):
+            if path not in special:
+                located += read_records(path, errors)
+    records = check_links(located, gazetteer, errors)
+    if errors:
+        raise InvalidData(errors)
+    return Corpus(tuple(records), gazetteer, abbreviations)
+
+
+def check_links(located: list[Located], gazetteer: Gazetteer, errors: list[DataError]) -> list[Record]:
+    """Records whose ids are unique and whose themes, areas and sources exist; areas are
+    rewritten to their gazetteer names. Problems go to errors."""
+    first: dict[str, Located] = {}
+    for item in located:
+        seen = first.setdefault(item.record.id, item)
+        if seen is not item:
+            errors.append(DataError(item.path, item.line_of("id"),
+                                    f"duplicate id {item.record.id!r} (also in {seen.path}:{seen.line})"))
+    kinds: dict[str, set[str]] = {"theme": set(), "source": set()}
+    for item in first.values():
+        if item.record.type in kinds:
+            kinds[item.record.type].add(item.record.id)
+    records = []
+    for item in first.values():
+        r = item.record
+        problems = [f"unknown theme {t!r}{_nearest(t, kinds['theme'])}"
+                    for t in r.themes if t not in kinds["theme"]]
+        problems += [f"unknown source {c.source!r}{_nearest(c.source, kinds['source'])}"
+                     for c in r.sources if c.source not in kinds["source"]]
+        areas = []
+        for name in r.areas:
+            area = gazetteer.exact(name)
+            if area is None:
+                near = gazetteer.suggest(name)
+                problems.append(f"unknown area {name!r}"
+                                + (f" (did you mean {near[0]!r}?)" if near else ""))
+            elif area.name not in areas:
+                areas.append(area.name)
+        for message in problems:
+            key = message.split()[1]  # theme / source / area
+            errors.append(DataError(item.path, item.line_of({"theme": "themes", "source": "sources",
+                                                             "area": "areas"}[key]), message))
+        records.append(dataclasses.replace(r, areas=tuple(areas)) if tuple(areas) != r.areas else r)
+    return records
+
+
+def _nearest(word: str, choices: set[str]) -> str:
+    try:
+        found = NameIndex((c, [c], ()) for c in choices).suggest(word, limit=1)
+    except NotResolved:  # pragma: no cover
+        found = []
+    return f" (did you mean {found[0]!r}?)" if found else ""

@@ -1,0 +1,371 @@
+"""Reading and validating the YAML data files.
+
+Every problem is collected, not just the first, as a `DataError` that names the file and line.
+The record types and their fields come from `models`; nothing here knows a field by name
+except the common ones that link records to each other (themes, areas, sources).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import os
+import re
+import typing
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .models import CHOICES, RECORD_TYPES, Area, Record
+
+try:
+    from yaml import CSafeLoader as Loader
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    from yaml import SafeLoader as Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 5_000_000
+GAZETTEER = "areas.yaml"
+ABBREVIATIONS = "abbreviations.yaml"
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+# C0 and C1 control characters other than tab and newline: terminal escape codes live here.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True, order=True)
+class DataError:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class InvalidData(Exception):
+    """The data files have problems; `errors` lists every one."""
+
+    def __init__(self, errors: list[DataError]):
+        super().__init__(f"{len(errors)} problem(s) in the data files")
+        self.errors = sorted(set(errors))
+
+
+@dataclass(frozen=True)
+class Located:
+    """A record as read, with where it came from."""
+
+    record: Record
+    path: str
+    line: int
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+# ---------------------------------------------------------------- finding files
+
+
+def bundled_data_dir() -> Path:
+    """The data shipped with the package (inside the wheel), or the checkout's `data/`."""
+    here = Path(__file__).resolve().parent
+    inside = here / "data"
+    return inside if inside.is_dir() else here.parent.parent / "data"
+
+
+def yaml_files(root: Path) -> list[Path]:
+    """Every YAML file under root (or root itself), in a stable order."""
+    if root.is_file():
+        return [root]
+    found = [
+        Path(folder, name)
+        for folder, _, names in os.walk(root)
+        for name in names
+        if name.endswith((".yaml", ".yml"))
+    ]
+    return sorted(found)
+
+
+# ---------------------------------------------------------------- parsing one file
+
+
+class _Parsed(typing.NamedTuple):
+    data: Any
+    node: yaml.Node | None
+
+
+def parse_yaml(path: Path, errors: list[DataError]) -> _Parsed | None:
+    """The file's YAML document and its node tree (for line numbers), or None with errors."""
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        errors.append(DataError(shown, 0, f"cannot read: {e.strerror}"))
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        errors.append(DataError(shown, 1, f"file is larger than {MAX_FILE_BYTES:,} bytes"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        errors.append(DataError(shown, line, f"not UTF-8 (byte 0x{raw[e.start]:02x})"))
+        return None
+    try:
+        if "*" in text and (line := _first_alias_line(text)):
+            errors.append(DataError(shown, line, "YAML aliases (*name) are not allowed"))
+            return None
+        loader = Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 1
+        errors.append(DataError(shown, line, f"YAML syntax error: {e.problem or e.context}"))
+        return None
+    except yaml.YAMLError as e:
+        errors.append(DataError(shown, 1, f"YAML error: {e}"))
+        return None
+    return _Parsed(data, node)
+
+
+def _first_alias_line(text: str) -> int:
+    for event in yaml.parse(text, Loader=Loader):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark.line + 1
+    return 0
+
+
+def _key_lines(node: yaml.Node) -> dict[str, int]:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+
+
+def _line(node: yaml.Node | None) -> int:
+    return node.start_mark.line + 1 if node is not None else 1
+
+
+def record_mappings(path: Path, errors: list[DataError]) -> Iterator[tuple[dict, yaml.Node]]:
+    """Each record mapping in a file (a mapping, or a list of mappings), with its node."""
+    parsed = parse_yaml(path, errors)
+    if parsed is None:
+        return
+    data, node = parsed
+    if isinstance(data, dict) and node is not None:
+        yield data, node
+    elif isinstance(data, list) and isinstance(node, yaml.SequenceNode):
+        for item, item_node in zip(data, node.value):
+            if isinstance(item, dict):
+                yield item, item_node
+            else:
+                errors.append(
+                    DataError(str(path), _line(item_node), "each item must be a record (a mapping)")
+                )
+    else:
+        errors.append(
+            DataError(
+                str(path),
+                _line(node),
+                "expected a record (a mapping of keys) or a list of records, "
+                f"found {_kind(data)}",
+            )
+        )
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "an empty document"
+    return {str: "a string", int: "a number", float: "a number", list: "a list"}.get(
+        type(value), type(value).__name__
+    )
+
+
+# ---------------------------------------------------------------- building typed objects
+
+
+class FieldProblem(Exception):
+    pass
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def build(cls: type, data: dict, key_lines: dict[str, int], line: int, path: str,
+          errors: list[DataError], required: Iterable[str] = ()) -> Any | None:
+    """An instance of the dataclass `cls` from a mapping, or None; problems go to errors."""
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    ok = True
+    for key, value in data.items():
+        where = key_lines.get(str(key), line)
+        if key not in fields:
+            errors.append(DataError(path, where, f"unknown key {key!r}{_did_you_mean(key, fields)}"))
+            ok = False
+            continue
+        try:
+            values[key] = _coerce(value, _hints(cls)[key], key)
+        except FieldProblem as e:
+            errors.append(DataError(path, where, f"{key}: {e}"))
+            ok = False
+    needed = [
+        name
+        for name, f in fields.items()
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
+    for name in [*needed, *required]:
+        if name not in data and name not in values:
+            errors.append(DataError(path, line, f"missing required field {name!r}"))
+            ok = False
+        elif name in values and values[name] in ("", ()):
+            errors.append(DataError(path, key_lines.get(name, line), f"{name} must not be empty"))
+            ok = False
+    return cls(**values) if ok else None
+
+
+def _did_you_mean(word: Any, choices: Iterable[str]) -> str:
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    hit = process.extractOne(str(word), list(choices), scorer=Levenshtein.distance,
+                             score_cutoff=max(2, len(str(word)) // 3))
+    return f" (did you mean {hit[0]!r}?)" if hit else ""
+
+
+def _coerce(value: Any, hint: Any, key: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        if value is None:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _coerce(value, inner, key)
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise FieldProblem(f"expected a list, found {_kind(value)}")
+        return tuple(_coerce(v, args[0], key) for v in value)
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise FieldProblem(f"expected a whole number, found {_kind(value)}")
+        return value
+    if hint is str:
+        return _text(value, key)
+    if dataclasses.is_dataclass(hint):
+        if not isinstance(value, dict):
+            raise FieldProblem(f"expected a mapping, found {_kind(value)}")
+        inner_errors: list[DataError] = []
+        built = build(typing.cast(type, hint), value, {}, 0, "", inner_errors)
+        if built is None:
+            raise FieldProblem("; ".join(e.message for e in inner_errors))
+        return built
+    raise FieldProblem(f"unsupported field type {hint}")  # pragma: no cover - schema bug
+
+
+def _text(value: Any, key: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, datetime.date)):
+        raise FieldProblem(f"expected text, found {_kind(value)}")
+    text = value.isoformat() if isinstance(value, datetime.date) else str(value)
+    if CONTROL.search(text):
+        raise FieldProblem("contains a control character (terminal escape codes are not allowed)")
+    allowed = CHOICES.get(key)
+    if allowed and text not in allowed:
+        raise FieldProblem(f"{text!r} is not one of {', '.join(allowed)}")
+    return text
+
+
+# ---------------------------------------------------------------- records, areas, abbreviations
+
+
+def read_records(path: Path, errors: list[DataError]) -> list[Located]:
+    """The records of one file, each checked against its type's schema."""
+    found = []
+    for data, node in record_mappings(path, errors):
+        key_lines = _key_lines(node)
+        line = _line(node)
+        kind = data.get("type")
+        if kind not in RECORD_TYPES:
+            msg = (
+                "missing required field 'type'"
+                if kind is None
+                else f"unknown type {kind!r}{_did_you_mean(kind, RECORD_TYPES)}"
+            )
+            errors.append(DataError(str(path), key_lines.get("type", line), msg))
+            continue
+        spec = RECORD_TYPES[kind]
+        record = build(spec.cls, data, key_lines, line, str(path), errors, spec.required)
+        if record is None:
+            continue
+        if not ID_PATTERN.match(record.id):
+            errors.append(
+                DataError(str(path), key_lines.get("id", line),
+                          f"id {record.id!r} must be lower-case letters, digits and hyphens")
+            )
+            continue
+        if not spec.may_be_bare:
+            for key in ("themes", "sources"):
+                if not getattr(record, key):
+                    errors.append(
+                        DataError(str(path), key_lines.get(key, line), f"{key} must not be empty")
+                    )
+        found.append(Located(record, str(path), line, key_lines))
+    return found
+
+
+def read_areas(path: Path, errors: list[DataError]) -> list[Area]:
+    parsed = parse_yaml(path, errors)
+    if parsed is None:
+        return []
+    data, node = parsed
+    if not (isinstance(data, dict) and isinstance(data.get("areas"), list)):
+        errors.append(DataError(str(path), _line(node), "expected a mapping with a list 'areas'"))
+        return []
+    items = _child(node, "areas")
+    areas = []
+    for item, item_node in zip(data["areas"], items.value if items else []):
+        if not isinstance(item, dict):
+            errors.append(DataError(str(path), _line(item_node), "each area must be a mapping"))
+            continue
+        area = build(Area, item, _key_lines(item_node), _line(item_node), str(path), errors)
+        if area is not None:
+            areas.append(area)
+    return areas
+
+
+def read_abbreviations(path: Path, errors: list[DataError]) -> dict[str, tuple[str, ...]]:
+    """Abbreviations and synonyms: each key with the phrases it means."""
+    parsed = parse_yaml(path, errors)
+    if parsed is None:
+        return {}
+    data, node = parsed
+    table: dict[str, tuple[str, ...]] = {}
+    if not isinstance(data, dict):
+        errors.append(DataError(str(path), _line(node), "expected a mapping"))
+        return table
+    for section, entries in data.items():
+        where = _child(node, section)
+        if not isinstance(entries, dict):
+            errors.append(DataError(str(path), _line(where), f"{section}: expected a mapping"))
+            continue
+        for key, phrases in entries.items():
+            if not (isinstance(phrases, list) and all(isinstance(p, str) for p in phrases)):
+                errors.append(DataError(str(path), _line(where),
+                                        f"{section}.{key}: expected a list of phrases"))
+                continue
+            table[str(key)] = (*table.get(str(key), ()), *phrases)
+    return table
+
+
+def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if k.value == key:
+                return v
+    return None

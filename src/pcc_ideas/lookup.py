@@ -1,0 +1,133 @@
+"""Resolving a name a user typed to one thing (an area, a theme, a source), in visible tiers.
+
+1. `name`: the thing's own name or id;  2. `alias`: one of its other names;
+3. `typo`: a name or alias within a few edits (none for short words, see `text.max_edits`);
+4. `partial`: every word typed is a word of the names of exactly one thing.
+Case, accents, punctuation and `&`/`and` never matter. More than one thing at the same
+tier is ambiguous; nothing found gives the nearest names as suggestions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Generic, TypeVar
+
+from .text import key, max_edits
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Match(Generic[T]):
+    """What a query resolved to, the tier it resolved at and the name it matched."""
+
+    item: T
+    query: str
+    via: str
+    matched: str
+
+
+class NotResolved(LookupError):
+    """No single thing fits the query; `suggestions` are the nearest names."""
+
+    def __init__(self, query: str, suggestions: Sequence[str], ambiguous: bool = False):
+        super().__init__(f"{query!r} matches more than one" if ambiguous else f"no match for {query!r}")
+        self.query, self.suggestions, self.ambiguous = query, list(suggestions), ambiguous
+
+
+class NameIndex(Generic[T]):
+    def __init__(self, entries: Iterable[tuple[T, Sequence[str], Sequence[str]]]):
+        """entries: (thing, its names, its aliases); the first name is the one shown."""
+        self._entries = [(item, list(names), list(aliases)) for item, names, aliases in entries]
+
+    @cached_property
+    def _tables(self) -> tuple[dict[str, list[tuple[int, str]]], dict[str, list[tuple[int, str]]]]:
+        names: dict[str, list[tuple[int, str]]] = {}
+        aliases: dict[str, list[tuple[int, str]]] = {}
+        for i, (_, own, other) in enumerate(self._entries):
+            for table, labels in ((names, own), (aliases, other)):
+                for label in labels:
+                    hits = table.setdefault(key(label), [])
+                    if all(j != i for j, _ in hits):
+                        hits.append((i, label))
+        return names, aliases
+
+    def label(self, i: int) -> str:
+        return self._entries[i][1][0]
+
+    def exact(self, query: str) -> Match[T] | None:
+        """The thing with this name or alias, without typo tolerance; None if there is none."""
+        k = key(query)
+        for via, table in zip(("name", "alias"), self._tables):
+            hits = table.get(k, [])
+            if len(hits) == 1:
+                i, label = hits[0]
+                return Match(self._entries[i][0], query, via, label)
+            if len(hits) > 1:
+                raise NotResolved(query, [self.label(i) for i, _ in hits], ambiguous=True)
+        return None
+
+    def resolve(self, query: str) -> Match[T]:
+        found = self.exact(query) or self._typo(query) or self._partial(query)
+        if found is None:
+            raise NotResolved(query, self.suggest(query))
+        return found
+
+    def _all_keys(self) -> list[str]:
+        names, aliases = self._tables
+        return [*names, *aliases]
+
+    def _hits(self, k: str) -> list[tuple[int, str]]:
+        names, aliases = self._tables
+        return names.get(k) or aliases.get(k, [])
+
+    def _typo(self, query: str) -> Match[T] | None:
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        k = key(query)
+        if not max_edits(k):
+            return None
+        near = process.extract(k, self._all_keys(), scorer=Levenshtein.distance, limit=10,
+                               score_cutoff=max_edits(k))
+        if not near:
+            return None
+        best = min(d for _, d, _ in near)
+        hits = {i: label for m, d, _ in near if d == best for i, label in self._hits(m)}
+        if len(hits) > 1:
+            raise NotResolved(query, [self.label(i) for i in hits], ambiguous=True)
+        (i, label), = hits.items()
+        return Match(self._entries[i][0], query, "typo", label)
+
+    def _partial(self, query: str) -> Match[T] | None:
+        wanted = set(key(query).split())
+        if not wanted:
+            return None
+        hits = {
+            i: label
+            for i, (_, own, other) in enumerate(self._entries)
+            for label in [*own, *other]
+            if wanted <= set(key(label).split())
+        }
+        if len(hits) == 1:
+            (i, label), = hits.items()
+            return Match(self._entries[i][0], query, "partial", label)
+        if len(hits) > 1:
+            raise NotResolved(query, sorted({self.label(i) for i in hits}), ambiguous=True)
+        return None
+
+    def suggest(self, query: str, limit: int = 5) -> list[str]:
+        """The nearest names to a query that did not resolve, best first."""
+        from rapidfuzz import fuzz, process
+
+        found: list[str] = []
+        for m, _, _ in process.extract(key(query), self._all_keys(), scorer=fuzz.WRatio,
+                                       limit=limit * 3, score_cutoff=60):
+            for i, label in self._hits(m):
+                shown = self.label(i)
+                text = shown if key(label) == key(shown) else f"{label} ({shown})"
+                if text not in found:
+                    found.append(text)
+        return found[:limit]

@@ -1,0 +1,194 @@
+"""The record types of the corpus: the schema, written once.
+
+Each record type is a frozen dataclass. Validation (in `loading`) reads the fields and their
+annotations from here, so adding a field or a type is a change to this file only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+EVIDENCE_KINDS = (
+    "evaluation",
+    "government-evaluation",
+    "participant-reports",
+    "population-trend",
+    "none-stated",
+)
+SCOPES = ("local", "multi-area", "national", "international")
+SOURCE_KINDS = ("briefing", "news-article", "blog-post", "guide")
+GOVERNANCE = ("pcc", "pfcc", "mayor", "other")
+
+# Fields whose strings must be one of a fixed set of values.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "evidence": EVIDENCE_KINDS,
+    "scope": SCOPES,
+    "kind": SOURCE_KINDS,
+    "governance": GOVERNANCE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a record comes from: a source id, the place in it, and the endnote's URL."""
+
+    source: str
+    ref: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Endnote:
+    number: int
+    url: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """The fields every record has."""
+
+    id: str
+    type: str
+    title: str
+    summary: str
+    themes: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    sources: tuple[Citation, ...] = ()
+    scope: str | None = None
+
+    @property
+    def effective_scope(self) -> str:
+        if self.scope:
+            return self.scope
+        if not self.areas:
+            return "national"
+        return "local" if len(self.areas) == 1 else "multi-area"
+
+
+@dataclass(frozen=True, slots=True)
+class Theme(Record):
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CaseStudy(Record):
+    """A numbered case study of the 2021 briefing, or any other named initiative (`example`)."""
+
+    number: int | None = None
+    places: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+    evidence: str | None = None
+    year: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation(Record):
+    number: int | None = None
+    by: str | None = None
+    actions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Figure(Record):
+    value: str = ""
+    measure: str = ""
+    year: str | None = None
+    place: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Guidance(Record):
+    number: int | None = None
+    points: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Resource(Record):
+    category: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source(Record):
+    kind: str | None = None
+    publishers: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    date: str | None = None
+    licence: str | None = None
+    url: str | None = None
+    endnotes: tuple[Endnote, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """A police force area of the gazetteer."""
+
+    name: str
+    region: str
+    country: str
+    governance: str
+    holder: str
+    aliases: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """A record type: its class, the fields it requires beyond the common ones, a label."""
+
+    cls: type[Record]
+    label: str
+    plural: str
+    required: tuple[str, ...] = ()
+    may_be_bare: bool = False  # may have no themes and no sources (documents)
+
+
+RECORD_TYPES: dict[str, RecordType] = {
+    "theme": RecordType(Theme, "Theme", "Themes"),
+    "case-study": RecordType(CaseStudy, "Case study", "Case studies", ("number",)),
+    "example": RecordType(CaseStudy, "Example", "Examples"),
+    "recommendation": RecordType(Recommendation, "Recommendation", "Recommendations"),
+    "figure": RecordType(Figure, "Figure", "Figures", ("value", "measure")),
+    "principle": RecordType(Guidance, "Principle", "Principles of a public health approach"),
+    "prevention-level": RecordType(Guidance, "Prevention level", "Prevention levels"),
+    "trauma-principle": RecordType(
+        Guidance, "Trauma-informed principle", "Trauma-informed principles"
+    ),
+    "five-c": RecordType(Guidance, "5Cs", "The 5Cs of partnership"),
+    "protective-factor": RecordType(Guidance, "Protective factor", "Protective factors"),
+    "guidance": RecordType(Guidance, "Guidance", "Guidance"),
+    "resource": RecordType(Resource, "Resource", "Further reading"),
+    "source": RecordType(Source, "Source", "Sources", may_be_bare=True),
+}
+
+# The order records are listed in when grouped by type: practice first, then the rest.
+TYPE_ORDER = tuple(RECORD_TYPES)
+
+
+def to_dict(obj: Any) -> Any:
+    """A record (or part of one) as plain JSON-ready data, in field order, without empty
+    optional values except the common list fields, which are always present."""
+    if hasattr(obj, "__dataclass_fields__"):
+        out: dict[str, Any] = {}
+        for name in obj.__dataclass_fields__:
+            value = getattr(obj, name)
+            if value is None or (value == () and name not in _ALWAYS):
+                continue
+            out[name] = to_dict(value)
+        if isinstance(obj, Record):
+            out["scope"] = obj.effective_scope
+        return out
+    if isinstance(obj, tuple):
+        return [to_dict(v) for v in obj]
+    return obj
+
+
+_ALWAYS = {"themes", "areas", "sources"}
+_ = field  # re-exported for subclass authors
