@@ -60,4 +60,5 @@ def explain(found: Match[Area]) -> str:
         return ""
     if found.via == "alias":
         return f"{found.matched} is in {found.item.name}"
-    return f"{found.query!r} read as {found.matched} ({found.item.name})"
+    where = "" if found.matched == found.item.name else f" ({found.item.name})"
+    return f"{found.query!r} read as {found.matched}{where}"

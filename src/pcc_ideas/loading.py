@@ -233,9 +233,9 @@ def build(cls: type, data: dict, key_lines: dict[str, int], line: int, path: str
 
 def _did_you_mean(word: Any, choices: Iterable[str]) -> str:
     from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.distance import OSA
 
-    hit = process.extractOne(str(word), list(choices), scorer=Levenshtein.distance,
+    hit = process.extractOne(str(word), list(choices), scorer=OSA.distance,
                              score_cutoff=max(2, len(str(word)) // 3))
     return f" (did you mean {hit[0]!r}?)" if hit else ""
 

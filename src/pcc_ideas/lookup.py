@@ -1,8 +1,10 @@
 """Resolving a name a user typed to one thing (an area, a theme, a source), in visible tiers.
 
 1. `name`: the thing's own name or id;  2. `alias`: one of its other names;
-3. `typo`: a name or alias within a few edits (none for short words, see `text.max_edits`);
-4. `partial`: every word typed is a word of the names of exactly one thing.
+3. `partial`: every word typed is a word of the names of exactly one thing (so "Yorkshire",
+   a word of three areas' names, is ambiguous rather than a typo for "Berkshire");
+4. `typo`: a name or alias within a few edits, a swap of two letters counting as one
+   (none for short words, see `text.max_edits`).
 Case, accents, punctuation and `&`/`and` never matter. More than one thing at the same
 tier is ambiguous; nothing found gives the nearest names as suggestions.
 """
@@ -70,7 +72,7 @@ class NameIndex(Generic[T]):
         return None
 
     def resolve(self, query: str) -> Match[T]:
-        found = self.exact(query) or self._typo(query) or self._partial(query)
+        found = self.exact(query) or self._partial(query) or self._typo(query)
         if found is None:
             raise NotResolved(query, self.suggest(query))
         return found
@@ -85,12 +87,12 @@ class NameIndex(Generic[T]):
 
     def _typo(self, query: str) -> Match[T] | None:
         from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.distance import OSA
 
         k = key(query)
         if not max_edits(k):
             return None
-        near = process.extract(k, self._all_keys(), scorer=Levenshtein.distance, limit=10,
+        near = process.extract(k, self._all_keys(), scorer=OSA.distance, limit=10,
                                score_cutoff=max_edits(k))
         if not near:
             return None
@@ -122,12 +124,10 @@ class NameIndex(Generic[T]):
         """The nearest names to a query that did not resolve, best first."""
         from rapidfuzz import fuzz, process
 
-        found: list[str] = []
+        found: dict[int, str] = {}
         for m, _, _ in process.extract(key(query), self._all_keys(), scorer=fuzz.WRatio,
-                                       limit=limit * 3, score_cutoff=60):
+                                       limit=limit * 4, score_cutoff=70):
             for i, label in self._hits(m):
                 shown = self.label(i)
-                text = shown if key(label) == key(shown) else f"{label} ({shown})"
-                if text not in found:
-                    found.append(text)
-        return found[:limit]
+                found.setdefault(i, shown if key(label) == key(shown) else f"{label} ({shown})")
+        return list(found.values())[:limit]

@@ -146,16 +146,15 @@ def rich(view: Any) -> Iterable[RenderableType]:
         return t
 
     def records_table(records: list[Record], title: str | None = None) -> Table:
-        t = table("Type", "Title", "Areas", "Id", title=title)
+        t = table("Type", "Title and id", "Areas", title=title)
         for r in records:
-            t.add_row(Text(label(r.type), "cyan"), Text(r.title, "bold"), Text(areas_text(r)),
-                      Text(r.id, "dim"))
+            t.add_row(Text(label(r.type), "cyan"), title_cell(r), Text(areas_text(r)))
         return t
 
     if isinstance(view, SearchView):
-        t = table("#", "Type", "Title", "Areas", "Summary")
+        t = table("#", "Type", "Title and id", "Areas", "Summary")
         for i, h in enumerate(view.hits, 1):
-            t.add_row(str(i), Text(label(h.record.type), "cyan"), Text(h.record.title, "bold"),
+            t.add_row(str(i), Text(label(h.record.type), "cyan"), title_cell(h.record),
                       Text(areas_text(h.record)), snippet(h.record.summary, h.matched))
         yield t
     elif isinstance(view, RecordView):
@@ -171,11 +170,10 @@ def rich(view: Any) -> Iterable[RenderableType]:
         for r in view.records:
             by_type.setdefault(r.type, []).append(r)
         for kind, records in by_type.items():
-            t = table("Title", "Areas", "Detail", "Id",
+            t = table("Title and id", "Areas", "Detail",
                       title=f"{RECORD_TYPES[kind].plural} ({len(records)})")
             for r in records:
-                t.add_row(Text(r.title, "bold"), Text(areas_text(r)), Text(detail(r)),
-                          Text(r.id, "dim"))
+                t.add_row(title_cell(r), Text(areas_text(r)), Text(detail(r)))
             yield t
     elif isinstance(view, ThemesView):
         t = table("Theme", "Id", "Records", "Of which")
@@ -216,6 +214,13 @@ def rich(view: Any) -> Iterable[RenderableType]:
             yield record_panel(s)
     else:  # pragma: no cover
         raise TypeError(f"no Rich form for {type(view).__name__}")
+
+
+def title_cell(record: Record) -> Any:
+    """A record's title in bold with its id beneath, dim: what `show` takes."""
+    from rich.text import Text
+
+    return Text.assemble((record.title, "bold"), "\n", (record.id, "dim"))
 
 
 def detail(record: Record) -> str:

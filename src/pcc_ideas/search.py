@@ -8,7 +8,9 @@ How a query is scored, in order of what matters most:
    counts more than the rest (so a record *about* the query outranks one that mentions it);
 3. records that match every query word, then those that hold the query as a phrase (in the
    title most), are lifted above records matching only some of them;
-4. ties go to the record type listed first in the schema, then to the id.
+4. case studies and examples, then recommendations and themes, get a small lift
+   (`TYPE_BOOST`), since the question users bring is "what works, and where";
+5. ties go to the record type listed first in the schema, then to the id.
 Abbreviations and synonyms (`data/abbreviations.yaml`) are added at index time, both ways:
 a record saying "restorative justice" is found by RJ and one saying RJ by the words.
 """
@@ -35,7 +37,9 @@ FIELD_OF = {
 NOT_INDEXED = frozenset({"id", "type", "themes", "scope", "number", "score"})
 TYPO_WEIGHT = (1.0, 0.6, 0.4)  # by number of edits
 ALL_WORDS_BONUS, TITLE_PHRASE_BONUS, PHRASE_BONUS = 1.0, 0.6, 0.3
-PHRASE_WINDOW = 100  # the best records by word score that are checked for phrases
+PHRASE_WINDOW = 100
+# "What works, and where?": practice first when the words fit it as well as anything else.
+TYPE_BOOST = {"case-study": 1.15, "example": 1.1, "recommendation": 1.05, "theme": 1.05}  # the best records by word score that are checked for phrases
 
 
 @dataclass(frozen=True)
@@ -138,9 +142,9 @@ class Index:
         if not max_edits(term):
             return []
         from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.distance import OSA
 
-        near = process.extract(term, self.vocabulary, scorer=Levenshtein.distance,
+        near = process.extract(term, self.vocabulary, scorer=OSA.distance,
                                score_cutoff=max_edits(term), limit=5)
         return [(word, TYPO_WEIGHT[d]) for word, d, _ in near if word[:1] == term[:1]]
 
@@ -174,7 +178,8 @@ class Index:
             bonus = ALL_WORDS_BONUS * (covered[doc] == len(qterms))
             if len(qterms) > 1 and rank < PHRASE_WINDOW:
                 bonus += self._phrase_bonus(records[doc], qterms)
-            final[doc] = scores[doc] * (1 + bonus) * (covered[doc] / len(qterms))
+            boost = TYPE_BOOST.get(records[doc].type, 1.0)
+            final[doc] = scores[doc] * (1 + bonus) * boost * (covered[doc] / len(qterms))
         order = sorted(final, key=lambda d: (-round(final[d], 6), TYPE_ORDER.index(
             records[d].type), records[d].id))
         return [Hit(records[d], final[d], tuple(matched[d])) for d in order]
