@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, Optional
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -55,8 +55,10 @@ def fail_data(e: InvalidData) -> NoReturn:
 
 def not_found(message: str, suggestions: Iterable[str] = ()) -> NoReturn:
     hints = list(suggestions)
-    print(f"pcc-ideas: {message}" + (f"; did you mean: {', '.join(hints)}?" if hints else ""),
-          file=sys.stderr)
+    print(
+        f"pcc-ideas: {message}" + (f"; did you mean: {', '.join(hints)}?" if hints else ""),
+        file=sys.stderr,
+    )
     raise typer.Exit(1)
 
 
@@ -69,8 +71,9 @@ def emit(view: Any, json: bool = False, jsonl: bool = False) -> None:
     """Show a view: JSON, JSON lines, Rich on a terminal, or plain lines in a pipe."""
     out = sys.stdout
     if json:
-        FORMATS["json"](view.as_json(), out) if isinstance(view.as_json(), list) else \
-            _dump(view.as_json(), out)
+        FORMATS["json"](view.as_json(), out) if isinstance(view.as_json(), list) else _dump(
+            view.as_json(), out
+        )
     elif jsonl:
         FORMATS["jsonl"](view.rows(), out)
     elif out.isatty():
@@ -108,32 +111,49 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def main(
-    data_dir: Annotated[Optional[list[Path]], typer.Option(  # noqa: UP007
-        "--data-dir", metavar="DIR",
-        help="Add your own YAML records from DIR on top of the bundled corpus (repeatable).")] = None,
-    no_cache: Annotated[bool, typer.Option(
-        "--no-cache", help="Read and index the data files afresh, without the cache.")] = False,
-    version: Annotated[bool, typer.Option(
-        "--version", callback=version_callback, is_eager=True, help="Show the version.")] = False,
+    data_dir: Annotated[
+        list[Path] | None,
+        typer.Option(  # noqa: UP007
+            "--data-dir",
+            metavar="DIR",
+            help="Add your own YAML records from DIR on top of the bundled corpus (repeatable).",
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option("--no-cache", help="Read and index the data files afresh, without the cache."),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Show the version."
+        ),
+    ] = False,
 ) -> None:
     """Find what works in local policing and justice, and where it has been done.
 
     Example: pcc-ideas search naloxone
     """
     State.data_dirs = list(data_dir or [])
+    State._corpus = None
     State.use_cache = not no_cache and not os.environ.get("PCC_IDEAS_NO_CACHE")
 
 
 @app.command()
 def search(
     query: Annotated[list[str], typer.Argument(help="Words to look for.")],
-    type: Annotated[Optional[list[str]], typer.Option(  # noqa: UP007
-        "--type", "-t", help="Only records of this type (repeatable).")] = None,
-    theme: Annotated[Optional[str], typer.Option(help="Only records on this theme.")] = None,  # noqa: UP007
-    area: Annotated[Optional[str], typer.Option(help="Only records tagged with this area.")] = None,  # noqa: UP007
-    source: Annotated[Optional[str], typer.Option(help="Only records citing this source.")] = None,  # noqa: UP007
-    limit: Annotated[int, typer.Option("--limit", "-n", min=0,
-                                       help="How many results (0 for all).")] = 10,
+    type: Annotated[
+        list[str] | None,
+        typer.Option(  # noqa: UP007
+            "--type", "-t", help="Only records of this type (repeatable)."
+        ),
+    ] = None,
+    theme: Annotated[str | None, typer.Option(help="Only records on this theme.")] = None,  # noqa: UP007
+    area: Annotated[str | None, typer.Option(help="Only records tagged with this area.")] = None,  # noqa: UP007
+    source: Annotated[str | None, typer.Option(help="Only records citing this source.")] = None,  # noqa: UP007
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, help="How many results (0 for all).")
+    ] = 10,
     json: Json = False,
     jsonl: Jsonl = False,
 ) -> None:
@@ -247,8 +267,9 @@ def sources(json: Json = False, jsonl: Jsonl = False) -> None:
 
 @app.command()
 def export(
-    format: Annotated[str, typer.Option(
-        "--format", "-f", help=f"One of: {', '.join(FORMATS)}.")] = "json",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")
+    ] = "json",
     json: Json = False,
 ) -> None:
     """The whole corpus in one format.
@@ -265,8 +286,12 @@ def export(
 
 @app.command()
 def validate(
-    paths: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP007
-        metavar="[PATH]...", help="Files or folders of records to check on top of the corpus.")] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(  # noqa: UP007
+            metavar="[PATH]...", help="Files or folders of records to check on top of the corpus."
+        ),
+    ] = None,
     json: Json = False,
 ) -> None:
     """Check data files and report every problem.
@@ -279,14 +304,18 @@ def validate(
         corpus = build_corpus(data_dirs([*State.data_dirs, *(paths or [])]))
     except InvalidData as e:
         if json:
-            _dump([{"path": x.path, "line": x.line, "message": x.message} for x in e.errors],
-                  sys.stdout)
+            _dump(
+                [{"path": x.path, "line": x.line, "message": x.message} for x in e.errors],
+                sys.stdout,
+            )
         fail_data(e)
     counts = {t: len(corpus.of_type(t)) for t in dict.fromkeys(r.type for r in corpus.records)}
     if json:
         _dump({"records": len(corpus.records), "by_type": counts, "problems": []}, sys.stdout)
     else:
-        print(f"ok: {len(corpus.records)} records, {len(corpus.gazetteer.areas)} areas, no problems")
+        print(
+            f"ok: {len(corpus.records)} records, {len(corpus.gazetteer.areas)} areas, no problems"
+        )
 
 
 def run() -> None:

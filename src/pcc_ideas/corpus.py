@@ -49,8 +49,12 @@ class Corpus:
     index_store: IndexStore | None = field(default=None, compare=False, repr=False)
 
     def __getstate__(self) -> dict[str, object]:
-        return {"records": self.records, "gazetteer": self.gazetteer,
-                "abbreviations": self.abbreviations, "index_store": None}
+        return {
+            "records": self.records,
+            "gazetteer": self.gazetteer,
+            "abbreviations": self.abbreviations,
+            "index_store": None,
+        }
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
@@ -67,16 +71,26 @@ class Corpus:
                 self.index_store.save(found)
         return found
 
-    def search(self, query: str, types: Sequence[str] = (), theme: str | None = None,
-               area: str | None = None, source: str | None = None) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        types: Sequence[str] = (),
+        theme: str | None = None,
+        area: str | None = None,
+        source: str | None = None,
+    ) -> list[Hit]:
         """Records matching the query, best first, optionally only of some types, on a theme
         (id), in an area (gazetteer name) or citing a source (id)."""
         keep = None
         if types or theme or area or source:
-            keep = [i for i, r in enumerate(self.records)
-                    if (not types or r.type in types) and (not theme or theme in r.themes)
-                    and (not area or area in r.areas)
-                    and (not source or any(c.source == source for c in r.sources))]
+            keep = [
+                i
+                for i, r in enumerate(self.records)
+                if (not types or r.type in types)
+                and (not theme or theme in r.themes)
+                and (not area or area in r.areas)
+                and (not source or any(c.source == source for c in r.sources))
+            ]
         return self.index.search(query, self.records, keep)
 
     @cached_property
@@ -123,19 +137,29 @@ class Corpus:
 
     def related(self, record: Record, limit: int = 8) -> list[Record]:
         """Other records sharing the most themes and areas with this one."""
+
         def shared(other: Record) -> int:
             return 2 * len(set(record.areas) & set(other.areas)) + len(
-                set(record.themes) & set(other.themes))
-        others = [r for r in self.records if r.id != record.id and r.type not in ("theme", "source")]
+                set(record.themes) & set(other.themes)
+            )
+
+        others = [
+            r for r in self.records if r.id != record.id and r.type not in ("theme", "source")
+        ]
         ranked = sorted(others, key=lambda r: (-shared(r), TYPE_ORDER.index(r.type), r.id))
         return [r for r in ranked if shared(r) > 0][:limit]
 
 
 def sort_by_type(records: Iterable[Record]) -> list[Record]:
     """Case studies first, then the other types in schema order; by number, then title."""
-    return sorted(records, key=lambda r: (
-        TYPE_ORDER.index(r.type) if r.type != "case-study" else -1,
-        getattr(r, "number", None) or 0, r.title.casefold()))
+    return sorted(
+        records,
+        key=lambda r: (
+            TYPE_ORDER.index(r.type) if r.type != "case-study" else -1,
+            getattr(r, "number", None) or 0,
+            r.title.casefold(),
+        ),
+    )
 
 
 # ---------------------------------------------------------------- loading
@@ -150,7 +174,10 @@ def data_dirs(extra: Sequence[str | os.PathLike[str]] = (), use_env: bool = True
 
 
 def load(extra: Sequence[str | os.PathLike[str]] = (), use_env: bool = True) -> Corpus:
-    """The bundled corpus with the user's records on top; raises InvalidData listing every problem."""
+    """The bundled corpus with the user's records on top.
+
+    Raises InvalidData listing every problem in the data files.
+    """
     return build_corpus(data_dirs(extra, use_env))
 
 
@@ -174,15 +201,22 @@ def build_corpus(dirs: Sequence[Path]) -> Corpus:
     return Corpus(tuple(records), gazetteer, abbreviations)
 
 
-def check_links(located: list[Located], gazetteer: Gazetteer, errors: list[DataError]) -> list[Record]:
+def check_links(
+    located: list[Located], gazetteer: Gazetteer, errors: list[DataError]
+) -> list[Record]:
     """Records whose ids are unique and whose themes, areas and sources exist; areas are
     rewritten to their gazetteer names. Problems go to errors."""
     first: dict[str, Located] = {}
     for item in located:
         seen = first.setdefault(item.record.id, item)
         if seen is not item:
-            errors.append(DataError(item.path, item.line_of("id"),
-                                    f"duplicate id {item.record.id!r} (also in {seen.path}:{seen.line})"))
+            errors.append(
+                DataError(
+                    item.path,
+                    item.line_of("id"),
+                    f"duplicate id {item.record.id!r} (also in {seen.path}:{seen.line})",
+                )
+            )
     kinds: dict[str, set[str]] = {"theme": set(), "source": set()}
     for item in first.values():
         if item.record.type in kinds:
@@ -190,23 +224,35 @@ def check_links(located: list[Located], gazetteer: Gazetteer, errors: list[DataE
     records = []
     for item in first.values():
         r = item.record
-        problems = [f"unknown theme {t!r}{_nearest(t, kinds['theme'])}"
-                    for t in r.themes if t not in kinds["theme"]]
-        problems += [f"unknown source {c.source!r}{_nearest(c.source, kinds['source'])}"
-                     for c in r.sources if c.source not in kinds["source"]]
+        problems = [
+            f"unknown theme {t!r}{_nearest(t, kinds['theme'])}"
+            for t in r.themes
+            if t not in kinds["theme"]
+        ]
+        problems += [
+            f"unknown source {c.source!r}{_nearest(c.source, kinds['source'])}"
+            for c in r.sources
+            if c.source not in kinds["source"]
+        ]
         areas = []
         for name in r.areas:
             area = gazetteer.exact(name)
             if area is None:
                 near = gazetteer.suggest(name)
-                problems.append(f"unknown area {name!r}"
-                                + (f" (did you mean {near[0]!r}?)" if near else ""))
+                problems.append(
+                    f"unknown area {name!r}" + (f" (did you mean {near[0]!r}?)" if near else "")
+                )
             elif area.name not in areas:
                 areas.append(area.name)
         for message in problems:
             key = message.split()[1]  # theme / source / area
-            errors.append(DataError(item.path, item.line_of({"theme": "themes", "source": "sources",
-                                                             "area": "areas"}[key]), message))
+            errors.append(
+                DataError(
+                    item.path,
+                    item.line_of({"theme": "themes", "source": "sources", "area": "areas"}[key]),
+                    message,
+                )
+            )
         records.append(dataclasses.replace(r, areas=tuple(areas)) if tuple(areas) != r.areas else r)
     return records
 

@@ -57,10 +57,21 @@ def write_markdown(records: Sequence[dict[str, Any]], out: TextIO) -> None:
                 out.write(f" · {md(', '.join(r['areas']))}")
             out.write(f"\n\n{md(r['summary'])}\n\n")
             for name, value in r.items():
-                if name in ("id", "type", "title", "summary", "sources", "themes", "areas", "scope"):
+                if name in (
+                    "id",
+                    "type",
+                    "title",
+                    "summary",
+                    "sources",
+                    "themes",
+                    "areas",
+                    "scope",
+                ):
                     continue
                 if isinstance(value, list):
-                    out.write(f"**{name}**:\n\n" + "".join(f"- {md(flat(v))}\n" for v in value) + "\n")
+                    out.write(
+                        f"**{name}**:\n\n" + "".join(f"- {md(flat(v))}\n" for v in value) + "\n"
+                    )
                 else:
                     out.write(f"**{name}**: {md(str(value))}\n\n")
             if r["themes"]:

@@ -16,18 +16,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from .models import CHOICES, RECORD_TYPES, Area, Record
 
-try:
-    from yaml import CSafeLoader as Loader
-except ImportError:  # pragma: no cover - PyYAML without libyaml
-    from yaml import SafeLoader as Loader  # type: ignore[assignment]
+if TYPE_CHECKING:
+    import yaml
 
 MAX_FILE_BYTES = 5_000_000
+MAP_TAG = "tag:yaml.org,2002:map"
 GAZETTEER = "areas.yaml"
 ABBREVIATIONS = "abbreviations.yaml"
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -97,8 +94,17 @@ class _Parsed(typing.NamedTuple):
     node: yaml.Node | None
 
 
+def _yaml() -> tuple[Any, Any]:
+    """PyYAML and its fastest safe loader, imported only when a file must be parsed (a run
+    served from the cache parses nothing)."""
+    import yaml
+
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_yaml(path: Path, errors: list[DataError]) -> _Parsed | None:
     """The file's YAML document and its node tree (for line numbers), or None with errors."""
+    yaml, loader_class = _yaml()
     shown = str(path)
     try:
         raw = path.read_bytes()
@@ -118,7 +124,7 @@ def parse_yaml(path: Path, errors: list[DataError]) -> _Parsed | None:
         if "*" in text and (line := _first_alias_line(text)):
             errors.append(DataError(shown, line, "YAML aliases (*name) are not allowed"))
             return None
-        loader = Loader(text)
+        loader = loader_class(text)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else None
@@ -129,21 +135,28 @@ def parse_yaml(path: Path, errors: list[DataError]) -> _Parsed | None:
         line = mark.line + 1 if mark else 1
         errors.append(DataError(shown, line, f"YAML syntax error: {e.problem or e.context}"))
         return None
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow, e.g. ESC
+        line = text[: e.position].count("\n") + 1
+        errors.append(
+            DataError(shown, line, f"control character 0x{e.character:02x} is not allowed in YAML")
+        )
+        return None
     except yaml.YAMLError as e:
-        errors.append(DataError(shown, 1, f"YAML error: {e}"))
+        errors.append(DataError(shown, 1, "YAML error: " + " ".join(str(e).split())))
         return None
     return _Parsed(data, node)
 
 
 def _first_alias_line(text: str) -> int:
-    for event in yaml.parse(text, Loader=Loader):
+    yaml, loader_class = _yaml()
+    for event in yaml.parse(text, Loader=loader_class):
         if isinstance(event, yaml.AliasEvent):
-            return event.start_mark.line + 1
+            return event.start_mark.line + 1 if event.start_mark else 1
     return 0
 
 
 def _key_lines(node: yaml.Node) -> dict[str, int]:
-    if not isinstance(node, yaml.MappingNode):
+    if not hasattr(node, "value") or not isinstance(node.value, list) or node.tag != MAP_TAG:
         return {}
     return {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
 
@@ -160,8 +173,8 @@ def record_mappings(path: Path, errors: list[DataError]) -> Iterator[tuple[dict,
     data, node = parsed
     if isinstance(data, dict) and node is not None:
         yield data, node
-    elif isinstance(data, list) and isinstance(node, yaml.SequenceNode):
-        for item, item_node in zip(data, node.value):
+    elif isinstance(data, list) and node is not None and isinstance(node.value, list):
+        for item, item_node in zip(data, node.value, strict=False):
             if isinstance(item, dict):
                 yield item, item_node
             else:
@@ -173,8 +186,7 @@ def record_mappings(path: Path, errors: list[DataError]) -> Iterator[tuple[dict,
             DataError(
                 str(path),
                 _line(node),
-                "expected a record (a mapping of keys) or a list of records, "
-                f"found {_kind(data)}",
+                f"expected a record (a mapping of keys) or a list of records, found {_kind(data)}",
             )
         )
 
@@ -182,9 +194,15 @@ def record_mappings(path: Path, errors: list[DataError]) -> Iterator[tuple[dict,
 def _kind(value: Any) -> str:
     if value is None:
         return "an empty document"
-    return {str: "a string", int: "a number", float: "a number", list: "a list"}.get(
-        type(value), type(value).__name__
-    )
+    kinds = {
+        str: "text",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a mapping",
+        bool: "true/false",
+    }
+    return kinds.get(type(value), type(value).__name__)
 
 
 # ---------------------------------------------------------------- building typed objects
@@ -199,8 +217,15 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def build(cls: type, data: dict, key_lines: dict[str, int], line: int, path: str,
-          errors: list[DataError], required: Iterable[str] = ()) -> Any | None:
+def build(
+    cls: type,
+    data: dict,
+    key_lines: dict[str, int],
+    line: int,
+    path: str,
+    errors: list[DataError],
+    required: Iterable[str] = (),
+) -> Any | None:
     """An instance of the dataclass `cls` from a mapping, or None; problems go to errors."""
     fields = {f.name: f for f in dataclasses.fields(cls)}
     values: dict[str, Any] = {}
@@ -208,7 +233,9 @@ def build(cls: type, data: dict, key_lines: dict[str, int], line: int, path: str
     for key, value in data.items():
         where = key_lines.get(str(key), line)
         if key not in fields:
-            errors.append(DataError(path, where, f"unknown key {key!r}{_did_you_mean(key, fields)}"))
+            errors.append(
+                DataError(path, where, f"unknown key {key!r}{_did_you_mean(key, fields)}")
+            )
             ok = False
             continue
         try:
@@ -235,8 +262,9 @@ def _did_you_mean(word: Any, choices: Iterable[str]) -> str:
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
-    hit = process.extractOne(str(word), list(choices), scorer=OSA.distance,
-                             score_cutoff=max(2, len(str(word)) // 3))
+    hit = process.extractOne(
+        str(word), list(choices), scorer=OSA.distance, score_cutoff=max(2, len(str(word)) // 3)
+    )
     return f" (did you mean {hit[0]!r}?)" if hit else ""
 
 
@@ -305,8 +333,11 @@ def read_records(path: Path, errors: list[DataError]) -> list[Located]:
             continue
         if not ID_PATTERN.match(record.id):
             errors.append(
-                DataError(str(path), key_lines.get("id", line),
-                          f"id {record.id!r} must be lower-case letters, digits and hyphens")
+                DataError(
+                    str(path),
+                    key_lines.get("id", line),
+                    f"id {record.id!r} must be lower-case letters, digits and hyphens",
+                )
             )
             continue
         if not spec.may_be_bare:
@@ -329,7 +360,7 @@ def read_areas(path: Path, errors: list[DataError]) -> list[Area]:
         return []
     items = _child(node, "areas")
     areas = []
-    for item, item_node in zip(data["areas"], items.value if items else []):
+    for item, item_node in zip(data["areas"], items.value if items else [], strict=False):
         if not isinstance(item, dict):
             errors.append(DataError(str(path), _line(item_node), "each area must be a mapping"))
             continue
@@ -356,15 +387,18 @@ def read_abbreviations(path: Path, errors: list[DataError]) -> dict[str, tuple[s
             continue
         for key, phrases in entries.items():
             if not (isinstance(phrases, list) and all(isinstance(p, str) for p in phrases)):
-                errors.append(DataError(str(path), _line(where),
-                                        f"{section}.{key}: expected a list of phrases"))
+                errors.append(
+                    DataError(
+                        str(path), _line(where), f"{section}.{key}: expected a list of phrases"
+                    )
+                )
                 continue
             table[str(key)] = (*table.get(str(key), ()), *phrases)
     return table
 
 
 def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    if isinstance(node, yaml.MappingNode):
+    if node is not None and node.tag == MAP_TAG:
         for k, v in node.value:
             if k.value == key:
                 return v

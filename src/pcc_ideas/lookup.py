@@ -35,7 +35,9 @@ class NotResolved(LookupError):
     """No single thing fits the query; `suggestions` are the nearest names."""
 
     def __init__(self, query: str, suggestions: Sequence[str], ambiguous: bool = False):
-        super().__init__(f"{query!r} matches more than one" if ambiguous else f"no match for {query!r}")
+        super().__init__(
+            f"{query!r} matches more than one" if ambiguous else f"no match for {query!r}"
+        )
         self.query, self.suggestions, self.ambiguous = query, list(suggestions), ambiguous
 
 
@@ -62,7 +64,7 @@ class NameIndex(Generic[T]):
     def exact(self, query: str) -> Match[T] | None:
         """The thing with this name or alias, without typo tolerance; None if there is none."""
         k = key(query)
-        for via, table in zip(("name", "alias"), self._tables):
+        for via, table in zip(("name", "alias"), self._tables, strict=False):
             hits = table.get(k, [])
             if len(hits) == 1:
                 i, label = hits[0]
@@ -92,15 +94,16 @@ class NameIndex(Generic[T]):
         k = key(query)
         if not max_edits(k):
             return None
-        near = process.extract(k, self._all_keys(), scorer=OSA.distance, limit=10,
-                               score_cutoff=max_edits(k))
+        near = process.extract(
+            k, self._all_keys(), scorer=OSA.distance, limit=10, score_cutoff=max_edits(k)
+        )
         if not near:
             return None
         best = min(d for _, d, _ in near)
         hits = {i: label for m, d, _ in near if d == best for i, label in self._hits(m)}
         if len(hits) > 1:
             raise NotResolved(query, [self.label(i) for i in hits], ambiguous=True)
-        (i, label), = hits.items()
+        ((i, label),) = hits.items()
         return Match(self._entries[i][0], query, "typo", label)
 
     def _partial(self, query: str) -> Match[T] | None:
@@ -114,7 +117,7 @@ class NameIndex(Generic[T]):
             if wanted <= set(key(label).split())
         }
         if len(hits) == 1:
-            (i, label), = hits.items()
+            ((i, label),) = hits.items()
             return Match(self._entries[i][0], query, "partial", label)
         if len(hits) > 1:
             raise NotResolved(query, sorted({self.label(i) for i in hits}), ambiguous=True)
@@ -125,8 +128,9 @@ class NameIndex(Generic[T]):
         from rapidfuzz import fuzz, process
 
         found: dict[int, str] = {}
-        for m, _, _ in process.extract(key(query), self._all_keys(), scorer=fuzz.WRatio,
-                                       limit=limit * 4, score_cutoff=70):
+        for m, _, _ in process.extract(
+            key(query), self._all_keys(), scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=70
+        ):
             for i, label in self._hits(m):
                 shown = self.label(i)
                 found.setdefault(i, shown if key(label) == key(shown) else f"{label} ({shown})")

@@ -29,7 +29,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Citation:
     """Where a record comes from: a source id, the place in it, and the endnote's URL."""
 
@@ -38,14 +38,14 @@ class Citation:
     url: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Endnote:
     number: int
     url: str | None = None
     title: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Record:
     """The fields every record has."""
 
@@ -67,12 +67,12 @@ class Record:
         return "local" if len(self.areas) == 1 else "multi-area"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Theme(Record):
     aliases: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CaseStudy(Record):
     """A numbered case study of the 2021 briefing, or any other named initiative (`example`)."""
 
@@ -85,14 +85,14 @@ class CaseStudy(Record):
     year: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Recommendation(Record):
     number: int | None = None
     by: str | None = None
     actions: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Figure(Record):
     value: str = ""
     measure: str = ""
@@ -100,21 +100,21 @@ class Figure(Record):
     place: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Guidance(Record):
     number: int | None = None
     points: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Resource(Record):
     category: str | None = None
     url: str | None = None
     publisher: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Source(Record):
     kind: str | None = None
     publishers: tuple[str, ...] = ()
@@ -126,7 +126,7 @@ class Source(Record):
     endnotes: tuple[Endnote, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Area:
     """A police force area of the gazetteer."""
 

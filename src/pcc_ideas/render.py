@@ -25,8 +25,12 @@ from .views import (
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-GOVERNANCE = {"pcc": "Police and Crime Commissioner", "pfcc": "Police, Fire and Crime Commissioner",
-              "mayor": "Mayor", "other": "Other arrangements"}
+GOVERNANCE = {
+    "pcc": "Police and Crime Commissioner",
+    "pfcc": "Police, Fire and Crime Commissioner",
+    "mayor": "Mayor",
+    "other": "Other arrangements",
+}
 SKIP_FIELDS = {"id", "type", "title", "summary", "sources", "score"}
 
 
@@ -35,8 +39,9 @@ def label(record_type: str) -> str:
 
 
 def areas_text(record: Record) -> str:
-    return ", ".join(record.areas) or ("England and Wales" if record.effective_scope == "national"
-                                       else record.effective_scope)
+    return ", ".join(record.areas) or (
+        "England and Wales" if record.effective_scope == "national" else record.effective_scope
+    )
 
 
 def citation_lines(record: Record) -> list[str]:
@@ -44,7 +49,9 @@ def citation_lines(record: Record) -> list[str]:
 
 
 def record_line(record: Record, *lead: str) -> str:
-    return "\t".join([*lead, label(record.type), record.id, record.title, areas_text(record)])
+    """One record as one line of tab-separated fields (tabs and newlines in data become spaces)."""
+    fields = [*lead, label(record.type), record.id, record.title, areas_text(record)]
+    return "\t".join(" ".join(f.split()) for f in fields)
 
 
 # ---------------------------------------------------------------- plain text
@@ -139,8 +146,9 @@ def rich(view: Any) -> Iterable[RenderableType]:
     from rich.text import Text
 
     def table(*columns: str, title: str | None = None) -> Table:
-        t = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left",
-                  title_style="bold", expand=False)
+        t = Table(
+            box=box.SIMPLE_HEAD, title=title, title_justify="left", title_style="bold", expand=False
+        )
         for c in columns:
             t.add_column(c, overflow="fold")
         return t
@@ -154,8 +162,13 @@ def rich(view: Any) -> Iterable[RenderableType]:
     if isinstance(view, SearchView):
         t = table("#", "Type", "Title and id", "Areas", "Summary")
         for i, h in enumerate(view.hits, 1):
-            t.add_row(str(i), Text(label(h.record.type), "cyan"), title_cell(h.record),
-                      Text(areas_text(h.record)), snippet(h.record.summary, h.matched))
+            t.add_row(
+                str(i),
+                Text(label(h.record.type), "cyan"),
+                title_cell(h.record),
+                Text(areas_text(h.record)),
+                snippet(h.record.summary, h.matched),
+            )
         yield t
     elif isinstance(view, RecordView):
         yield record_panel(view.record)
@@ -164,14 +177,22 @@ def rich(view: Any) -> Iterable[RenderableType]:
         if view.related:
             yield records_table(view.related, "Related")
     elif isinstance(view, ThemeView):
-        yield Panel(Text(view.theme.summary), title=Text(view.theme.title, "bold"),
-                    subtitle=Text(f"theme · {view.theme.id}"), title_align="left")
+        yield Panel(
+            Text(view.theme.summary),
+            title=Text(view.theme.title, "bold"),
+            subtitle=Text(f"theme · {view.theme.id}"),
+            title_align="left",
+        )
         by_type: dict[str, list[Record]] = {}
         for r in view.records:
             by_type.setdefault(r.type, []).append(r)
         for kind, records in by_type.items():
-            t = table("Title and id", "Areas", "Detail",
-                      title=f"{RECORD_TYPES[kind].plural} ({len(records)})")
+            t = table(
+                "Title and id",
+                "Areas",
+                "Detail",
+                title=f"{RECORD_TYPES[kind].plural} ({len(records)})",
+            )
             for r in records:
                 t.add_row(title_cell(r), Text(areas_text(r)), Text(detail(r)))
             yield t
@@ -179,8 +200,12 @@ def rich(view: Any) -> Iterable[RenderableType]:
         t = table("Theme", "Id", "Records", "Of which")
         for th in view.themes:
             c = view.counts[th.id]
-            t.add_row(Text(th.title, "bold"), Text(th.id, "dim"), str(sum(c.values())),
-                      Text(", ".join(f"{n} {label(k).lower()}" for k, n in c.most_common())))
+            t.add_row(
+                Text(th.title, "bold"),
+                Text(th.id, "dim"),
+                str(sum(c.values())),
+                Text(", ".join(f"{n} {label(k).lower()}" for k, n in c.most_common())),
+            )
         yield t
     elif isinstance(view, AreaView):
         a = view.area
@@ -193,11 +218,15 @@ def rich(view: Any) -> Iterable[RenderableType]:
         if view.local:
             yield records_table(view.local, f"In {a.name} ({len(view.local)})")
         if view.shared:
-            yield records_table(view.shared, f"Across several areas including {a.name} "
-                                f"({len(view.shared)})")
+            yield records_table(
+                view.shared, f"Across several areas including {a.name} ({len(view.shared)})"
+            )
         if view.nearby:
-            yield Text(f"No records are tagged with {a.name}; here is what has been done "
-                       f"elsewhere in {a.region}.", "yellow")
+            yield Text(
+                f"No records are tagged with {a.name}; here is what has been done "
+                f"elsewhere in {a.region}.",
+                "yellow",
+            )
             for other, records in view.nearby:
                 yield records_table(records, f"{other.name} ({len(records)})")
     elif isinstance(view, AreasView):
@@ -206,8 +235,13 @@ def rich(view: Any) -> Iterable[RenderableType]:
         for region in dict.fromkeys(a.region for a in view.areas):
             for a in (x for x in view.areas if x.region == region):
                 n = view.counts[a.name]
-                t.add_row(Text(a.name, "bold"), Text(a.region), Text(GOVERNANCE[a.governance]),
-                          str(n), Text("█" * round(12 * n / most), "green"))
+                t.add_row(
+                    Text(a.name, "bold"),
+                    Text(a.region),
+                    Text(GOVERNANCE[a.governance]),
+                    str(n),
+                    Text("█" * round(12 * n / most), "green"),
+                )
         yield t
     elif isinstance(view, SourcesView):
         for s in view.sources:
@@ -241,11 +275,17 @@ def snippet(text: str, matched: Iterable[str], width: int = 160) -> Any:
     from rich.text import Text
 
     stems = sorted({m for m in matched if m}, key=len, reverse=True)
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, stems)) + r")\w*", re.I) if stems else None
+    pattern = (
+        re.compile(r"\b(" + "|".join(map(re.escape, stems)) + r")\w*", re.I) if stems else None
+    )
     start = 0
     if pattern and (m := pattern.search(text)) and m.start() > width // 2:
         start = text.rfind(" ", 0, m.start() - width // 4) + 1
-    piece = ("…" if start else "") + text[start:start + width] + ("…" if len(text) > start + width else "")
+    piece = (
+        ("…" if start else "")
+        + text[start : start + width]
+        + ("…" if len(text) > start + width else "")
+    )
     out = Text(piece)
     if pattern:
         out.highlight_regex(pattern, "bold yellow")
@@ -267,7 +307,11 @@ def record_panel(record: Record) -> Any:
             continue
         if name == "endnotes":
             value = [f"{e['number']}. {e.get('url') or e.get('title')}" for e in value]
-        shown = Text("\n".join(f"• {_flat(v)}" for v in value)) if isinstance(value, list) else Text(str(value))
+        shown = (
+            Text("\n".join(f"• {_flat(v)}" for v in value))
+            if isinstance(value, list)
+            else Text(str(value))
+        )
         grid.add_row(name.replace("_", " "), shown)
     cites = Text()
     for c in record.sources:
@@ -279,8 +323,12 @@ def record_panel(record: Record) -> Any:
     if cites:
         grid.add_row("cited from", cites)
     body = Group(Text(record.summary), Text(""), grid)
-    return Panel(body, title=Text(record.title, "bold"),
-                 subtitle=Text(f"{label(record.type)} · {record.id}"), title_align="left")
+    return Panel(
+        body,
+        title=Text(record.title, "bold"),
+        subtitle=Text(f"{label(record.type)} · {record.id}"),
+        title_align="left",
+    )
 
 
 def print_rich(view: Any, console: Console) -> None:

@@ -28,18 +28,30 @@ from .text import STOPWORDS, max_edits, terms, words
 K1, B = 1.2, 0.75
 FIELD_WEIGHTS = {"title": 5.0, "names": 2.5, "summary": 1.0, "body": 0.5}
 FIELD_OF = {
-    "title": "title", "aliases": "title",
-    "organisations": "names", "places": "names", "areas": "names", "publishers": "names",
-    "authors": "names", "by": "names", "publisher": "names", "category": "names",
+    "title": "title",
+    "aliases": "title",
+    "organisations": "names",
+    "places": "names",
+    "areas": "names",
+    "publishers": "names",
+    "authors": "names",
+    "by": "names",
+    "publisher": "names",
+    "category": "names",
     "value": "names",
     "summary": "summary",
 }
 NOT_INDEXED = frozenset({"id", "type", "themes", "scope", "number", "score"})
 TYPO_WEIGHT = (1.0, 0.6, 0.4)  # by number of edits
 ALL_WORDS_BONUS, TITLE_PHRASE_BONUS, PHRASE_BONUS = 1.0, 0.6, 0.3
-PHRASE_WINDOW = 100
+PHRASE_WINDOW = 100  # the best records by word score that are checked for phrases
 # "What works, and where?": practice first when the words fit it as well as anything else.
-TYPE_BOOST = {"case-study": 1.15, "example": 1.1, "recommendation": 1.05, "theme": 1.05}  # the best records by word score that are checked for phrases
+TYPE_BOOST = {
+    "case-study": 1.15,
+    "example": 1.1,
+    "recommendation": 1.05,
+    "theme": 1.05,
+}
 
 
 @dataclass(frozen=True)
@@ -77,20 +89,20 @@ class Expander:
         pairs: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for short, phrases in table.items():
             s = tuple(words(short))
-            for phrase in phrases:
-                p = tuple(words(phrase))
+            for meaning in phrases:
+                p = tuple(words(meaning))
                 if s and p and s != p:
                     pairs[s].update(w for w in p if w not in STOPWORDS)
                     pairs[p].update(w for w in s if w not in STOPWORDS)
         self._by_first: dict[str, list[tuple[tuple[str, ...], set[str]]]] = defaultdict(list)
-        for phrase, extra in pairs.items():
-            self._by_first[phrase[0]].append((phrase, extra))
+        for words_, extra in pairs.items():
+            self._by_first[words_[0]].append((words_, extra))
 
     def extra(self, ws: list[str]) -> list[str]:
         found: list[str] = []
         for i, w in enumerate(ws):
             for phrase, add in self._by_first.get(w, ()):
-                if tuple(ws[i:i + len(phrase)]) == phrase:
+                if tuple(ws[i : i + len(phrase)]) == phrase:
                     found.extend(add)
         return found
 
@@ -115,7 +127,7 @@ class Index:
         average = {f: max(sum(v) / max(len(v), 1), 1.0) for f, v in lengths.items()}
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         for doc, fields in enumerate(per_doc):
-            weighted: Counter[str] = Counter()
+            weighted: dict[str, float] = defaultdict(float)
             for name, counts in fields.items():
                 size = sum(counts.values())
                 norm = 1 - B + B * size / average[name]
@@ -124,7 +136,9 @@ class Index:
             for term, wtf in weighted.items():
                 postings[term][doc] = wtf * (K1 + 1) / (wtf + K1)
         n = len(records)
-        self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in postings.items()}
+        self.idf = {
+            t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in postings.items()
+        }
         self.postings = dict(postings)
         self._vocabulary: list[str] | None = None
 
@@ -144,12 +158,14 @@ class Index:
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
-        near = process.extract(term, self.vocabulary, scorer=OSA.distance,
-                               score_cutoff=max_edits(term), limit=5)
+        near = process.extract(
+            term, self.vocabulary, scorer=OSA.distance, score_cutoff=max_edits(term), limit=5
+        )
         return [(word, TYPO_WEIGHT[d]) for word, d, _ in near if word[:1] == term[:1]]
 
-    def search(self, query: str, records: Sequence[Record],
-               keep: Iterable[int] | None = None) -> list[Hit]:
+    def search(
+        self, query: str, records: Sequence[Record], keep: Iterable[int] | None = None
+    ) -> list[Hit]:
         """The indexed records matching the query, best first; `keep` limits them to those
         positions."""
         qterms = list(dict.fromkeys(terms(query)))
@@ -180,8 +196,10 @@ class Index:
                 bonus += self._phrase_bonus(records[doc], qterms)
             boost = TYPE_BOOST.get(records[doc].type, 1.0)
             final[doc] = scores[doc] * (1 + bonus) * boost * (covered[doc] / len(qterms))
-        order = sorted(final, key=lambda d: (-round(final[d], 6), TYPE_ORDER.index(
-            records[d].type), records[d].id))
+        order = sorted(
+            final,
+            key=lambda d: (-round(final[d], 6), TYPE_ORDER.index(records[d].type), records[d].id),
+        )
         return [Hit(records[d], final[d], tuple(matched[d])) for d in order]
 
     @staticmethod
@@ -198,8 +216,9 @@ class Index:
 
         found: list[str] = []
         for term in terms(query)[:5]:
-            for word, _, _ in process.extract(term, self.vocabulary, scorer=fuzz.ratio,
-                                              limit=limit, score_cutoff=70):
+            for word, _, _ in process.extract(
+                term, self.vocabulary, scorer=fuzz.ratio, limit=limit, score_cutoff=70
+            ):
                 if word not in found:
                     found.append(word)
         return found[:limit]

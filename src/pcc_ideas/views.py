@@ -63,8 +63,10 @@ class ThemesView:
     counts: dict[str, Counter[str]]
 
     def rows(self) -> list[dict[str, Any]]:
-        return [record_json(t, counts=dict(self.counts[t.id]), total=sum(self.counts[t.id].values()))
-                for t in self.themes]
+        return [
+            record_json(t, counts=dict(self.counts[t.id]), total=sum(self.counts[t.id].values()))
+            for t in self.themes
+        ]
 
     as_json = rows
 
@@ -82,14 +84,19 @@ class AreaView:
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
-            "area": {**area_json(self.area), "query": self.found.query,
-                     "resolved_via": self.found.via, "matched": self.found.matched},
+            "area": {
+                **area_json(self.area),
+                "query": self.found.query,
+                "resolved_via": self.found.via,
+                "matched": self.found.matched,
+            },
             "records": [record_json(r, coverage="local") for r in self.local]
             + [record_json(r, coverage="multi-area") for r in self.shared],
         }
         if self.nearby:
-            data["nearby"] = [{"area": a.name, "records": [record_json(r) for r in rs]}
-                              for a, rs in self.nearby]
+            data["nearby"] = [
+                {"area": a.name, "records": [record_json(r) for r in rs]} for a, rs in self.nearby
+            ]
         return data
 
 
