@@ -18,12 +18,14 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .corpus import Corpus, build_corpus, data_dirs
 from .loading import yaml_files
-from .search import Index
+
+if TYPE_CHECKING:
+    from .search import Index
 
 FORMAT = 1
 
@@ -78,6 +80,8 @@ class Store:
 
 class IndexStore(Store):
     def load(self) -> Index | None:
+        from .search import Index
+
         found = super().load()
         return found if isinstance(found, Index) else None
 

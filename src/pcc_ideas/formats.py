@@ -78,7 +78,7 @@ def write_markdown(records: Sequence[dict[str, Any]], out: TextIO) -> None:
                 out.write(f"Themes: {', '.join(r['themes'])}\n\n")
             for c in r["sources"]:
                 ref = f", {md(c['ref'])}" if c.get("ref") else ""
-                url = f" <{c['url']}>" if c.get("url") else ""
+                url = f" {md(c['url'])}" if c.get("url") else ""
                 out.write(f"> Source: {c['source']}{ref}{url}\n")
             out.write("\n")
 

@@ -195,7 +195,7 @@ def _kind(value: Any) -> str:
     if value is None:
         return "an empty document"
     kinds = {
-        str: "text",
+        str: "a string",
         int: "a number",
         float: "a number",
         list: "a list",

@@ -1,0 +1,41 @@
+"""Every command has help text that leads with an example, and is documented in the README."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from pcc_ideas.cli import app
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def test_the_commands_are_the_ones_the_contract_names():
+    assert set(COMMANDS) >= {
+        "search",
+        "theme",
+        "themes",
+        "area",
+        "areas",
+        "show",
+        "sources",
+        "export",
+        "validate",
+    }
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_command_has_help_with_an_example(name):
+    result = CliRunner().invoke(app, [name, "--help"])
+    assert result.exit_code == 0
+    assert re.search(rf"Example: pcc-ideas {name}\b", result.output), result.output
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_command_is_documented_in_the_readme(name):
+    assert re.search(rf"`(pcc-ideas )?{name}\b", README), f"README does not document {name}"
