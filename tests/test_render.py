@@ -36,18 +36,41 @@ def render(view: object) -> str:
 
 
 def test_record_panel() -> None:
-    assert (
-        render(RecordView(RECORD))
-        == "╭─ [bold]Test[/bold] scheme ───────────────────────────────────────────────────╮\n│ A made-up scheme in Rugby.                                                   │\n│                                                                              │\n│ themes      • drugs                                                          │\n│ areas       • Warwickshire                                                   │\n│ number      99                                                               │\n│ places      • Rugby                                                          │\n│ evidence    none-stated                                                      │\n│ scope       local                                                            │\n│ cited from  • briefing-2021 · Case study 99 · https://example.org/x          │\n│                                                                              │\n╰────────────────────────── Case study · cs-99-test ───────────────────────────╯\n"
+    expected = "\n".join(
+        [
+            "╭─ [bold]Test[/bold] scheme ───────────────────────────────────────────────────╮",
+            "│ A made-up scheme in Rugby.                                                   │",
+            "│                                                                              │",
+            "│ themes      • drugs                                                          │",
+            "│ areas       • Warwickshire                                                   │",
+            "│ number      99                                                               │",
+            "│ places      • Rugby                                                          │",
+            "│ evidence    none-stated                                                      │",
+            "│ scope       local                                                            │",
+            "│ cited from  • briefing-2021 · Case study 99 · https://example.org/x          │",
+            "│                                                                              │",
+            "╰────────────────────────── Case study · cs-99-test ───────────────────────────╯",
+            "",
+        ]
     )
+    assert render(RecordView(RECORD)) == expected
 
 
 def test_search_table() -> None:
     view = SearchView("scheme", [Hit(RECORD, 1.5, ("scheme",))])
-    assert (
-        render(view)
-        == "                                                                                \n  #   Type         Title and id           Areas          Summary                \n ────────────────────────────────────────────────────────────────────────────── \n  1   Case study   [bold]Test[/bold]      Warwickshire   A made-up scheme in    \n                   scheme                                Rugby.                 \n                   cs-99-test                                                   \n                                                                                \n"
+    expected = "\n".join(
+        [
+            "                                                                                ",
+            "  #   Type         Title and id           Areas          Summary                ",
+            " ────────────────────────────────────────────────────────────────────────────── ",
+            "  1   Case study   [bold]Test[/bold]      Warwickshire   A made-up scheme in    ",
+            "                   scheme                                Rugby.                 ",
+            "                   cs-99-test                                                   ",
+            "                                                                                ",
+            "",
+        ]
     )
+    assert render(view) == expected
 
 
 def test_plain_search_line_is_tab_separated_and_literal() -> None:
