@@ -27,13 +27,18 @@ def test_all_twenty_case_studies(corpus):
 
 
 def test_nine_recommendations_of_2016(corpus):
-    recs = [r for r in corpus.of_type("recommendation")
-            if any(c.source == "blog-2016" for c in r.sources) and r.number]
+    recs = [
+        r
+        for r in corpus.of_type("recommendation")
+        if any(c.source == "blog-2016" for c in r.sources) and r.number
+    ]
     assert sorted(r.number for r in recs) == list(range(1, 10))
 
 
-@pytest.mark.parametrize("kind, count", [
-    ("principle", 8), ("prevention-level", 3), ("trauma-principle", 6), ("five-c", 5)])
+@pytest.mark.parametrize(
+    "kind, count",
+    [("principle", 8), ("prevention-level", 3), ("trauma-principle", 6), ("five-c", 5)],
+)
 def test_public_health_guidance_lists(corpus, kind, count):
     assert numbers(corpus, kind) == list(range(1, count + 1))
 
@@ -61,7 +66,9 @@ def test_titles_are_unique(corpus):
 def test_themes_have_aliases_and_drugs_has_the_expected_ones(corpus):
     assert len(corpus.themes) >= 17
     assert all(t.aliases for t in corpus.themes)
-    assert {corpus.theme(n).item.id for n in ("drugs", "drug harm", "substance misuse")} == {"drugs"}
+    assert {corpus.theme(n).item.id for n in ("drugs", "drug harm", "substance misuse")} == {
+        "drugs"
+    }
 
 
 def test_every_theme_has_records(corpus):
@@ -77,7 +84,10 @@ def test_every_case_study_area_is_in_the_gazetteer(corpus):
 def test_urls_look_like_urls(corpus):
     for r in corpus.records:
         for c in r.sources:
-            assert c.url is None or re.match(r"(https?://)?[\w.-]+\.[a-z]{2,}(/\S*)?$", c.url), (r.id, c.url)
+            assert c.url is None or re.match(r"(https?://)?[\w.-]+\.[a-z]{2,}(/\S*)?$", c.url), (
+                r.id,
+                c.url,
+            )
 
 
 def test_every_place_named_in_a_case_study_finds_it_by_area(corpus):

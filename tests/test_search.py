@@ -76,8 +76,9 @@ def test_phrase_and_all_words_rank_above_partial(corpus):
 
 def test_filters_combine(corpus):
     hits = corpus.search("drug", types=["case-study"], area="Cleveland")
-    assert hits and all(h.record.type == "case-study" and "Cleveland" in h.record.areas
-                        for h in hits)
+    assert hits and all(
+        h.record.type == "case-study" and "Cleveland" in h.record.areas for h in hits
+    )
     themed = corpus.search("naloxone", theme="drugs", source="briefing-2021")
     assert themed and all("drugs" in h.record.themes for h in themed)
     assert all(any(c.source == "briefing-2021" for c in h.record.sources) for h in themed)
@@ -85,7 +86,8 @@ def test_filters_combine(corpus):
 
 def test_ties_are_broken_deterministically(corpus):
     assert [h.record.id for h in corpus.search("police")] == [
-        h.record.id for h in corpus.search("police")]
+        h.record.id for h in corpus.search("police")
+    ]
     scores = [h.score for h in corpus.search("police")]
     assert scores == sorted(scores, reverse=True)
 

@@ -1,7 +1,8 @@
 """Export formats for the whole corpus: each is a function writing records to a stream.
 
-CSV flattens lists: strings are joined with " | ", citations and endnotes are written as
-`source · ref · url` (or `number · url · title`), so every row is one record.
+CSV flattens lists: items are joined with " | " (a "|" inside an item is written "\\|", so a
+cell splits back into its items), citations and endnotes are written as `source · ref · url`
+(or `number · url · title`), so every row is one record.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> None:
 
 def flat(value: Any) -> str:
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(flat(v) for v in value)
+        return LIST_SEPARATOR.join(flat(v).replace("|", "\\|") for v in value)
     if isinstance(value, dict):
         return " · ".join(str(v) for v in value.values() if v not in (None, ""))
     return "" if value is None else str(value)

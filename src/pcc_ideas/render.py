@@ -48,10 +48,13 @@ def citation_lines(record: Record) -> list[str]:
     return [" · ".join(x for x in (c.source, c.ref, c.url) if x) for c in record.sources]
 
 
+def tsv(*fields: object) -> str:
+    """One line of tab-separated fields; tabs and newlines inside data become spaces."""
+    return "\t".join(" ".join(str(f).split()) for f in fields)
+
+
 def record_line(record: Record, *lead: str) -> str:
-    """One record as one line of tab-separated fields (tabs and newlines in data become spaces)."""
-    fields = [*lead, label(record.type), record.id, record.title, areas_text(record)]
-    return "\t".join(" ".join(f.split()) for f in fields)
+    return tsv(*lead, label(record.type), record.id, record.title, areas_text(record))
 
 
 # ---------------------------------------------------------------- plain text
@@ -78,7 +81,7 @@ def plain(view: Any) -> Iterator[str]:
         yield from (record_line(r) for r in view.records)
     elif isinstance(view, ThemesView):
         for t in view.themes:
-            yield "\t".join([t.id, t.title, str(sum(view.counts[t.id].values()))])
+            yield tsv(t.id, t.title, sum(view.counts[t.id].values()))
     elif isinstance(view, AreaView):
         yield from plain_area_header(view)
         for coverage, records in (("local", view.local), ("multi-area", view.shared)):
@@ -87,12 +90,12 @@ def plain(view: Any) -> Iterator[str]:
             yield from (record_line(r, f"nearby:{area.name}") for r in records)
     elif isinstance(view, AreasView):
         for a in view.areas:
-            yield "\t".join([a.name, a.region, a.governance, str(view.counts[a.name])])
+            yield tsv(a.name, a.region, a.governance, view.counts[a.name])
     elif isinstance(view, SourcesView):
         for s in view.sources:
-            yield "\t".join(["source", s.id, s.title, str(getattr(s, "year", "") or "")])
+            yield tsv("source", s.id, s.title, getattr(s, "year", "") or "")
             for n in getattr(s, "endnotes", ()):
-                yield "\t".join(["endnote", s.id, str(n.number), n.url or n.title or ""])
+                yield tsv("endnote", s.id, n.number, n.url or n.title or "")
     else:  # pragma: no cover - a new view without a plain form
         raise TypeError(f"no plain form for {type(view).__name__}")
 

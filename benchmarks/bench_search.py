@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""How loading, indexing and searching scale with the size of the corpus.
+
+Usage:
+
+    python benchmarks/bench_search.py [--sizes 1000,10000,100000] [--repeat 5] [--budget 30]
+
+For the bundled corpus and for generated corpora of each size in --sizes (that many extra
+case studies, written to a temporary folder by scripts/generate_corpus.py and read on top of
+the bundled data), it prints a table of:
+
+* load+validate: reading and checking every data file, without the cache (`pcc_ideas.load`);
+* index: building the search index (`search.Index`);
+* query: the median in-process time of one search over QUERIES, and how many records a query
+  matches on average;
+* peak RSS: the peak resident memory of a fresh process that did all of the above
+  (`resource.getrusage`);
+* CLI cold / warm: the whole-process time of `pcc-ideas [--data-dir DIR] search naloxone
+  --json` with an empty cache (XDG_CACHE_HOME a fresh temporary folder), then again with the
+  cache the first run wrote.
+
+Then the whole-process time of `python -c "import typer, yaml, rapidfuzz"` (the floor any run
+of the command pays) against `pcc-ideas search naloxone --json` on the bundled corpus with a
+warm cache, and their ratio.
+
+Each in-process measurement is made in a fresh child process (this script run with --worker),
+so that memory and lazily built state of one corpus do not leak into the next. Every figure is
+a median: a measurement is repeated --repeat times, but one that has used up --budget seconds
+stops early (after at least one run), so that the 100,000 size stays affordable. Queries are run
+once untimed first (the first search imports the typo matcher and sorts the vocabulary; the
+whole-process columns include that cost).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+GENERATOR = HERE.parent / "scripts" / "generate_corpus.py"
+
+QUERIES = ("naloxone", "drug checking", "heroin assisted treatment", "restorative justice",
+           "nalaxone", "RJ", "women's centres", "young adults", "Cardiff Model", "drug deaths")
+CLI_QUERY = ("search", "naloxone", "--json")
+
+
+def timed(fn: Callable[[], Any], repeat: int, budget: float) -> tuple[float, Any]:
+    """The median time of fn() over up to `repeat` runs (fewer once `budget` seconds are
+    spent, at least one), and the last result."""
+    times: list[float] = []
+    result = None
+    spent = 0.0
+    while len(times) < repeat and (not times or spent < budget):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+        spent += times[-1]
+    return statistics.median(times), result
+
+
+# ---------------------------------------------------------------- in a child process
+
+
+def worker(data_dir: str | None, repeat: int, budget: float) -> dict[str, Any]:
+    import pcc_ideas
+    from pcc_ideas.search import Index
+
+    extra = [data_dir] if data_dir else []
+    load_s, corpus = timed(lambda: pcc_ideas.load(extra, use_env=False), repeat, budget)
+    index_s, index = timed(lambda: Index(corpus.records, corpus.abbreviations), repeat, budget)
+    matched = {q: len(index.search(q, corpus.records)) for q in QUERIES}  # also warms up
+    per_query = []
+    for q in QUERIES:
+        t, _ = timed(lambda q=q: index.search(q, corpus.records), repeat, budget / len(QUERIES))
+        per_query.append(t)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if sys.platform == "darwin":  # bytes there, kilobytes on Linux
+        rss //= 1024
+    return {"records": len(corpus.records), "load": load_s, "index": index_s,
+            "query": statistics.median(per_query), "per_query": dict(zip(QUERIES, per_query, strict=True)),
+            "matched": sum(matched.values()) / len(matched), "rss_mb": rss / 1024,
+            "terms": len(index.postings)}
+
+
+def run_worker(data_dir: Path | None, args: argparse.Namespace) -> dict[str, Any]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker",
+           "--repeat", str(args.repeat), "--budget", str(args.budget)]
+    if data_dir:
+        cmd += ["--data-dir", str(data_dir)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=clean_env()).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+# ---------------------------------------------------------------- whole processes
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PCC_IDEAS_DATA", "PCC_IDEAS_NO_CACHE")}
+    env.update(extra)
+    return env
+
+
+def cli_command() -> list[str]:
+    script = Path(sys.executable).parent / "pcc-ideas"
+    found = str(script) if script.exists() else shutil.which("pcc-ideas")
+    return [found] if found else [sys.executable, "-m", "pcc_ideas"]
+
+
+def run_once(cmd: list[str], env: dict[str, str]) -> None:
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+
+
+def cli_times(data_dir: Path | None, args: argparse.Namespace) -> tuple[float, float]:
+    """Median whole-process times of the search command, with an empty cache and a warm one."""
+    cmd = [*cli_command(), *(["--data-dir", str(data_dir)] if data_dir else []), *CLI_QUERY]
+    caches: list[str] = []
+
+    def cold() -> None:
+        caches.append(tempfile.mkdtemp(prefix="pcc-bench-cache-"))
+        run_once(cmd, clean_env(XDG_CACHE_HOME=caches[-1]))
+
+    try:
+        cold_s, _ = timed(cold, args.repeat, args.budget)
+        warm_env = clean_env(XDG_CACHE_HOME=caches[-1])
+        warm_s, _ = timed(lambda: run_once(cmd, warm_env), args.repeat, args.budget)
+    finally:
+        for c in caches:
+            shutil.rmtree(c, ignore_errors=True)
+    return cold_s, warm_s
+
+
+def baseline(args: argparse.Namespace) -> tuple[float, float]:
+    imports = [sys.executable, "-c", "import typer, yaml, rapidfuzz"]
+    floor, _ = timed(lambda: run_once(imports, clean_env()), max(args.repeat, 5), args.budget)
+    cache = tempfile.mkdtemp(prefix="pcc-bench-cache-")
+    try:
+        env = clean_env(XDG_CACHE_HOME=cache)
+        cmd = [*cli_command(), *CLI_QUERY]
+        run_once(cmd, env)  # fill the cache
+        search, _ = timed(lambda: run_once(cmd, env), max(args.repeat, 5), args.budget)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    return floor, search
+
+
+# ---------------------------------------------------------------- the table
+
+
+def load_generator() -> Any:
+    spec = importlib.util.spec_from_file_location("generate_corpus", GENERATOR)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+COLUMNS = ("corpus", "records", "files", "terms", "gen s", "load+validate s", "index s",
+           "query ms", "matched", "peak RSS MB", "CLI cold s", "CLI warm s")
+
+
+def row(name: str, files: int, gen: float | None, w: dict[str, Any], cold: float,
+        warm: float) -> list[str]:
+    return [name, f"{w['records']:,}", f"{files:,}", f"{w['terms']:,}",
+            "-" if gen is None else f"{gen:.2f}", f"{w['load']:.3f}", f"{w['index']:.3f}",
+            f"{w['query'] * 1000:.2f}", f"{w['matched']:.1f}", f"{w['rss_mb']:.0f}",
+            f"{cold:.2f}", f"{warm:.2f}"]
+
+
+def print_row(cells: list[str], widths: list[int]) -> None:
+    print("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                    for i, (c, w) in enumerate(zip(cells, widths, strict=True))), flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Time loading, indexing and searching the bundled corpus and generated "
+                    "corpora of growing size; print a table of medians.")
+    parser.add_argument("--sizes", default="1000,10000,100000",
+                        help="comma-separated numbers of extra generated case studies "
+                             "(default 1000,10000,100000; 100000 takes several minutes)")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="runs per measurement, of which the median is reported (default 5)")
+    parser.add_argument("--budget", type=float, default=30.0,
+                        help="seconds after which a measurement stops repeating (default 30)")
+    parser.add_argument("--per-query", action="store_true",
+                        help="also print the median time of each query")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    if args.worker:
+        print(json.dumps(worker(args.data_dir, args.repeat, args.budget)))
+        return 0
+    try:
+        sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        parser.error("--sizes must be comma-separated whole numbers")
+
+    print(f"python {sys.version.split()[0]}, repeat {args.repeat}, budget {args.budget:g} s; "
+          f"queries: {'; '.join(QUERIES)}")
+    print(f"CLI: pcc-ideas [--data-dir DIR] {' '.join(CLI_QUERY)}\n", flush=True)
+    widths = [max(len(c), 10) for c in COLUMNS]
+    widths[0] = 16
+    print_row(list(COLUMNS), widths)
+    per_query: dict[str, dict[str, float]] = {}
+
+    w = run_worker(None, args)
+    cold, warm = cli_times(None, args)
+    print_row(row("bundled", 0, None, w, cold, warm), widths)
+    per_query["bundled"] = w["per_query"]
+    generator = load_generator()
+    for n in sizes:
+        with tempfile.TemporaryDirectory(prefix="pcc-bench-data-") as tmp:
+            t0 = time.perf_counter()
+            files = generator.generate(n, tmp)
+            gen = time.perf_counter() - t0
+            w = run_worker(Path(tmp), args)
+            cold, warm = cli_times(Path(tmp), args)
+        print_row(row(f"+{n:,} generated", len(files), gen, w, cold, warm), widths)
+        per_query[f"+{n:,}"] = w["per_query"]
+
+    if args.per_query:
+        print("\nmedian ms per query")
+        names = list(per_query)
+        print("  ".join([f"{'query':28}", *(f"{n:>12}" for n in names)]))
+        for q in QUERIES:
+            print("  ".join([f"{q:28}", *(f"{per_query[n][q] * 1000:12.2f}" for n in names)]))
+
+    floor, search = baseline(args)
+    print(f"\nwhole process, median of {max(args.repeat, 5)}:")
+    print(f"  python -c 'import typer, yaml, rapidfuzz'          {floor:.3f} s")
+    print(f"  pcc-ideas search naloxone --json (bundled, warm)   {search:.3f} s")
+    print(f"  ratio                                              {search / floor:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

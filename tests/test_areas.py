@@ -1,0 +1,182 @@
+"""The gazetteer: every force area by its name, places and short forms (tests/area_places.yaml),
+typos, and the fall-back to an area's region when it has no records of its own."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+
+import pytest
+import yaml
+from conftest import TESTS
+
+from pcc_ideas.corpus import Corpus
+from pcc_ideas.lookup import NotResolved
+from pcc_ideas.views import area_view
+
+PLACES_FILE = TESTS / "area_places.yaml"
+REGIONS = {"North East", "North West", "Yorkshire and the Humber", "East Midlands",
+           "West Midlands", "Eastern", "South East", "South West", "London", "Wales",
+           "Scotland", "Northern Ireland"}
+
+
+def load_places() -> list[dict]:
+    if not PLACES_FILE.exists():
+        return []
+    data = yaml.safe_load(PLACES_FILE.read_text(encoding="utf-8")) or []
+    assert isinstance(data, list) and all({"place", "area"} <= set(p) for p in data)
+    return data
+
+
+PLACES = load_places()
+
+
+def test_the_gazetteer_has_the_43_forces_and_the_two_national_ones(corpus):
+    areas = corpus.gazetteer.areas
+    assert sum(a.country in ("England", "Wales") for a in areas) == 43
+    names = [a.name for a in areas]
+    assert len(names) == len(set(names))
+    assert {"Police Scotland", "Police Service of Northern Ireland"} <= set(names)
+    assert all(a.region in REGIONS for a in areas)
+    assert all(a.governance in ("pcc", "pfcc", "mayor", "other") and a.holder for a in areas)
+
+
+def test_every_area_resolves_to_itself_by_its_name(corpus):
+    for area in corpus.gazetteer.areas:
+        found = corpus.gazetteer.resolve(area.name)
+        assert found.item.name == area.name
+        assert found.via == "name"
+        for variant in (area.name.upper(), area.name.lower(), f"  {area.name}  "):
+            assert corpus.gazetteer.resolve(variant).item.name == area.name, variant
+
+
+def test_every_alias_resolves_to_its_area_or_is_shared(corpus):
+    """An alias listed under one area only resolves to that area; a place that straddles two
+    areas (listed under both) is reported as ambiguous, never silently given to one."""
+    owners = Counter()
+    from pcc_ideas.text import key
+
+    for area in corpus.gazetteer.areas:
+        owners.update({key(a) for a in area.aliases})
+    for area in corpus.gazetteer.areas:
+        for alias in area.aliases:
+            if owners[key(alias)] > 1:
+                with pytest.raises(NotResolved) as caught:
+                    corpus.gazetteer.resolve(alias)
+                assert caught.value.ambiguous and area.name in caught.value.suggestions
+            else:
+                assert corpus.gazetteer.resolve(alias).item.name == area.name, alias
+
+
+@pytest.mark.skipif(not PLACES, reason="tests/area_places.yaml is not written yet")
+@pytest.mark.parametrize("pair", PLACES, ids=[p["place"] for p in PLACES])
+def test_each_listed_place_resolves(corpus, pair):
+    found = corpus.gazetteer.resolve(pair["place"])
+    assert found.item.name == pair["area"], (pair, found)
+
+
+def test_the_places_file_names_real_areas(corpus):
+    if not PLACES:
+        pytest.skip("tests/area_places.yaml is not written yet")
+    names = {a.name for a in corpus.gazetteer.areas}
+    assert {p["area"] for p in PLACES} <= names
+
+
+@pytest.mark.parametrize("typed, name", [
+    ("Warwickshre", "Warwickshire"),
+    ("Dyfed Powys", "Dyfed-Powys"),
+    ("devon & cornwall", "Devon and Cornwall"),
+    ("Kent Police", "Kent"),
+    ("Middlesbrough", "Cleveland"),
+    ("Rugby", "Warwickshire"),
+    ("Cardiff", "South Wales"),
+    ("Strathclyde", "Police Scotland"),
+    ("MOPAC", "Metropolitan Police"),
+    ("Met", "Metropolitan Police"),
+    ("London", "Metropolitan Police"),
+])
+def test_typos_short_forms_and_force_names_resolve(corpus, typed, name):
+    assert corpus.gazetteer.resolve(typed).item.name == name
+
+
+def test_an_unknown_place_is_not_resolved_and_gets_suggestions(corpus):
+    with pytest.raises(NotResolved) as caught:
+        corpus.gazetteer.resolve("Atlantis")
+    assert not caught.value.ambiguous
+    assert caught.value.suggestions
+    assert all(isinstance(s, str) and s for s in caught.value.suggestions)
+
+
+def test_a_near_miss_suggests_the_right_area(corpus):
+    try:
+        found = corpus.gazetteer.resolve("Warwicksxxxe")
+    except NotResolved as e:
+        assert any("Warwickshire" in s for s in e.suggestions), e.suggestions
+    else:
+        assert found.item.name == "Warwickshire"
+
+
+def test_short_words_are_not_corrected_into_other_areas(corpus):
+    """"Kant" is not Kent: typo tolerance needs five letters or more."""
+    with pytest.raises(NotResolved):
+        corpus.gazetteer.resolve("Kant")
+
+
+def corpus_without(corpus: Corpus, area: str) -> Corpus:
+    """The corpus with one area's tags removed from every record."""
+    records = tuple(dataclasses.replace(r, areas=tuple(a for a in r.areas if a != area))
+                    if area in r.areas else r for r in corpus.records)
+    return Corpus(records, corpus.gazetteer, corpus.abbreviations)
+
+
+def area_with_no_records(corpus: Corpus) -> tuple[Corpus, str]:
+    """An area with no records of its own whose region has records elsewhere: one of the
+    corpus as it is if there is one, else one made by untagging an area."""
+    counts = Counter(a for r in corpus.records for a in r.areas)
+
+    def busy_neighbours(area) -> bool:
+        return any(counts[o.name] for o in corpus.gazetteer.in_region(area.region)
+                   if o.name != area.name)
+
+    for area in corpus.gazetteer.areas:
+        if not counts[area.name] and busy_neighbours(area):
+            return corpus, area.name
+    for area in corpus.gazetteer.areas:
+        if counts[area.name] and busy_neighbours(area):
+            return corpus_without(corpus, area.name), area.name
+    raise AssertionError("no region has two areas with records")
+
+
+def test_an_area_with_no_records_falls_back_to_its_region(corpus):
+    corpus, name = area_with_no_records(corpus)
+    view = area_view(corpus, name)
+    assert view.area.name == name
+    assert view.local == [] and view.shared == []
+    assert view.nearby
+    sizes = [len(records) for _, records in view.nearby]
+    assert sizes == sorted(sizes, reverse=True)
+    for other, records in view.nearby:
+        assert other.region == view.area.region and other.name != name
+        assert records and all(other.name in r.areas for r in records)
+    data = view.as_json()
+    assert data["records"] == []
+    assert [n["area"] for n in data["nearby"]] == [a.name for a, _ in view.nearby]
+
+
+def test_the_fallback_also_works_on_an_untagged_copy_of_a_busy_area(corpus):
+    """Cleveland has records; without them it must point to the rest of the North East."""
+    assert corpus.in_area("Cleveland")
+    view = area_view(corpus_without(corpus, "Cleveland"), "Cleveland")
+    assert not view.local and not view.shared
+    north_east = {a.name for a in corpus.gazetteer.in_region("North East")} - {"Cleveland"}
+    assert {a.name for a, _ in view.nearby} == {n for n in north_east if corpus.in_area(n)}
+
+
+def test_an_area_with_records_has_no_fallback(corpus):
+    view = area_view(corpus, "Middlesbrough")
+    assert view.area.name == "Cleveland"
+    assert view.local or view.shared
+    assert view.nearby == []
+    assert all(len(r.areas) == 1 for r in view.local)
+    assert all(len(r.areas) > 1 and "Cleveland" in r.areas for r in view.shared)
+    assert "nearby" not in view.as_json()

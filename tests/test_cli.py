@@ -1,0 +1,647 @@
+"""The command contract (PRODUCT.md), checked twice: in-process through Typer's CliRunner, and
+through the installed `pcc-ideas` command in a subprocess whose stdout is a pipe."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import select
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, make_record, write_records, write_yaml
+
+import pcc_ideas
+from pcc_ideas.formats import FORMATS
+from pcc_ideas.models import RECORD_TYPES
+
+CS11 = "cs-11-middlesbrough-heroin-assisted-treatment"
+RECORD_KEYS = {"id", "type", "title", "summary", "themes", "areas", "sources"}
+HOSTILE_TITLE = "[bold red]Zanzibarquux[/bold red] [link=https://example.org]here[/link]"
+
+
+@dataclass
+class Outcome:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        return json.loads(self.stdout)
+
+
+@pytest.fixture(params=["in-process", "subprocess"])
+def pcc(request, cli, run):
+    """Run pcc-ideas either way; both must keep the contract."""
+
+    def _pcc(*args: str, env: dict[str, str] | None = None) -> Outcome:
+        if request.param == "in-process":
+            r = cli(*args, env=env)
+            return Outcome(r.exit_code, r.stdout, r.stderr)
+        p = run(*args, env=env)
+        return Outcome(p.returncode, p.stdout, p.stderr)
+
+    return _pcc
+
+
+def no_traceback(text: str) -> bool:
+    return "Traceback" not in text
+
+
+def assert_record_shape(record: dict) -> None:
+    assert RECORD_KEYS <= set(record), sorted(record)
+    assert isinstance(record["id"], str) and record["id"]
+    assert isinstance(record["title"], str) and record["title"]
+    assert isinstance(record["summary"], str) and record["summary"]
+    for key in ("themes", "areas", "sources"):
+        assert isinstance(record[key], list), key
+    assert all(isinstance(t, str) for t in record["themes"])
+    assert all(isinstance(a, str) for a in record["areas"])
+    for citation in record["sources"]:
+        assert isinstance(citation, dict) and isinstance(citation["source"], str)
+        assert set(citation) <= {"source", "ref", "url"}
+
+
+# ---------------------------------------------------------------- search
+
+
+def test_search_json_is_an_array_of_records_best_first(pcc):
+    out = pcc("search", "naloxone", "--json")
+    assert out.code == 0, out.stderr
+    hits = out.json()
+    assert isinstance(hits, list) and 1 <= len(hits) <= 10
+    for hit in hits:
+        assert_record_shape(hit)
+        assert isinstance(hit["score"], (int, float))
+    scores = [h["score"] for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert "naloxone" in (hits[0]["title"] + hits[0]["summary"]).casefold()
+
+
+def test_search_limit(pcc):
+    out = pcc("search", "drugs", "-n", "3", "--json")
+    assert out.code == 0 and len(out.json()) == 3
+
+
+def test_search_jsonl_is_one_object_per_line(cli):
+    out = cli("search", "naloxone", "--jsonl")
+    lines = out.stdout.splitlines()
+    assert out.exit_code == 0 and lines
+    assert [json.loads(line)["id"] for line in lines] == [
+        h["id"] for h in json.loads(cli("search", "naloxone", "--json").stdout)]
+
+
+def test_search_filters(cli):
+    by_area = json.loads(cli("search", "treatment", "--area", "Middlesbrough", "--json").stdout)
+    assert by_area and all("Cleveland" in r["areas"] for r in by_area)
+    by_type = json.loads(cli("search", "drugs", "--type", "figure", "--json").stdout)
+    assert by_type and all(r["type"] == "figure" for r in by_type)
+    by_theme = json.loads(cli("search", "police", "--theme", "drug harm", "--json").stdout)
+    assert by_theme and all("drugs" in r["themes"] for r in by_theme)
+    by_source = json.loads(cli("search", "drugs", "--source", "briefing-2021", "--json").stdout)
+    assert by_source and all(
+        any(c["source"] == "briefing-2021" for c in r["sources"]) for r in by_source)
+
+
+def test_search_with_an_unknown_type_is_a_usage_error(cli):
+    out = cli("search", "drugs", "--type", "nonsense")
+    assert out.exit_code == 2 and "nonsense" in out.stderr
+
+
+def test_search_with_no_match_exits_1_and_json_prints_an_empty_array(pcc):
+    out = pcc("search", "qqqzzzxxyy", "--json")
+    assert out.code == 1
+    assert json.loads(out.stdout) == []
+    assert out.stderr.strip() and no_traceback(out.stderr)
+    plain = pcc("search", "qqqzzzxxyy")
+    assert plain.code == 1 and plain.stdout == ""
+
+
+def test_search_with_no_query_is_a_usage_error(pcc):
+    out = pcc("search")
+    assert out.code == 2
+    assert out.stderr.strip() and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("query", ["", " ", "the", "[bold]x[/bold]", "\\", "*", "a&b&c", "x" * 3000,
+                                   "ﬁ ŵ 🙂", "--", "drugs " * 200])
+def test_any_query_string_is_answered_without_a_crash(cli, query):
+    for command in ("search", "area", "theme", "show"):
+        out = cli(command, "--", query) if query.startswith("-") else cli(command, query)
+        assert out.exit_code in (0, 1), (command, query, out.stderr)
+        if out.exit_code == 1:
+            assert out.stderr.strip()
+
+
+# ---------------------------------------------------------------- show
+
+
+def test_show_json(pcc):
+    out = pcc("show", CS11, "--json")
+    assert out.code == 0, out.stderr
+    record = out.json()
+    assert_record_shape(record)
+    assert record["id"] == CS11
+    assert record["type"] == "case-study"
+    first = record["sources"][0]
+    assert {"source": "briefing-2021", "ref": "Case study 11"}.items() <= first.items()
+
+
+def test_show_plain_has_the_citation(run):
+    out = run("show", CS11)
+    assert out.returncode == 0
+    assert "Case study 11" in out.stdout and "briefing-2021" in out.stdout
+
+
+def test_show_unknown_id_suggests(pcc):
+    out = pcc("show", CS11[:-3])
+    assert out.code == 1
+    assert out.stdout == ""
+    assert "did you mean" in out.stderr.casefold()
+    assert CS11 in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+# ---------------------------------------------------------------- themes
+
+
+def test_theme_aliases_land_on_the_same_theme(pcc):
+    pages = [pcc("theme", name, "--json") for name in ("drugs", "drug harm", "substance")]
+    assert all(p.code == 0 for p in pages), [p.stderr for p in pages]
+    ids = {p.json()["id"] for p in pages}
+    assert ids == {"drugs"}
+    assert len({json.dumps(p.json()["records"], sort_keys=True) for p in pages}) == 1
+
+
+def test_theme_json_has_its_records(pcc):
+    theme = pcc("theme", "drugs", "--json").json()
+    assert_record_shape(theme)
+    assert theme["type"] == "theme"
+    assert len(theme["records"]) >= 5
+    for record in theme["records"]:
+        assert_record_shape(record)
+        assert "drugs" in record["themes"]
+    assert CS11 in {r["id"] for r in theme["records"]}
+
+
+def test_theme_unknown_exits_1(pcc):
+    out = pcc("theme", "basket weaving")
+    assert out.code == 1 and out.stderr.strip() and no_traceback(out.stderr)
+
+
+def test_themes_json(pcc):
+    out = pcc("themes", "--json")
+    assert out.code == 0
+    themes = out.json()
+    assert len(themes) >= 7
+    assert all(t["type"] == "theme" for t in themes)
+    assert {"drugs", "victims", "reoffending"} <= {t["id"] for t in themes}
+    assert len({t["id"] for t in themes}) == len(themes)
+
+
+# ---------------------------------------------------------------- areas
+
+
+def test_area_json_shape(pcc):
+    out = pcc("area", "Cleveland", "--json")
+    assert out.code == 0, out.stderr
+    data = out.json()
+    assert set(data) >= {"area", "records"}
+    area = data["area"]
+    assert area["name"] == "Cleveland"
+    assert area["region"] == "North East"
+    assert {"country", "governance", "holder"} <= set(area)
+    assert data["records"]
+    for record in data["records"]:
+        assert_record_shape(record)
+        assert "Cleveland" in record["areas"]
+    assert CS11 in {r["id"] for r in data["records"]}
+
+
+def test_area_town_resolves_to_its_force(pcc):
+    out = pcc("area", "Middlesbrough", "--json")
+    assert out.code == 0
+    assert out.json()["area"]["name"] == "Cleveland"
+
+
+def test_area_unknown_exits_1_with_suggestions(pcc):
+    out = pcc("area", "Atlantis")
+    assert out.code == 1
+    assert out.stdout == ""
+    assert "did you mean" in out.stderr.casefold()
+    assert "Atlantis" in out.stderr
+
+
+def test_area_with_no_records_points_to_its_region(cli):
+    rows = json.loads(cli("areas", "--json").stdout)
+    counts = {r["name"]: r["records"] for r in rows}
+    regions = {r["name"]: r["region"] for r in rows}
+    empty = [n for n, c in counts.items()
+             if c == 0 and any(counts[o] for o in counts if regions[o] == regions[n] and o != n)]
+    if not empty:
+        pytest.skip("every area with neighbours has records (see test_areas for the library)")
+    data = json.loads(cli("area", empty[0], "--json").stdout)
+    assert data["records"] == []
+    assert data["nearby"] and all(regions[n["area"]] == regions[empty[0]] for n in data["nearby"])
+    plain = cli("area", empty[0]).stdout
+    assert f"No records are tagged with {empty[0]}" in plain
+
+
+def test_areas_json(pcc):
+    out = pcc("areas", "--json")
+    assert out.code == 0
+    rows = out.json()
+    assert len(rows) >= 45
+    assert sum(r["country"] in ("England", "Wales") for r in rows) == 43
+    names = {r["name"] for r in rows}
+    assert {"Police Scotland", "Police Service of Northern Ireland"} <= names
+    assert all(isinstance(r["records"], int) and r["records"] >= 0 for r in rows)
+    assert all(r["region"] for r in rows)
+
+
+def test_sources_json(pcc):
+    out = pcc("sources", "--json")
+    assert out.code == 0
+    rows = out.json()
+    assert len(rows) >= 4
+    assert all(r["type"] == "source" for r in rows)
+    assert {"briefing-2021", "news-2021", "blog-2016", "apcc-guide"} <= {r["id"] for r in rows}
+
+
+# ---------------------------------------------------------------- export
+
+
+def parse_export(fmt: str, text: str) -> list[str]:
+    """The record ids (or, for markdown, headings) in an export."""
+    if fmt == "json":
+        return [r["id"] for r in json.loads(text)]
+    if fmt == "jsonl":
+        return [json.loads(line)["id"] for line in text.splitlines()]
+    if fmt == "csv":
+        return [row["id"] for row in csv.DictReader(io.StringIO(text))]
+    if fmt == "markdown":
+        return [line for line in text.splitlines() if line.startswith("### ")]
+    raise AssertionError(f"no test knows how to read the {fmt!r} format")
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_export_every_format_has_every_record(pcc, fmt):
+    whole = pcc("export", "--format", "json")
+    assert whole.code == 0
+    records = whole.json()
+    assert len(records) >= 100
+    assert all(r["type"] in RECORD_TYPES for r in records)
+    out = pcc("export", "--format", fmt)
+    assert out.code == 0, out.stderr
+    found = parse_export(fmt, out.stdout)
+    assert len(found) == len(records)
+    if fmt != "markdown":
+        assert found == [r["id"] for r in records]
+    else:
+        assert out.stdout.startswith("# ")
+
+
+def test_export_unknown_format_is_a_usage_error(pcc):
+    out = pcc("export", "--format", "xml")
+    assert out.code == 2 and "xml" in out.stderr and out.stdout == ""
+
+
+def test_export_json_ids_are_unique(cli):
+    ids = [r["id"] for r in json.loads(cli("export", "--format", "json").stdout)]
+    assert len(ids) == len(set(ids))
+
+
+# ---------------------------------------------------------------- user data
+
+
+@pytest.fixture
+def two_data_dirs(tmp_path: Path) -> tuple[Path, Path]:
+    one = write_records(tmp_path / "one", [make_record("ex-user-one", "Xylophonic outreach")])
+    two = write_records(tmp_path / "two", [make_record("ex-user-two", "Quetzalcoatl mentoring")])
+    return one, two
+
+
+def test_data_dir_adds_records(pcc, two_data_dirs):
+    one, two = two_data_dirs
+    out = pcc("--data-dir", str(one), "--data-dir", str(two), "search", "xylophonic", "--json")
+    assert out.code == 0, out.stderr
+    assert out.json()[0]["id"] == "ex-user-one"
+    out = pcc("--data-dir", str(one), "--data-dir", str(two), "search", "quetzalcoatl", "--json")
+    assert out.json()[0]["id"] == "ex-user-two"
+
+
+def test_data_env_variable_adds_records_from_each_directory(pcc, two_data_dirs):
+    env = {"PCC_IDEAS_DATA": os.pathsep.join(map(str, two_data_dirs))}
+    for query, expected in (("xylophonic", "ex-user-one"), ("quetzalcoatl", "ex-user-two")):
+        out = pcc("search", query, "--json", env=env)
+        assert out.code == 0, out.stderr
+        assert out.json()[0]["id"] == expected
+
+
+def test_user_records_do_not_leak_into_the_next_run(cli, two_data_dirs):
+    one, _ = two_data_dirs
+    assert cli("--data-dir", str(one), "show", "ex-user-one").exit_code == 0
+    assert cli("show", "ex-user-one").exit_code == 1
+
+
+def test_the_app_can_be_invoked_twice_in_one_process(two_data_dirs):
+    """Library users and test suites call `app` more than once: each call reads its own
+    --data-dir, not the corpus the first call loaded."""
+    from typer.testing import CliRunner
+
+    from pcc_ideas.cli import app
+
+    one, _ = two_data_dirs
+    runner = CliRunner()
+    first = runner.invoke(app, ["show", CS11, "--json"], catch_exceptions=False)
+    assert first.exit_code == 0
+    second = runner.invoke(app, ["--data-dir", str(one), "show", "ex-user-one", "--json"],
+                           catch_exceptions=False)
+    assert second.exit_code == 0, second.stderr
+
+
+def test_a_data_dir_that_does_not_exist_exits_2(pcc, tmp_path: Path):
+    missing = tmp_path / "no-such-dir"
+    out = pcc("--data-dir", str(missing), "search", "drugs")
+    assert out.code == 2
+    assert str(missing) in out.stderr
+    assert "Traceback" not in out.stderr
+    assert out.stdout == ""
+
+
+def test_bad_data_exits_2_naming_file_and_line(pcc):
+    folder = FIXTURES / "invalid" / "dangling-theme"
+    path = folder / "record.yaml"
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "themes:" in text)
+    out = pcc("--data-dir", str(folder), "search", "drugs")
+    assert out.code == 2
+    assert f"{path}:{line}: unknown theme 'drugz'" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert out.stdout == ""
+
+
+def test_every_problem_reaches_stderr_one_line_each(pcc):
+    folder = FIXTURES / "invalid" / "two-bad-files"
+    out = pcc("--data-dir", str(folder), "themes")
+    assert out.code == 2
+    lines = out.stderr.strip().splitlines()
+    assert any(re.match(rf"{re.escape(str(folder / 'first.yaml'))}:\d+: ", x) for x in lines)
+    assert any(re.match(rf"{re.escape(str(folder / 'second.yaml'))}:\d+: ", x) for x in lines)
+
+
+def test_validate(pcc):
+    ok = pcc("validate", str(FIXTURES / "valid"))
+    assert ok.code == 0, ok.stderr
+    bad = pcc("validate", str(FIXTURES / "invalid" / "two-bad-files"))
+    assert bad.code == 2
+    assert "first.yaml" in bad.stderr and "second.yaml" in bad.stderr
+
+
+def test_validate_json_lists_the_problems(cli):
+    out = cli("validate", str(FIXTURES / "invalid" / "two-bad-files"), "--json")
+    assert out.exit_code == 2
+    problems = json.loads(out.stdout)
+    assert {Path(p["path"]).name for p in problems} == {"first.yaml", "second.yaml"}
+    assert all(isinstance(p["line"], int) and p["line"] > 0 for p in problems)
+
+
+# ---------------------------------------------------------------- output for pipes and terminals
+
+
+def test_piped_lists_are_tab_separated_lines_without_escape_codes(run):
+    hits = json.loads(run("search", "drugs", "-n", "5", "--json").stdout)
+    out = run("search", "drugs", "-n", "5")
+    assert out.returncode == 0
+    assert "\x1b" not in out.stdout
+    lines = out.stdout.splitlines()
+    assert len(lines) == len(hits)
+    assert all(line.count("\t") == lines[0].count("\t") >= 3 for line in lines)
+    for line, hit in zip(lines, hits, strict=True):
+        assert hit["id"] in line.split("\t")
+    for command, key in (("themes", "id"), ("areas", "name")):
+        rows = json.loads(run(command, "--json").stdout)
+        out = run(command)
+        assert "\x1b" not in out.stdout and not re.search("[─│┃━┏┗╭╰]", out.stdout)
+        lines = out.stdout.splitlines()
+        assert len(lines) == len(rows)
+        assert all("\t" in line for line in lines)
+        assert [line.split("\t")[0] for line in lines] == [r[key] for r in rows]
+
+
+def test_piped_output_is_plain_even_where_the_terminal_would_colour(run):
+    out = run("area", "Cleveland", env={"TERM": "xterm-256color", "COLUMNS": "120"})
+    assert out.returncode == 0 and "\x1b" not in out.stdout
+
+
+@pytest.fixture
+def hostile_dir(tmp_path: Path) -> Path:
+    return write_records(tmp_path / "hostile", [make_record(
+        "ex-hostile-markup", HOSTILE_TITLE,
+        summary="Rich markup [bold]in a summary[/bold] and [red]colour[/red] stay as typed.")])
+
+
+def test_rich_markup_in_data_is_printed_literally(pcc, hostile_dir):
+    out = pcc("--data-dir", str(hostile_dir), "search", "zanzibarquux")
+    assert out.code == 0, out.stderr
+    assert HOSTILE_TITLE in out.stdout
+    shown = pcc("--data-dir", str(hostile_dir), "show", "ex-hostile-markup")
+    assert HOSTILE_TITLE in shown.stdout and "[bold]in a summary[/bold]" in shown.stdout
+
+
+def run_on_terminal(command: str, *args: str, env: dict[str, str]) -> str:
+    """Run the command with stdout on a pseudo-terminal; return what it printed."""
+    pty = pytest.importorskip("pty")
+    master, slave = pty.openpty()
+    full_env = {k: v for k, v in os.environ.items()
+                if k not in ("NO_COLOR", "FORCE_COLOR", "PCC_IDEAS_DATA")}
+    full_env.update({"COLUMNS": "250", "LINES": "50", "TERM": "xterm-256color", **env})
+    proc = subprocess.Popen([command, *args], stdout=slave, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, env=full_env)
+    os.close(slave)
+    chunks = []
+    try:
+        while True:
+            ready, _, _ = select.select([master], [], [], 30)
+            if not ready:
+                proc.kill()
+                raise AssertionError("no output from the terminal run in 30 s")
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the other side is closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(master)
+        proc.wait(timeout=30)
+    assert proc.returncode == 0, proc.stderr.read().decode() if proc.stderr else ""
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_rich_markup_in_data_is_literal_on_a_terminal(command, hostile_dir, tmp_path):
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    shown = run_on_terminal(command, "--data-dir", str(hostile_dir), "search", "zanzibarquux",
+                            env=env)
+    assert "\x1b[" in shown, "a terminal gets Rich output"
+    text = re.sub(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\", "", shown)
+    assert "[bold red]Zanzibarquux[/bold red]" in text
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_no_color_is_respected_on_a_terminal(command, tmp_path):
+    shown = run_on_terminal(command, "search", "naloxone",
+                            env={"NO_COLOR": "1", "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    params = re.findall(r"\x1b\[([0-9;]*)m", shown)
+    colours = [p for p in params for n in p.split(";")
+               if n and (30 <= int(n) <= 49 or 90 <= int(n) <= 107)]
+    assert not colours, colours[:5]
+    assert "naloxone" in shown.casefold()
+
+
+def without_tabs(data):
+    """The same data with tabs and newlines in its strings made spaces."""
+    if isinstance(data, str):
+        return " ".join(data.split())
+    if isinstance(data, list):
+        return [without_tabs(x) for x in data]
+    if isinstance(data, dict):
+        return {k: without_tabs(v) for k, v in data.items()}
+    return data
+
+
+def tabbed_dirs(tmp_path: Path, records: list[dict]) -> tuple[Path, Path]:
+    """The records as written, and a control copy with no tabs or newlines in them."""
+    return (write_records(tmp_path / "tabs", records),
+            write_records(tmp_path / "clean", without_tabs(records)))
+
+
+def test_tabs_and_newlines_in_data_do_not_break_one_record_per_line(cli, tmp_path):
+    """Either refused as invalid data, or shown on one line with the same number of fields."""
+    tabs, clean = tabbed_dirs(tmp_path, [
+        make_record("ex-tab-title", "Vorpalblade\tcolumn\nand a second line")])
+    control = cli("--data-dir", str(clean), "search", "vorpalblade")
+    assert control.exit_code == 0, control.stderr
+    out = cli("--data-dir", str(tabs), "search", "vorpalblade")
+    if out.exit_code == 2:  # refused as invalid data: also keeps the contract
+        assert "ex-tab-title" in out.stderr
+        return
+    assert out.exit_code == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].count("\t") == control.stdout.splitlines()[0].count("\t")
+
+
+@pytest.mark.parametrize("command", ["themes", "sources"])
+def test_tabs_and_newlines_in_data_do_not_break_the_other_lists(cli, tmp_path, command):
+    """`themes` and `sources` are lists too: a user's theme or source with a tab or a newline
+    in its title (or an endnote's) is still one line with the usual number of fields."""
+    tabs, clean = tabbed_dirs(tmp_path, [
+        {"id": "snark-theme", "type": "theme", "title": "Snark\thunt\nsecond line",
+         "summary": "A theme made by the tests.", "themes": ["snark-theme"],
+         "sources": [{"source": "briefing-2021"}], "aliases": ["snark"]},
+        {"id": "snark-source", "type": "source", "title": "Snark\tsource\nsecond line",
+         "summary": "A source made by the tests.", "themes": [], "sources": [], "year": 2020,
+         "endnotes": [{"number": 1, "title": "An endnote\twith a tab\nand a newline"}]},
+    ])
+    control = cli("--data-dir", str(clean), command)
+    assert control.exit_code == 0, control.stderr
+    out = cli("--data-dir", str(tabs), command)
+    if out.exit_code == 2:  # refused as invalid data: also keeps the contract
+        assert "snark" in out.stderr
+        return
+    assert out.exit_code == 0, out.stderr
+    lines, expected = out.stdout.splitlines(), control.stdout.splitlines()
+    assert len(lines) == len(expected), lines[-3:]
+    assert [x.count("\t") for x in lines] == [x.count("\t") for x in expected]
+
+
+def test_a_pipe_closed_early_is_quiet(command, big_data_dir, tmp_path):
+    """`pcc-ideas export --format jsonl | head -c 64K`: output far beyond a pipe's buffer."""
+    env = {k: v for k, v in os.environ.items() if k != "PCC_IDEAS_DATA"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    proc = subprocess.Popen([command, "--data-dir", str(big_data_dir), "export", "--format",
+                             "jsonl"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    head = proc.stdout.read(64 * 1024 + 1)
+    assert len(head) == 64 * 1024 + 1, "the export is larger than 64 KiB"
+    json.loads(head.split(b"\n", 1)[0])
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err
+    assert "BrokenPipe" not in err
+    assert "Exception ignored" not in err
+    assert err == ""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX shell")
+def test_a_shell_pipe_into_head_is_quiet(command, big_data_dir, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PCC_IDEAS_DATA"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    proc = subprocess.run(["sh", "-c", '"$0" --data-dir "$1" export --format jsonl | head -1',
+                           command, str(big_data_dir)], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert proc.returncode == 0
+    assert len(proc.stdout.splitlines()) == 1
+    assert json.loads(proc.stdout)["id"]
+    assert proc.stderr == ""
+
+
+# ---------------------------------------------------------------- version and help
+
+
+def test_python_m_version(run):
+    out = run("--version", python_module=True)
+    assert out.returncode == 0, out.stderr
+    assert pcc_ideas.__version__ in out.stdout
+
+
+def test_command_version(pcc):
+    out = pcc("--version")
+    assert out.code == 0 and pcc_ideas.__version__ in out.stdout
+
+
+def command_names() -> list[str]:
+    from pcc_ideas.cli import app
+
+    names = [c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands]
+    assert {"search", "show", "theme", "themes", "area", "areas", "sources", "export",
+            "validate"} <= set(names)
+    return names
+
+
+@pytest.mark.parametrize("name", ["(top)", *command_names()])
+def test_every_command_has_help_with_an_example(pcc, name):
+    out = pcc("--help") if name == "(top)" else pcc(name, "--help")
+    assert out.code == 0, out.stderr
+    assert re.search(r"^\s*Example: pcc-ideas \S", out.stdout, re.M), out.stdout
+
+
+def test_no_arguments_shows_help(pcc):
+    out = pcc()
+    assert "Usage" in out.stdout + out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_an_unknown_command_is_a_usage_error(pcc):
+    out = pcc("frobnicate")
+    assert out.code == 2 and "Traceback" not in out.stderr
+
+
+def test_the_written_data_is_read_as_written(tmp_path, cli):
+    """A user's own record comes back from `show --json` with the values it was written with."""
+    record = make_record("ex-roundtrip", "Round trip", year="2019-20", areas=["Kent", "Sussex"])
+    write_yaml(tmp_path / "r" / "r.yaml", record)
+    out = cli("--data-dir", str(tmp_path / "r"), "show", "ex-roundtrip", "--json")
+    shown = json.loads(out.stdout)
+    for key, value in record.items():
+        assert shown[key] == value, key
+    assert shown["scope"] == "multi-area"

@@ -1,0 +1,211 @@
+"""Validation: one failing fixture directory per rule under tests/fixtures/invalid/<rule>/.
+
+Each is loaded on top of the bundled corpus, as `--data-dir` would, and must raise
+InvalidData naming the file, the line and the problem. Lines are found in the fixture file
+itself (the first line holding a marker), so the fixtures can be edited without renumbering.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, make_record, write_yaml
+
+from pcc_ideas.corpus import load
+from pcc_ideas.loading import MAX_FILE_BYTES, DataError, InvalidData
+
+INVALID = FIXTURES / "invalid"
+VALID = FIXTURES / "valid"
+BUNDLED_CS11 = "cs-11-middlesbrough-heroin-assisted-treatment"
+
+
+def line_of(path: Path, marker: bytes | str) -> int:
+    """The 1-based number of the first line of path holding marker."""
+    needle = marker.encode() if isinstance(marker, str) else marker
+    for number, line in enumerate(path.read_bytes().splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{marker!r} is not in {path}")
+
+
+def errors_of(*dirs: Path) -> list[DataError]:
+    with pytest.raises(InvalidData) as caught:
+        load(extra=list(dirs), use_env=False)
+    errors = caught.value.errors
+    assert errors, "InvalidData without errors"
+    return errors
+
+
+def same_file(shown: str, expected: Path) -> bool:
+    return Path(shown).resolve() == expected.resolve()
+
+
+@dataclass(frozen=True)
+class Rule:
+    folder: str  # under tests/fixtures/invalid/
+    file: str  # the file the error must name
+    line: int | str | bytes  # the line number, or a marker found on that line
+    phrases: tuple[str, ...]  # each must be in the message (case-insensitive)
+
+
+RULES = [
+    Rule("yaml-syntax", "record.yaml", "title: Fixture: treatment", ("yaml syntax error",)),
+    Rule("not-utf8", "record.yaml", b"caf\xe9", ("not utf-8", "0xe9")),
+    Rule("top-level-scalar", "record.yaml", "just a string", ("found a string",)),
+    Rule("empty-file", "record.yaml", 1, ("empty",)),
+    Rule("item-not-mapping", "records.yaml", "- just a string", ("each item must be a record",)),
+    Rule("missing-title", "record.yaml", 1, ("missing required field 'title'",)),
+    Rule("missing-type", "record.yaml", 1, ("missing required field 'type'",)),
+    Rule("wrong-type-title", "record.yaml", "title:", ("title:", "expected text")),
+    Rule("wrong-type-number", "record.yaml", "number:", ("number:", "expected a whole number")),
+    Rule("citation-not-mapping", "record.yaml", "sources:", ("sources:", "expected a mapping")),
+    Rule("unknown-type", "record.yaml", "type:",
+         ("unknown type 'case-stdy'", "did you mean 'case-study'")),
+    Rule("bad-id", "record.yaml", "id:", ("EX_Fixture_Record", "lower-case")),
+    Rule("empty-themes", "record.yaml", "themes:", ("themes must not be empty",)),
+    Rule("duplicate-bundled-id", "record.yaml", "id:",
+         ("duplicate id", BUNDLED_CS11, f"{BUNDLED_CS11}.yaml")),
+    Rule("dangling-theme", "record.yaml", "themes:",
+         ("unknown theme 'drugz'", "did you mean 'drugs'")),
+    Rule("dangling-area", "record.yaml", "areas:",
+         ("unknown area 'Clevland'", "did you mean 'Cleveland'")),
+    Rule("dangling-source", "record.yaml", "sources:",
+         ("unknown source 'briefing-2012'", "did you mean 'briefing-2021'")),
+    Rule("bad-evidence", "record.yaml", "evidence:",
+         ("evidence:", "'anecdotes' is not one of", "participant-reports")),
+    Rule("alias-bomb", "record.yaml", "*a", ("alias",)),
+    # A title holding a terminal escape code, written as a YAML escape ("\e[31m")...
+    Rule("control-escape", "record.yaml", "title:", ("title:", "control character")),
+    # ...and as a raw ESC byte in the file: still the title's line, still one clear message.
+    Rule("control-raw", "record.yaml", b"\x1b", ("control character",)),
+]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.folder for r in RULES])
+def test_each_rule_is_reported_with_file_line_and_message(rule: Rule):
+    folder = INVALID / rule.folder
+    path = folder / rule.file
+    line = rule.line if isinstance(rule.line, int) else line_of(path, rule.line)
+    errors = errors_of(folder)
+    assert len(errors) == 1, "\n".join(map(str, errors))
+    (error,) = errors
+    assert same_file(error.path, path), error
+    assert error.line == line, error
+    for phrase in rule.phrases:
+        assert phrase.casefold() in error.message.casefold(), error
+    assert "\n" not in error.message, "an error is one line"
+
+
+def test_every_invalid_fixture_folder_has_a_rule():
+    """A new fixture folder without an expectation here is a test nobody runs."""
+    folders = {p.name for p in INVALID.iterdir() if p.is_dir()}
+    covered = {r.folder for r in RULES} | {"unknown-key", "duplicate-id", "two-bad-files"}
+    assert folders == covered
+
+
+def test_unknown_key_suggests_the_right_one():
+    folder = INVALID / "unknown-key"
+    path = folder / "record.yaml"
+    errors = errors_of(folder)
+    unknown = [e for e in errors if "unknown key" in e.message]
+    assert len(unknown) == 1, errors
+    assert same_file(unknown[0].path, path)
+    assert unknown[0].line == line_of(path, "tittle:")
+    assert "'tittle'" in unknown[0].message
+    assert "did you mean 'title'" in unknown[0].message
+    # With `title` misspelt, the record has no title either: that is reported too, and nothing else.
+    assert {e.message for e in errors} - {unknown[0].message} == {"missing required field 'title'"}
+
+
+def test_duplicate_id_across_files_names_both_files():
+    folder = INVALID / "duplicate-id"
+    (error,) = errors_of(folder)
+    assert same_file(error.path, folder / "b.yaml")
+    assert error.line == line_of(folder / "b.yaml", "id:")
+    assert "duplicate id 'ex-fixture-twice'" in error.message
+    assert "a.yaml" in error.message
+
+
+def test_every_problem_is_collected():
+    folder = INVALID / "two-bad-files"
+    errors = errors_of(folder)
+    by_file = {Path(e.path).name: e for e in errors}
+    assert set(by_file) == {"first.yaml", "second.yaml"}, errors
+    assert "unknown theme 'drugz'" in by_file["first.yaml"].message
+    assert by_file["first.yaml"].line == line_of(folder / "first.yaml", "themes:")
+    assert "'anecdotes' is not one of" in by_file["second.yaml"].message
+    assert by_file["second.yaml"].line == line_of(folder / "second.yaml", "evidence:")
+
+
+def test_problems_in_several_directories_are_all_collected():
+    errors = errors_of(INVALID / "dangling-theme", INVALID / "bad-id", INVALID / "not-utf8")
+    assert {Path(e.path).parent.name for e in errors} == {"dangling-theme", "bad-id", "not-utf8"}
+
+
+def test_type_errors_name_yaml_kinds_not_python_types():
+    """A user wrote a mapping: the message says so, in YAML's words, not Python's (`dict`)."""
+    (error,) = errors_of(INVALID / "wrong-type-title")
+    assert "mapping" in error.message
+    assert "dict" not in error.message
+
+
+def test_a_file_over_the_size_limit_is_refused_without_being_parsed(tmp_path: Path):
+    path = tmp_path / "huge.yaml"
+    with path.open("w", encoding="utf-8") as f:
+        f.write("# padding\n" * (MAX_FILE_BYTES // 10 + 1))
+    (error,) = errors_of(tmp_path)
+    assert same_file(error.path, path)
+    assert error.line == 1
+    assert "larger than" in error.message
+
+
+def test_a_missing_data_directory_is_an_error(tmp_path: Path):
+    (error,) = errors_of(tmp_path / "nowhere")
+    assert "nowhere" in error.path
+    assert "no such" in error.message
+
+
+def test_the_alias_bomb_is_refused_and_builds_nothing():
+    """A billion laughs would take gigabytes if expanded; refusing it means never expanding it."""
+    errors = errors_of(INVALID / "alias-bomb")
+    assert all("alias" in e.message.casefold() for e in errors)
+
+
+def test_a_valid_fixture_loads_and_is_found():
+    corpus = load(extra=[VALID], use_env=False)
+    record = corpus.get("ex-fixture-valid")
+    assert record is not None
+    assert record.type == "example"
+    assert record.themes == ("drugs",)
+    assert record.areas == ("Cleveland",)
+    assert [c.source for c in record.sources] == ["briefing-2021"]
+    assert corpus.search("quokkaville")[0].record.id == "ex-fixture-valid"
+    assert record in corpus.in_area("Cleveland")
+    assert record in corpus.with_theme("drugs")
+
+
+def test_the_valid_fixture_adds_exactly_one_record(corpus):
+    with_fixture = load(extra=[VALID], use_env=False)
+    assert len(with_fixture.records) == len(corpus.records) + 1
+
+
+def test_an_area_alias_in_data_is_stored_as_the_gazetteer_name(tmp_path: Path):
+    write_yaml(tmp_path / "r.yaml",
+               make_record("ex-alias-area", "Alias area", areas=["Middlesbrough"]))
+    record = load(extra=[tmp_path], use_env=False).get("ex-alias-area")
+    assert record is not None and record.areas == ("Cleveland",)
+
+
+def test_a_list_of_records_in_one_file_loads(tmp_path: Path):
+    write_yaml(tmp_path / "many.yaml", [make_record(f"ex-many-{i}", f"Many {i}") for i in range(3)])
+    corpus = load(extra=[tmp_path], use_env=False)
+    assert all(corpus.get(f"ex-many-{i}") for i in range(3))
+
+
+def test_the_environment_variable_is_read_only_when_asked(tmp_path: Path, monkeypatch):
+    write_yaml(tmp_path / "r.yaml", make_record("ex-from-env", "From the environment"))
+    monkeypatch.setenv("PCC_IDEAS_DATA", str(tmp_path))
+    assert load(use_env=True).get("ex-from-env") is not None
+    assert load(use_env=False).get("ex-from-env") is None
