@@ -89,7 +89,8 @@ def worker(data_dir: str | None, repeat: int, budget: float) -> dict[str, Any]:
     if sys.platform == "darwin":  # bytes there, kilobytes on Linux
         rss //= 1024
     return {"records": len(corpus.records), "load": load_s, "index": index_s,
-            "query": statistics.median(per_query), "per_query": dict(zip(QUERIES, per_query, strict=True)),
+            "query": statistics.median(per_query),
+            "per_query": dict(zip(QUERIES, per_query, strict=True)),
             "matched": sum(matched.values()) / len(matched), "rss_mb": rss / 1024,
             "terms": len(index.postings)}
 
