@@ -78,13 +78,21 @@ def worker(data_dir: str | None, repeat: int, budget: float) -> dict[str, Any]:
     from pcc_ideas.search import Index
 
     extra = [data_dir] if data_dir else []
-    load_s, corpus = timed(lambda: pcc_ideas.load(extra, use_env=False), repeat, budget)
-    index_s, index = timed(lambda: Index(corpus.records, corpus.abbreviations), repeat, budget)
+
+    def load() -> pcc_ideas.Corpus:
+        return pcc_ideas.load(extra, use_env=False)
+
+    load_s, corpus = timed(load, repeat, budget)
+
+    def build() -> Index:
+        return Index(corpus.records, corpus.abbreviations)
+
+    def search(q: str) -> Callable[[], list[Any]]:
+        return lambda: index.search(q, corpus.records)
+
+    index_s, index = timed(build, repeat, budget)
     matched = {q: len(index.search(q, corpus.records)) for q in QUERIES}  # also warms up
-    per_query = []
-    for q in QUERIES:
-        t, _ = timed(lambda q=q: index.search(q, corpus.records), repeat, budget / len(QUERIES))
-        per_query.append(t)
+    per_query = [timed(search(q), repeat, budget / len(QUERIES))[0] for q in QUERIES]
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if sys.platform == "darwin":  # bytes there, kilobytes on Linux
         rss //= 1024

@@ -189,6 +189,17 @@ def endnote_list(text: str) -> dict[int, Note] | None:
     return runs[-1] if runs else None
 
 
+def looks_like(text: str, source_id: str, title: str) -> bool:
+    """Whether a text is the document of this source: by the strings of DOCUMENTS, or for a
+    source not listed there, by its title at the start of the text."""
+    spec = DOCUMENTS.get(source_id)
+    if spec is None:
+        return folded(title)[:40] in folded(text[:OPENING_CHARS])
+    head = " ".join(text[:OPENING_CHARS].split())
+    return all(s in head for s in spec.opening) and (
+        not spec.endnote_list or endnote_list(text) is not None)
+
+
 def identify(folder: Path, source_ids: Iterable[str], titles: dict[str, str]) -> tuple[
         dict[str, Document], list[str]]:
     """The document of each source id; problems (none found, several found) as messages."""
@@ -202,18 +213,7 @@ def identify(folder: Path, source_ids: Iterable[str], titles: dict[str, str]) ->
     found: dict[str, Document] = {}
     problems = []
     for sid in source_ids:
-        spec = DOCUMENTS.get(sid)
-        if spec is not None:
-            def fits(t: str, spec: DocumentSpec = spec) -> bool:
-                head = " ".join(t[:OPENING_CHARS].split())
-                return all(s in head for s in spec.opening) and (
-                    not spec.endnote_list or endnote_list(t) is not None)
-        else:  # a source added later: its title at the start of the text
-            want = folded(titles[sid])[:40]
-
-            def fits(t: str, want: str = want) -> bool:
-                return want in folded(t[:OPENING_CHARS])
-        matches = [p for p, t in texts.items() if fits(t)]
+        matches = [p for p, t in texts.items() if looks_like(t, sid, titles[sid])]
         if len(matches) == 1:
             found[sid] = Document(sid, matches[0], texts[matches[0]])
         else:

@@ -201,7 +201,7 @@ def generate(n: int, out_dir: str | Path, seed: int = SEED, per_file: int = PER_
     for old in out.glob("generated-*.yaml"):
         old.unlink()
     material = Material.from_corpus(corpus or pcc_ideas.load(use_env=False))
-    paths = []
+    paths: list[Path] = []
     batch: list[dict[str, Any]] = []
     for rec in records(n, material, seed):
         batch.append(rec)
