@@ -11,18 +11,18 @@ turn it off.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
 import tempfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .corpus import Corpus, build_corpus, data_dirs
-from .loading import yaml_files
+from .corpus import Corpus, Progress, build_corpus, data_dirs
+from .loading import without_gc, yaml_files
 
 if TYPE_CHECKING:
     from .search import Index
@@ -36,17 +36,19 @@ def cache_dir() -> Path:
 
 
 def signature(dirs: Sequence[Path]) -> str:
-    """A digest of everything the corpus is built from."""
-    h = hashlib.sha256(f"{FORMAT}|{__version__}|{sys.version_info[:2]}".encode())
+    """Everything the corpus is built from: each data file's path, size and modification
+    time, the package version and the cache format. Kept whole (not hashed), so a cache is
+    trusted only for exactly these files."""
+    parts = [f"{FORMAT}|{__version__}|{sys.version_info[:2]}"]
     for folder in dirs:
-        h.update(f"\0dir {folder.resolve()}".encode())
+        parts.append(f"dir {folder.resolve()}")
         for path in yaml_files(folder) if folder.exists() else []:
             try:
                 st = path.stat()
             except OSError:
                 continue
-            h.update(f"\0{path}|{st.st_size}|{st.st_mtime_ns}".encode())
-    return h.hexdigest()
+            parts.append(f"{path}|{st.st_size}|{st.st_mtime_ns}")
+    return "\n".join(parts)
 
 
 class Store:
@@ -57,7 +59,7 @@ class Store:
 
     def load(self) -> Any | None:
         try:
-            with open(self.path, "rb") as f:
+            with open(self.path, "rb") as f, without_gc():
                 sig, obj = pickle.load(f)
         except Exception:  # a missing, truncated, corrupt or foreign cache is not trusted
             return None
@@ -90,13 +92,36 @@ def load_cached(extra: Sequence[str | os.PathLike[str]] = (), use_cache: bool = 
     """The corpus as `corpus.load` gives it, from the cache when the cache is current."""
     dirs = data_dirs(extra)
     if not use_cache:
-        return build_corpus(dirs)
+        return build_corpus(dirs, terminal_progress())
     sig = signature(dirs)
-    name = hashlib.sha256("\0".join(str(d.resolve()) for d in dirs).encode()).hexdigest()[:16]
+    # One cache per set of data folders; the name only spreads them out, the signature decides.
+    name = f"{zlib.crc32(chr(0).join(str(d.resolve()) for d in dirs).encode()):08x}"
     store = Store(cache_dir() / f"corpus-{name}.pickle", sig)
     corpus = store.load()
     if not isinstance(corpus, Corpus):
-        corpus = build_corpus(dirs)
+        corpus = build_corpus(dirs, terminal_progress())
         store.save(corpus)
     corpus.index_store = IndexStore(cache_dir() / f"index-{name}.pickle", sig)
     return corpus
+
+
+def terminal_progress() -> Progress | None:
+    """A progress bar on stderr for a first, slow build, when stderr is a terminal; none
+    otherwise, so nothing extra reaches a log or a pipe. Small corpora finish before it shows."""
+    if not sys.stderr.isatty():
+        return None
+    bars: dict[str, Any] = {}
+
+    def report(stage: str, done: int, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import Progress as Bar
+
+        if stage not in bars:
+            bars[stage] = Bar(console=Console(stderr=True), transient=True)
+            bars[stage].add_task(stage, total=total)
+            bars[stage].start()
+        bars[stage].update(0, completed=done)
+        if done >= total:
+            bars[stage].stop()
+
+    return report

@@ -6,12 +6,14 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
-from collections.abc import Iterable, Mapping, Sequence
+import pickle
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, overload
 
 from .areas import Gazetteer
 from .loading import (
@@ -24,6 +26,7 @@ from .loading import (
     read_abbreviations,
     read_areas,
     read_records,
+    without_gc,
     yaml_files,
 )
 from .lookup import Match, NameIndex, NotResolved
@@ -35,25 +38,67 @@ if TYPE_CHECKING:
 ENV_VAR = "PCC_IDEAS_DATA"
 
 
+# Told of a long task: what it is, how much is done, of how much.
+Progress = Callable[[str, int, int], None]
+
+
 class IndexStore(Protocol):
     def load(self) -> Index | None: ...
     def save(self, index: Index) -> None: ...
 
 
+class StoredRecords(Sequence[Record]):
+    """Records kept pickled one by one, each unpickled when it is first used.
+
+    This is how the cache stores a corpus: a search of 100,000 records unpickles only the ten
+    it shows, and ids are kept as a plain list for `Corpus.get`."""
+
+    def __init__(self, blobs: list[bytes], ids: list[str]):
+        self._blobs, self.ids = blobs, ids
+        self._done: list[Record | None] = [None] * len(blobs)
+
+    @classmethod
+    def of(cls, records: Sequence[Record]) -> StoredRecords:
+        dump = functools.partial(pickle.dumps, protocol=pickle.HIGHEST_PROTOCOL)
+        return cls([dump(r) for r in records], [r.id for r in records])
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    @overload
+    def __getitem__(self, i: int) -> Record: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Record]: ...
+    def __getitem__(self, i: int | slice) -> Record | list[Record]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        found = self._done[i]
+        if found is None:
+            found = self._done[i] = pickle.loads(self._blobs[i])
+        return found
+
+    def __reduce__(self) -> tuple[type, tuple[list[bytes], list[str]]]:
+        return StoredRecords, (self._blobs, self.ids)
+
+
 @dataclass
 class Corpus:
-    records: tuple[Record, ...]
+    records: Sequence[Record]
     gazetteer: Gazetteer
     abbreviations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Where a built search index may be kept and found again (see `cache`); not pickled.
     index_store: IndexStore | None = field(default=None, compare=False, repr=False)
+    # Told how a long build goes (a progress bar on a terminal); not pickled.
+    progress: Progress | None = field(default=None, compare=False, repr=False)
 
     def __getstate__(self) -> dict[str, object]:
+        records = self.records
         return {
-            "records": self.records,
+            "records": records if isinstance(records, StoredRecords) else StoredRecords.of(records),
             "gazetteer": self.gazetteer,
             "abbreviations": self.abbreviations,
             "index_store": None,
+            "progress": None,
         }
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -66,7 +111,8 @@ class Corpus:
 
         found = self.index_store.load() if self.index_store else None
         if found is None:
-            found = Index(self.records, self.abbreviations)
+            with without_gc():
+                found = Index(self.records, self.abbreviations, self.progress)
             if self.index_store:
                 self.index_store.save(found)
         return found
@@ -78,27 +124,38 @@ class Corpus:
         theme: str | None = None,
         area: str | None = None,
         source: str | None = None,
+        limit: int | None = None,
+        evidence: str | None = None,
     ) -> list[Hit]:
-        """Records matching the query, best first, optionally only of some types, on a theme
-        (id), in an area (gazetteer name) or citing a source (id)."""
-        keep = None
-        if types or theme or area or source:
-            keep = [
-                i
-                for i, r in enumerate(self.records)
-                if (not types or r.type in types)
-                and (not theme or theme in r.themes)
-                and (not area or area in r.areas)
-                and (not source or any(c.source == source for c in r.sources))
-            ]
-        return self.index.search(query, self.records, keep)
+        """Records matching the query, best first (the first `limit`, or all), optionally only
+        of some types, on a theme (id), in an area (gazetteer name), citing a source (id) or
+        whose outcomes rest on a kind of evidence."""
+        index = self.index
+        wanted = [{f"type:{t}" for t in types}] if types else []
+        for facet, value in (
+            ("theme", theme),
+            ("area", area),
+            ("source", source),
+            ("evidence", evidence),
+        ):
+            if value:
+                wanted.append({f"{facet}:{value}"})
+        keep: set[int] | None = None
+        for any_of in wanted:  # each filter is one of its values; filters combine
+            found = set().union(*(index.facet(v) for v in any_of))
+            keep = found if keep is None else keep & found
+        return index.search(query, self.records, keep, limit)
 
     @cached_property
-    def by_id(self) -> dict[str, Record]:
-        return {r.id: r for r in self.records}
+    def positions(self) -> dict[str, int]:
+        """Each record's position, by id."""
+        records = self.records
+        ids = records.ids if isinstance(records, StoredRecords) else [r.id for r in records]
+        return {record_id: i for i, record_id in enumerate(ids)}
 
     def get(self, record_id: str) -> Record | None:
-        return self.by_id.get(record_id)
+        i = self.positions.get(record_id)
+        return None if i is None else self.records[i]
 
     def of_type(self, *types: str) -> list[Record]:
         return [r for r in self.records if r.type in types]
@@ -181,7 +238,14 @@ def load(extra: Sequence[str | os.PathLike[str]] = (), use_env: bool = True) -> 
     return build_corpus(data_dirs(extra, use_env))
 
 
-def build_corpus(dirs: Sequence[Path]) -> Corpus:
+def build_corpus(dirs: Sequence[Path], progress: Progress | None = None) -> Corpus:
+    """The corpus read from these folders (the first is the bundled data); raises
+    InvalidData listing every problem. `progress` hears how the reading goes."""
+    with without_gc():
+        return _build_corpus(dirs, progress)
+
+
+def _build_corpus(dirs: Sequence[Path], progress: Progress | None = None) -> Corpus:
     errors: list[DataError] = []
     base, *others = dirs
     gazetteer = Gazetteer(read_areas(base / GAZETTEER, errors))
@@ -191,14 +255,17 @@ def build_corpus(dirs: Sequence[Path]) -> Corpus:
     for folder in dirs:
         if not folder.exists():
             errors.append(DataError(str(folder), 0, "no such file or directory"))
-            continue
-        for path in yaml_files(folder):
-            if path not in special:
-                located += read_records(path, errors)
+    paths = [p for d in dirs if d.exists() for p in yaml_files(d) if p not in special]
+    for done, path in enumerate(paths):
+        if progress:
+            progress("Reading data files", done, len(paths))
+        located += read_records(path, errors)
+    if progress:
+        progress("Reading data files", len(paths), len(paths))
     records = check_links(located, gazetteer, errors)
     if errors:
         raise InvalidData(errors)
-    return Corpus(tuple(records), gazetteer, abbreviations)
+    return Corpus(tuple(records), gazetteer, abbreviations, progress=progress)
 
 
 def check_links(

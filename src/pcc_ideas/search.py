@@ -7,7 +7,8 @@ How a query is scored, in order of what matters most:
    than one in names of organisations and places, which counts more than the summary, which
    counts more than the rest (so a record *about* the query outranks one that mentions it);
 3. records that match every query word, then those that hold the query as a phrase (in the
-   title most), are lifted above records matching only some of them;
+   title most, then the summary; checked for the best `PHRASE_WINDOW` records), are lifted
+   above records matching only some of them;
 4. case studies and examples, then recommendations and themes, get a small lift
    (`TYPE_BOOST`), since the question users bring is "what works, and where";
 5. ties go to the record type listed first in the schema, then to the id.
@@ -17,9 +18,11 @@ a record saying "restorative justice" is found by RJ and one saying RJ by the wo
 
 from __future__ import annotations
 
+import heapq
 import math
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .models import RECORD_TYPES, TYPE_ORDER, Record, to_dict
@@ -82,6 +85,17 @@ def _strings(value: object) -> Iterable[str]:
         yield str(value)
 
 
+def facets_of(record: Record) -> set[str]:
+    """The filter values a record can be found by (see `Index.facet`)."""
+    found = {f"type:{record.type}"}
+    found.update(f"theme:{t}" for t in record.themes)
+    found.update(f"area:{a}" for a in record.areas)
+    found.update(f"source:{c.source}" for c in record.sources)
+    if evidence := getattr(record, "evidence", None):
+        found.add(f"evidence:{evidence}")
+    return found
+
+
 class Expander:
     """Adds the other side of each abbreviation or synonym found in a list of words."""
 
@@ -108,14 +122,25 @@ class Expander:
 
 
 class Index:
-    """An inverted index over records; `search` ranks them for a query."""
+    """An inverted index over records; `search` ranks them for a query.
 
-    def __init__(self, records: Sequence[Record], abbreviations: Mapping[str, Sequence[str]] = {}):
+    Each term's postings are two compact arrays (record positions and BM25F weights), so a
+    large index stays small in memory and in the cache, and loads quickly.
+    """
+
+    def __init__(
+        self,
+        records: Sequence[Record],
+        abbreviations: Mapping[str, Sequence[str]] = {},
+        progress: Callable[[str, int, int], None] | None = None,
+    ):
         """Index records; the index keeps their positions, not the records themselves."""
         expander = Expander(abbreviations)
         per_doc: list[dict[str, Counter[str]]] = []
         lengths: dict[str, list[int]] = {f: [] for f in FIELD_WEIGHTS}
-        for record in records:
+        for done, record in enumerate(records):
+            if progress and done % 1000 == 0:
+                progress("Indexing records", done, len(records))
             fields: dict[str, Counter[str]] = {}
             for name, texts in field_texts(record).items():
                 ws = [w for t in texts for w in words(t)]
@@ -124,23 +149,37 @@ class Index:
                 fields[name] = counts
                 lengths[name].append(sum(counts.values()))
             per_doc.append(fields)
+        if progress:
+            progress("Indexing records", len(records), len(records))
         average = {f: max(sum(v) / max(len(v), 1), 1.0) for f, v in lengths.items()}
-        postings: dict[str, dict[int, float]] = defaultdict(dict)
+        docs: dict[str, array[int]] = {}
+        weights: dict[str, array[float]] = {}
         for doc, fields in enumerate(per_doc):
             weighted: dict[str, float] = defaultdict(float)
             for name, counts in fields.items():
-                size = sum(counts.values())
-                norm = 1 - B + B * size / average[name]
+                norm = 1 - B + B * sum(counts.values()) / average[name]
                 for term, tf in counts.items():
                     weighted[term] += FIELD_WEIGHTS[name] * tf / norm
             for term, wtf in weighted.items():
-                postings[term][doc] = wtf * (K1 + 1) / (wtf + K1)
+                if term not in docs:
+                    docs[term], weights[term] = array("I"), array("f")
+                docs[term].append(doc)
+                weights[term].append(wtf * (K1 + 1) / (wtf + K1))
         n = len(records)
-        self.idf = {
-            t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in postings.items()
-        }
-        self.postings = dict(postings)
+        self.idf = {t: math.log(1 + (n - len(d) + 0.5) / (len(d) + 0.5)) for t, d in docs.items()}
+        self.postings = {t: (docs[t], weights[t]) for t in docs}
+        self.boost = array("f", (TYPE_BOOST.get(r.type, 1.0) for r in records))
+        facets: dict[str, array[int]] = defaultdict(lambda: array("I"))
+        for doc, r in enumerate(records):
+            for facet in facets_of(r):
+                facets[facet].append(doc)
+        self.facets = dict(facets)
         self._vocabulary: list[str] | None = None
+
+    def facet(self, key: str) -> array[int]:
+        """The positions of the records with a filter value: `type:figure`, `theme:drugs`,
+        `area:Cleveland`, `source:briefing-2021`, `evidence:evaluation`."""
+        return self.facets.get(key, array("I"))
 
     @property
     def vocabulary(self) -> list[str]:
@@ -163,52 +202,64 @@ class Index:
         )
         return [(word, TYPO_WEIGHT[d]) for word, d, _ in near if word[:1] == term[:1]]
 
+    def _term_scores(self, term: str, allowed: set[int] | None) -> dict[int, tuple[float, str]]:
+        """Each record's best score for one query word, over the words it stands for."""
+        best: dict[int, tuple[float, str]] = {}
+        for word, weight in self.alternatives(term):
+            idf = self.idf[word] * weight
+            docs, weights = self.postings[word]
+            for doc, w in zip(docs, weights, strict=True):
+                if (allowed is None or doc in allowed) and idf * w > best.get(doc, (0.0,))[0]:
+                    best[doc] = (idf * w, word)
+        return best
+
     def search(
-        self, query: str, records: Sequence[Record], keep: Iterable[int] | None = None
+        self,
+        query: str,
+        records: Sequence[Record],
+        keep: Iterable[int] | None = None,
+        limit: int | None = None,
     ) -> list[Hit]:
-        """The indexed records matching the query, best first; `keep` limits them to those
-        positions."""
+        """The indexed records matching the query, best first: the first `limit` of them, or
+        all; `keep` limits them to those positions."""
         qterms = list(dict.fromkeys(terms(query)))
         if not qterms:
             return []
         allowed = set(keep) if keep is not None else None
-        scores: dict[int, float] = defaultdict(float)
+        per_term = [self._term_scores(t, allowed) for t in qterms]
+        total: dict[int, float] = defaultdict(float)
         covered: dict[int, int] = defaultdict(int)
-        matched: dict[int, list[str]] = defaultdict(list)
-        for term in qterms:
-            best: dict[int, tuple[float, str]] = {}
-            for word, weight in self.alternatives(term):
-                idf = self.idf[word] * weight
-                for doc, part in self.postings[word].items():
-                    if allowed is not None and doc not in allowed:
-                        continue
-                    if idf * part > best.get(doc, (0.0, ""))[0]:
-                        best[doc] = (idf * part, word)
-            for doc, (value, word) in best.items():
-                scores[doc] += value
+        for best in per_term:
+            for doc, (value, _) in best.items():
+                total[doc] += value
                 covered[doc] += 1
-                matched[doc].append(word)
-        ranked = sorted(scores, key=lambda d: -scores[d])
-        final = {}
-        for rank, doc in enumerate(ranked):
-            bonus = ALL_WORDS_BONUS * (covered[doc] == len(qterms))
-            if len(qterms) > 1 and rank < PHRASE_WINDOW:
-                bonus += self._phrase_bonus(records[doc], qterms)
-            boost = TYPE_BOOST.get(records[doc].type, 1.0)
-            final[doc] = scores[doc] * (1 + bonus) * boost * (covered[doc] / len(qterms))
-        order = sorted(
-            final,
-            key=lambda d: (-round(final[d], 6), TYPE_ORDER.index(records[d].type), records[d].id),
-        )
-        return [Hit(records[d], final[d], tuple(matched[d])) for d in order]
+        n = len(qterms)
+        # The score before phrases: word scores, lifted when every word matched.
+        score = {
+            d: v * (1 + ALL_WORDS_BONUS * (covered[d] == n)) * self.boost[d] * covered[d] / n
+            for d, v in total.items()
+        }
+        if n > 1:
+            for d in heapq.nlargest(max(PHRASE_WINDOW, limit or 0), score, key=score.__getitem__):
+                bonus = self._phrase_bonus(records[d], qterms)
+                score[d] *= 1 + bonus / (1 + ALL_WORDS_BONUS * (covered[d] == n))
+
+        def order(d: int) -> tuple[float, int, str]:
+            return (-round(score[d], 6), TYPE_ORDER.index(records[d].type), records[d].id)
+
+        ranked = heapq.nsmallest(limit, score, key=order) if limit else sorted(score, key=order)
+        return [
+            Hit(records[d], score[d], tuple(b[d][1] for b in per_term if d in b)) for d in ranked
+        ]
 
     @staticmethod
     def _phrase_bonus(record: Record, qterms: list[str]) -> float:
+        """A lift for a record holding the query words in order: most in its title, less in
+        its summary."""
         phrase = " " + " ".join(qterms) + " "
         if phrase in " " + " ".join(terms(record.title)) + " ":
             return TITLE_PHRASE_BONUS
-        body = " ".join(t for texts in field_texts(record).values() for t in texts)
-        return PHRASE_BONUS if phrase in " " + " ".join(terms(body)) + " " else 0.0
+        return PHRASE_BONUS if phrase in " " + " ".join(terms(record.summary)) + " " else 0.0
 
     def suggestions(self, query: str, limit: int = 3) -> list[str]:
         """Vocabulary words nearest to the query's words, for "did you mean"."""

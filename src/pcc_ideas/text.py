@@ -18,6 +18,8 @@ KEEP_S = ("ss", "us", "is", "ics")
 
 def fold(text: str) -> str:
     """Lower case without accents: `Ysgol Gyfun Gŵyr` -> `ysgol gyfun gwyr`."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
