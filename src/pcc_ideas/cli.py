@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -15,6 +15,10 @@ from .corpus import Corpus
 from .formats import FORMATS
 from .loading import InvalidData
 from .lookup import NotResolved
+from .models import EVIDENCE_KINDS
+
+if TYPE_CHECKING:
+    from .search import Hit
 
 app = typer.Typer(
     help="Find what works in local policing and justice, and where it has been done.\n\n"
@@ -27,6 +31,24 @@ app = typer.Typer(
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 Jsonl = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
+Evidence = Annotated[
+    str | None,  # noqa: UP007
+    typer.Option(
+        "--evidence",
+        metavar="KIND",
+        help="Only records whose outcomes rest on this kind of evidence (so only case studies "
+        f"and examples, the records that give one): {', '.join(EVIDENCE_KINDS)}.",
+    ),
+]
+BriefEvidence = Annotated[
+    str | None,  # noqa: UP007
+    typer.Option(
+        "--evidence",
+        metavar="KIND",
+        help="Only case studies and examples whose outcomes rest on this kind of evidence; "
+        f"figures and recommendations are kept: {', '.join(EVIDENCE_KINDS)}.",
+    ),
+]
 
 
 class State:
@@ -95,6 +117,16 @@ def _dump(obj: Any, out: Any) -> None:
     out.write(json_module.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
+def evidence_kind(value: str | None) -> str | None:
+    """The evidence kind a user asked for, checked against the corpus's kinds."""
+    if value is None:
+        return None
+    kind = value.strip().casefold()
+    if kind not in EVIDENCE_KINDS:
+        usage(f"unknown evidence kind {value!r}; choose from {', '.join(EVIDENCE_KINDS)}")
+    return kind
+
+
 def resolve(what: str, fn: Callable[[str], Any], name: str) -> Any:
     try:
         return fn(name)
@@ -154,6 +186,7 @@ def search(
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=0, help="How many results (0 for all).")
     ] = 10,
+    evidence: Evidence = None,
     json: Json = False,
     jsonl: Jsonl = False,
 ) -> None:
@@ -164,19 +197,28 @@ def search(
     from .models import RECORD_TYPES
     from .views import SearchView
 
-    corpus = State.corpus()
     for t in type or []:
         if t not in RECORD_TYPES:
             usage(f"unknown type {t!r}; choose from {', '.join(RECORD_TYPES)}")
+    kind = evidence_kind(evidence)
+    corpus = State.corpus()
     theme_id = resolve("theme", corpus.theme, theme).item.id if theme else None
     area_name = resolve("area", corpus.gazetteer.resolve, area).item.name if area else None
     source_id = resolve("source", corpus.source, source).item.id if source else None
     text = " ".join(query)
-    hits = corpus.search(text, types=type or (), theme=theme_id, area=area_name, source=source_id)
+
+    def hits_with(evidence: str | None, most: int | None = None) -> list[Hit]:
+        return corpus.search(
+            text, type or (), theme_id, area_name, source_id, limit=most, evidence=evidence
+        )
+
+    hits = hits_with(kind)
     view = SearchView(text, hits[:limit] if limit else hits)
     if not hits:
         if json:
             print("[]")
+        if kind and hits_with(None, 1):
+            not_found(f"no records matching {text!r} rest on {kind} evidence")
         near = corpus.index.suggestions(text)
         not_found(f"no records match {text!r}", near)
     emit(view, json, jsonl)
@@ -205,6 +247,7 @@ def show(
 @app.command()
 def theme(
     name: Annotated[str, typer.Argument(help="A theme's id, title or alias.")],
+    evidence: Evidence = None,
     json: Json = False,
 ) -> None:
     """One theme with everything linked to it.
@@ -213,8 +256,14 @@ def theme(
     """
     from .views import theme_view
 
+    kind = evidence_kind(evidence)
     corpus = State.corpus()
-    emit(resolve("theme", lambda n: theme_view(corpus, n), name), json)
+    view = resolve("theme", lambda n: theme_view(corpus, n, kind), name)
+    if kind and not view.records:
+        if json:
+            emit(view, json)
+        not_found(f"no records on the theme {view.theme.id!r} rest on {kind} evidence")
+    emit(view, json)
 
 
 @app.command()
@@ -231,6 +280,7 @@ def themes(json: Json = False, jsonl: Jsonl = False) -> None:
 @app.command()
 def area(
     name: Annotated[str, typer.Argument(help="A force area, county, city, town or short form.")],
+    evidence: Evidence = None,
     json: Json = False,
 ) -> None:
     """One police force area and every record tagged with it.
@@ -239,8 +289,14 @@ def area(
     """
     from .views import area_view
 
+    kind = evidence_kind(evidence)
     corpus = State.corpus()
-    emit(resolve("police force area", lambda n: area_view(corpus, n), name), json)
+    view = resolve("police force area", lambda n: area_view(corpus, n, kind), name)
+    if kind and not (view.local or view.shared or view.nearby):
+        if json:
+            emit(view, json)
+        not_found(f"no records for {view.area.name} rest on {kind} evidence")
+    emit(view, json)
 
 
 @app.command()
@@ -252,6 +308,64 @@ def areas(json: Json = False, jsonl: Jsonl = False) -> None:
     from .views import areas_view
 
     emit(areas_view(State.corpus()), json, jsonl)
+
+
+@app.command()
+def brief(
+    theme: Annotated[
+        list[str] | None,
+        typer.Option(  # noqa: UP007
+            "--theme", metavar="NAME", help="A theme the pack is about (repeatable)."
+        ),
+    ] = None,
+    area: Annotated[
+        str | None,  # noqa: UP007
+        typer.Option(metavar="NAME", help="A police force area, county, city, town or short form."),
+    ] = None,
+    evidence: BriefEvidence = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="One of: markdown, html, json.")
+    ] = "markdown",
+    output: Annotated[
+        Path | None,  # noqa: UP007
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write the pack to FILE (- for stdout)."
+        ),
+    ] = None,
+    json: Json = False,
+) -> None:
+    """A briefing pack with a numbered reference list, for themes, an area or both.
+
+    Example: pcc-ideas brief --area Cleveland --format html -o cleveland.html
+    """
+    from .brief import FORMATS as BRIEF_FORMATS
+    from .brief import build_brief, build_date
+
+    fmt = "json" if json else format
+    if fmt not in BRIEF_FORMATS:
+        usage(f"unknown format {fmt!r}; choose from {', '.join(BRIEF_FORMATS)}")
+    if not theme and not area:
+        usage("brief needs --theme NAME or --area NAME (or both)")
+    kind = evidence_kind(evidence)
+    corpus = State.corpus()
+    themes = [resolve("theme", corpus.theme, name).item for name in theme or []]
+    found = resolve("police force area", corpus.gazetteer.resolve, area) if area else None
+    pack = build_brief(corpus, themes, found, kind, build_date())
+    if pack.is_empty:
+        not_found(f"there is nothing to brief on for {pack.title.removeprefix('Briefing pack: ')}")
+    write_out(BRIEF_FORMATS[fmt](pack), output)
+
+
+def write_out(text: str, output: Path | None) -> None:
+    """Print text, or write it to a file (`-` is stdout) and say so on stderr."""
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as e:
+        usage(f"cannot write {output}: {e.strerror or e}")
+    print(f"pcc-ideas: wrote {output}", file=sys.stderr)
 
 
 @app.command()
@@ -319,7 +433,14 @@ def validate(
 
 
 def run() -> None:
-    """The console script: no traceback and no noise when a pipe closes early."""
+    """The console script: no traceback and no noise when a pipe closes early.
+
+    The cyclic garbage collector is off for the life of this short process: the corpus holds
+    no reference cycles, and collections that walk a large corpus would only add time.
+    """
+    import gc
+
+    gc.disable()
     try:
         app()
     except BrokenPipeError:

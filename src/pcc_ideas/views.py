@@ -7,15 +7,27 @@ Every view gives its JSON (`as_json`), and list-like views their rows (`rows`), 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .corpus import Corpus, sort_by_type
 from .lookup import Match
-from .models import Area, Record, Theme, to_dict
+from .models import Area, CaseStudy, Record, Theme, to_dict
 from .search import Hit
 
 SCHEMA_VERSION = 1
+
+
+def with_evidence(records: Iterable[Record], evidence: str | None) -> list[Record]:
+    """The records whose outcomes rest on this kind of evidence (`models.EVIDENCE_KINDS`),
+    all of them for None. Only case studies and examples record an evidence kind, so a
+    filter keeps nothing else."""
+    return [
+        r
+        for r in records
+        if evidence is None or (isinstance(r, CaseStudy) and r.evidence == evidence)
+    ]
 
 
 def record_json(record: Record, **extra: Any) -> dict[str, Any]:
@@ -125,9 +137,10 @@ class SourcesView:
 # ---------------------------------------------------------------- building them
 
 
-def theme_view(corpus: Corpus, name: str) -> ThemeView:
+def theme_view(corpus: Corpus, name: str, evidence: str | None = None) -> ThemeView:
     found = corpus.theme(name)
-    return ThemeView(found.item, corpus.with_theme(found.item.id), found.via)
+    records = with_evidence(corpus.with_theme(found.item.id), evidence)
+    return ThemeView(found.item, records, found.via)
 
 
 def themes_view(corpus: Corpus) -> ThemesView:
@@ -139,16 +152,21 @@ def themes_view(corpus: Corpus) -> ThemesView:
     return ThemesView(corpus.themes, counts)
 
 
-def area_view(corpus: Corpus, name: str) -> AreaView:
+def area_view(corpus: Corpus, name: str, evidence: str | None = None) -> AreaView:
+    """An area's records; its region's instead when it has none at all. With `evidence`,
+    only records whose outcomes rest on that kind of evidence."""
     found = corpus.gazetteer.resolve(name)
     area = found.item
     tagged = corpus.in_area(area.name)
-    local = [r for r in tagged if len(r.areas) == 1]
-    shared = [r for r in tagged if len(r.areas) > 1]
+    kept = with_evidence(tagged, evidence)
+    local = [r for r in kept if len(r.areas) == 1]
+    shared = [r for r in kept if len(r.areas) > 1]
     nearby: list[tuple[Area, list[Record]]] = []
     if not tagged:
         for other in corpus.gazetteer.in_region(area.region):
-            records = corpus.in_area(other.name) if other is not area else []
+            records = (
+                with_evidence(corpus.in_area(other.name), evidence) if other is not area else []
+            )
             if records:
                 nearby.append((other, records))
         nearby.sort(key=lambda pair: (-len(pair[1]), pair[0].name))

@@ -1,0 +1,485 @@
+"""Briefing packs: what a pack holds for a theme, an area, both, and an area with no records of
+its own; that every reference number resolves and every reference is used; that --evidence
+narrows what it should; and that hostile text in data stays text in Markdown and in HTML."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import make_record, write_records
+from markdown_it import MarkdownIt
+
+import pcc_ideas
+from pcc_ideas.brief import (
+    EVIDENCE_LABELS,
+    FORMATS,
+    Brief,
+    build_brief,
+    build_date,
+    to_html,
+    to_markdown,
+)
+from pcc_ideas.corpus import load
+from pcc_ideas.models import EVIDENCE_KINDS, CaseStudy
+
+DAY = datetime.date(2024, 6, 1)
+EPOCH = {"SOURCE_DATE_EPOCH": "1717200000"}  # 2024-06-01 UTC
+CS11 = "Heroin-Assisted Treatment (HAT) in Middlesbrough, Cleveland"
+CS05 = "Cleveland PCC research into child sexual exploitation (CSE) perpetrators"
+CS09 = "Naloxone for opiate overdoses in West Midlands and Durham Police custody"
+CS10 = "WEDINOS anonymous drug checking in Wales"
+CS12 = "Checkpoint deferred prosecution scheme, Durham Constabulary"
+
+
+def pack(corpus, themes=(), area=None, evidence=None) -> Brief:
+    return build_brief(
+        corpus,
+        [corpus.theme(t).item for t in themes],
+        corpus.gazetteer.resolve(area) if area else None,
+        evidence,
+        DAY,
+    )
+
+
+def section(brief: Brief, heading: str):
+    found = [s for s in brief.sections if s.heading == heading]
+    assert len(found) == 1, [s.heading for s in brief.sections]
+    return found[0]
+
+
+def titles(brief: Brief, heading: str) -> list[str]:
+    return [i.title for i in section(brief, heading).items]
+
+
+def headings(brief: Brief) -> list[str]:
+    return [s.heading for s in brief.sections]
+
+
+# ---------------------------------------------------------------- what a pack holds
+
+
+def test_theme_brief_from_the_command_line(cli):
+    out = cli("brief", "--theme", "drugs", env=EPOCH)
+    assert out.exit_code == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "# Briefing pack: Reducing the harm caused by drugs"
+    assert "- Theme: Reducing the harm caused by drugs." in lines
+    for heading in (
+        "Overview",
+        "Key figures",
+        "Ideas and recommendations for PCCs",
+        "Case studies and examples",
+        "References",
+    ):
+        assert f"## {heading}" in lines
+    assert any(line.startswith("- **4,393**:") for line in lines)
+    assert f"### {CS11}" in lines
+    assert lines[-1].startswith(f"Corpus version: pcc-ideas {pcc_ideas.__version__}, data ")
+    assert lines[-1].endswith("Built on 2024-06-01.")
+
+
+def test_theme_brief_holds_the_themes_figures_recommendations_and_practice(corpus):
+    brief = pack(corpus, ["drugs"])
+    assert brief.title == "Briefing pack: Reducing the harm caused by drugs"
+    on_theme = corpus.with_theme("drugs")
+    assert {i.record for i in section(brief, "Key figures").items} == {
+        r.id for r in on_theme if r.type == "figure"
+    }
+    assert {i.record for i in section(brief, "Ideas and recommendations for PCCs").items} == {
+        r.id for r in on_theme if r.type == "recommendation"
+    }
+    assert {i.record for i in section(brief, "Case studies and examples").items} == {
+        r.id for r in on_theme if r.type in ("case-study", "example")
+    }
+
+
+def test_a_case_study_says_what_was_done_where_its_outcomes_and_evidence(corpus):
+    brief = pack(corpus, ["drugs"])
+    item = next(i for i in section(brief, "Case studies and examples").items if i.title == CS11)
+    details = {d.label: d.values for d in item.details}
+    assert item.kind == "Case study 11"
+    assert details["Where"] == ("Middlesbrough, Cleveland",)
+    assert "Use of illegal opioids fell by almost 98%" in details["Outcomes"]
+    assert details["Evidence"] == (EVIDENCE_LABELS["participant-reports"],)
+    assert any("Middlesbrough" in v for v in details["What was done"])
+
+
+def test_area_brief_gives_the_area_then_its_region(corpus, cli):
+    brief = pack(corpus, area="Cleveland")
+    assert brief.title == "Briefing pack: Cleveland"
+    assert brief.scope[0].startswith("Police force area: Cleveland (North East)")
+    assert headings(brief)[-2:] == [
+        "What has been done in Cleveland",
+        "Elsewhere in the North East region",
+    ]
+    assert set(titles(brief, "What has been done in Cleveland")) == {CS05, CS11}
+    assert {CS09, CS12} <= set(titles(brief, "Elsewhere in the North East region"))
+    assert "Overview" not in headings(brief)
+    figures = section(brief, "Key figures").items
+    assert figures and all(
+        {"Cleveland", "Durham", "Northumbria"} & set(corpus.get(i.record).areas) for i in figures
+    )
+    recommendations = section(brief, "Ideas and recommendations for PCCs")
+    assert recommendations.items and "closest to the work done in Cleveland" in recommendations.note
+    # the recommendation drawn from the Middlesbrough case study is among them
+    assert "Explore Heroin-Assisted Treatment (HAT)" in [i.title for i in recommendations.items]
+
+
+def test_area_brief_as_html_written_to_a_file(tmp_path, run):
+    target = tmp_path / "cleveland.html"
+    out = run("brief", "--area", "Cleveland", "--format", "html", "-o", str(target))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == ""
+    assert out.stderr.count("\n") == 1 and str(target) in out.stderr
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    assert "<h1>Cleveland</h1>" in text
+
+
+def test_theme_and_area_brief_splits_the_theme_s_practice_by_place(corpus):
+    brief = pack(corpus, ["drugs"], "Middlesbrough")
+    assert brief.title == "Briefing pack: Reducing the harm caused by drugs, in Cleveland"
+    assert "Middlesbrough is in Cleveland." in brief.scope
+    local = titles(brief, "What has been done in Cleveland")
+    regional = titles(brief, "Elsewhere in the North East region")
+    elsewhere = titles(brief, "Case studies and examples elsewhere")
+    assert local == [CS11]  # the CSE research in Cleveland is not on drugs
+    assert CS09 in regional and CS12 not in regional
+    assert CS10 in elsewhere
+    shown = local + regional + elsewhere
+    assert len(shown) == len(set(shown))
+    assert set(shown) == {
+        r.title for r in corpus.with_theme("drugs") if r.type in ("case-study", "example")
+    }
+    assert "Overview" in headings(brief)
+
+
+def test_area_with_no_records_says_so_and_falls_back_to_its_region(corpus, cli):
+    assert corpus.in_area("Cambridgeshire") == []
+    brief = pack(corpus, area="Cambridgeshire")
+    assert any("No records are tagged with Cambridgeshire" in line for line in brief.scope)
+    own = section(brief, "What has been done in Cambridgeshire")
+    assert own.items == () and "elsewhere in the Eastern region" in own.note
+    regional = section(brief, "Elsewhere in the Eastern region").items
+    eastern = {a.name for a in corpus.gazetteer.in_region("Eastern")}
+    assert regional and all(eastern & set(corpus.get(i.record).areas) for i in regional)
+    text = cli("brief", "--area", "Cambridgeshire").stdout
+    assert "No records are tagged with Cambridgeshire" in text
+    assert "*No case studies or examples are tagged with Cambridgeshire" in text
+
+
+def test_an_area_with_nothing_anywhere_near_exits_1(cli):
+    out = cli("brief", "--area", "PSNI")
+    assert out.exit_code == 1 and out.stdout == ""
+    assert "nothing to brief on" in out.stderr
+
+
+def test_several_themes_and_repeats(corpus):
+    two = pack(corpus, ["drugs", "victims"])
+    assert [i.record for i in section(two, "Overview").items] == ["drugs", "victims"]
+    same = pack(corpus, ["drugs", "drug harm"])
+    assert [i.record for i in section(same, "Overview").items] == ["drugs"]
+
+
+# ---------------------------------------------------------------- references
+
+
+def markdown_numbers(text: str) -> tuple[list[int], list[int]]:
+    """The reference numbers used in the body, in order, and the numbers of the entries."""
+    body, _, references = text.partition("\n## References\n")
+    used = [int(n) for group in re.findall(r"\[(\d+(?:, \d+)*)\]", body) for n in group.split(", ")]
+    entries = [int(n) for n in re.findall(r"^(\d+)\. ", references, re.M)]
+    return used, entries
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: list[str] = []
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += attrs
+        for name, value in attrs:
+            if name == "href":
+                self.hrefs.append(value or "")
+            if name == "id":
+                self.ids.append(value or "")
+
+
+def html_numbers(text: str) -> tuple[list[int], list[int]]:
+    parser = Links()
+    parser.feed(text)
+    used = [int(h.removeprefix("#ref-")) for h in parser.hrefs if h.startswith("#ref-")]
+    entries = [int(i.removeprefix("ref-")) for i in parser.ids if i.startswith("ref-")]
+    return used, entries
+
+
+SCOPES = [
+    (["drugs"], None),
+    ([], "Cleveland"),
+    (["drugs"], "Cleveland"),
+    ([], "Cambridgeshire"),
+    (["victims", "young people"], "Rugby"),
+]
+
+
+@pytest.mark.parametrize(("themes", "area"), SCOPES)
+@pytest.mark.parametrize("numbers", [markdown_numbers, html_numbers], ids=["markdown", "html"])
+def test_every_reference_number_resolves_and_every_entry_is_used(corpus, themes, area, numbers):
+    brief = pack(corpus, themes, area)
+    text = (to_markdown if numbers is markdown_numbers else to_html)(brief)
+    used, entries = numbers(text)
+    assert entries == list(range(1, len(brief.references) + 1))
+    assert set(used) == set(entries)
+    first_use = list(dict.fromkeys(used))
+    assert first_use == sorted(first_use), "references are numbered in order of first use"
+
+
+@pytest.mark.parametrize(("themes", "area"), SCOPES)
+def test_each_item_cites_its_record_s_sources(corpus, themes, area):
+    brief = pack(corpus, themes, area)
+    refs = {r.number: r for r in brief.references}
+    items = [i for s in brief.sections for i in s.items]
+    assert items and all(i.refs for i in items)
+    for item in items:
+        record = corpus.get(item.record)
+        cited = [(refs[n].document, refs[n].place, refs[n].url) for n in item.refs]
+        expected = [(corpus.get(c.source).title, c.ref, c.url) for c in record.sources]
+        assert cited == list(dict.fromkeys(expected)), item.record
+
+
+def test_a_reference_gives_document_place_and_url(corpus):
+    text = to_markdown(pack(corpus, area="Cleveland"))
+    assert re.search(
+        r"^\d+\. \*Public Safety, Public Trust\..*\* \(2021\), Case study 11\. "
+        r"<https://www\.cleveland\.pcc\.police\.uk/[^>]+>$",
+        text,
+        re.M,
+    )
+
+
+# ---------------------------------------------------------------- evidence
+
+
+def test_brief_evidence_limits_case_studies_and_says_so(corpus):
+    full = pack(corpus, ["drugs"])
+    only = pack(corpus, ["drugs"], evidence="evaluation")
+    assert any("Evidence: only case studies and examples" in line for line in only.scope)
+    kept = section(only, "Case studies and examples").items
+    assert kept and len(kept) < len(section(full, "Case studies and examples").items)
+    for item in kept:
+        record = corpus.get(item.record)
+        assert isinstance(record, CaseStudy) and record.evidence == "evaluation"
+    for heading in ("Key figures", "Ideas and recommendations for PCCs"):
+        assert section(only, heading).items == section(full, heading).items  # not filtered
+
+
+def test_brief_evidence_with_no_match_says_so_in_the_section(corpus):
+    brief = pack(corpus, area="Cleveland", evidence="government-evaluation")
+    own = section(brief, "What has been done in Cleveland")
+    assert (
+        own.items == ()
+        and "None of the 2 case studies and examples here rest on a government evaluation"
+        in own.note
+    )
+
+
+def test_every_evidence_kind_has_a_label():
+    assert set(EVIDENCE_LABELS) == set(EVIDENCE_KINDS)
+
+
+def test_search_theme_and_area_evidence_keep_only_records_with_that_evidence(cli):
+    hits = json.loads(
+        cli("search", "drugs", "--evidence", "evaluation", "-n", "0", "--json").stdout
+    )
+    assert hits and all(h.get("evidence") == "evaluation" for h in hits)
+    theme = json.loads(cli("theme", "drugs", "--evidence", "participant-reports", "--json").stdout)
+    assert theme["records"] and all(
+        r["evidence"] == "participant-reports" for r in theme["records"]
+    )
+    area = json.loads(
+        cli("area", "Cambridgeshire", "--evidence", "participant-reports", "--json").stdout
+    )
+    nearby = [r for group in area["nearby"] for r in group["records"]]
+    assert area["records"] == [] and nearby
+    assert all(r["evidence"] == "participant-reports" for r in nearby)
+
+
+def test_evidence_that_matches_nothing_exits_1(cli):
+    out = cli("search", "naloxone", "--evidence", "government-evaluation", "--json")
+    assert out.exit_code == 1 and json.loads(out.stdout) == [] and "evidence" in out.stderr
+    out = cli("area", "Cleveland", "--evidence", "government-evaluation")
+    assert out.exit_code == 1 and out.stdout == "" and "evidence" in out.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["search", "drugs"], ["theme", "drugs"], ["area", "Kent"], ["brief", "--theme", "drugs"]],
+)
+def test_an_unknown_evidence_kind_is_a_usage_error(cli, command):
+    out = cli(*command, "--evidence", "anecdote")
+    assert out.exit_code == 2 and "anecdote" in out.stderr and "evaluation" in out.stderr
+
+
+# ---------------------------------------------------------------- formats and the command
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_every_format_choice_is_handled(cli, fmt):
+    out = cli("brief", "--theme", "drugs", "--format", fmt)
+    assert out.exit_code == 0, out.stderr
+    assert "Reducing the harm caused by drugs" in out.stdout
+    assert fmt in cli("brief", "--help").stdout
+
+
+def test_json_format_is_the_pack_as_data(cli):
+    data = json.loads(cli("brief", "--area", "Cleveland", "--json").stdout)
+    assert data["title"] == "Briefing pack: Cleveland"
+    numbers = {n for s in data["sections"] for i in s["items"] for n in i["refs"]}
+    assert numbers == {r["number"] for r in data["references"]}
+
+
+def test_an_unknown_format_is_a_usage_error(cli):
+    out = cli("brief", "--theme", "drugs", "--format", "pdf")
+    assert out.exit_code == 2 and "pdf" in out.stderr
+
+
+def test_brief_needs_a_theme_or_an_area(cli):
+    out = cli("brief")
+    assert out.exit_code == 2 and "--theme" in out.stderr and out.stdout == ""
+
+
+def test_unknown_theme_or_area_exits_1_with_suggestions(cli):
+    out = cli("brief", "--theme", "drgus-and-stuff-nonsense")
+    assert out.exit_code == 1 and "theme" in out.stderr
+    out = cli("brief", "--area", "Clevelnad")  # a typo still resolves
+    assert out.exit_code == 0
+    out = cli("brief", "--area", "Atlantis")
+    assert out.exit_code == 1 and "Atlantis" in out.stderr
+
+
+def test_an_unwritable_output_file_is_a_one_line_error(cli, tmp_path):
+    out = cli("brief", "--theme", "drugs", "-o", str(tmp_path / "no" / "such" / "dir.md"))
+    assert out.exit_code == 2
+    assert out.stderr.count("\n") == 1 and "cannot write" in out.stderr
+    assert out.stdout == ""
+
+
+def test_the_footer_gives_the_corpus_version_and_the_date(corpus, tmp_path):
+    brief = pack(corpus, ["drugs"])
+    assert brief.built_on == "2024-06-01"
+    assert brief.corpus_version.startswith(f"pcc-ideas {pcc_ideas.__version__}, data ")
+    assert pack(corpus, ["victims"]).corpus_version == brief.corpus_version
+    extra = write_records(tmp_path / "mine", [make_record("ex-mine", "My own project")])
+    assert pack(load([extra], use_env=False), ["drugs"]).corpus_version != brief.corpus_version
+
+
+def test_build_date_reads_source_date_epoch():
+    assert build_date(EPOCH) == DAY
+    assert build_date({"SOURCE_DATE_EPOCH": "soon"}) == datetime.date.today()
+    assert build_date({}) == datetime.date.today()
+
+
+# ---------------------------------------------------------------- HTML and hostile data
+
+
+def test_html_is_one_self_contained_accessible_page(corpus):
+    text = to_html(pack(corpus, ["drugs"], "Cleveland"))
+    parser = Links()
+    parser.feed(text)
+    assert re.search(r'<html lang="en-GB">', text)
+    assert parser.tags.count("h1") == 1 and "main" in parser.tags and "title" in parser.tags
+    assert not {"script", "link", "img", "iframe", "object", "embed"} & set(parser.tags)
+    assert not any(name in ("src", "srcset") or name.startswith("on") for name, _ in parser.attrs)
+    assert "@media print" in text and "@import" not in text and "url(" not in text
+    internal = [h for h in parser.hrefs if h.startswith("#")]
+    assert all(h[1:] in parser.ids for h in internal), "every link inside the page lands"
+    assert all(h.startswith(("#", "https://", "http://")) for h in parser.hrefs)
+
+
+HOSTILE_TITLE = "<script>alert(1)</script> [x](javascript:alert(1))"
+HOSTILE_SUMMARY = (
+    "See [x](javascript:alert(1)) and <img src=x onerror=alert(1)> and "
+    "<https://evil.example> and ![i](http://evil.example/i.png)."
+)
+
+
+@pytest.fixture
+def hostile_dir(tmp_path: Path) -> Path:
+    record = make_record(
+        "ex-hostile",
+        HOSTILE_TITLE,
+        summary=HOSTILE_SUMMARY,
+        actions=[HOSTILE_SUMMARY],
+        outcomes=["[click](javascript:alert(2))"],
+        organisations=["<b>Org</b>"],
+        sources=[
+            {
+                "source": "briefing-2021",
+                "ref": "<script>alert(3)</script>",
+                "url": "javascript:alert(4)",
+            },
+            {
+                "source": "briefing-2021",
+                "ref": "Case study 11",
+                "url": "https://example.org/a><script>alert(5)</script>",
+            },
+        ],
+    )
+    return write_records(tmp_path / "hostile", [record])
+
+
+def live_markdown(text: str) -> tuple[list[str], list[str]]:
+    """The HTML and the link targets a CommonMark renderer would make live."""
+    html, links = [], []
+
+    def walk(tokens):
+        for t in tokens:
+            if t.type in ("html_inline", "html_block"):
+                html.append(t.content)
+            if t.type == "link_open":
+                links.append(str(t.attrGet("href")))
+            if t.type == "image":
+                links.append(str(t.attrGet("src")))
+            walk(t.children or [])
+
+    walk(MarkdownIt("commonmark").parse(text))
+    return html, links
+
+
+def test_hostile_data_stays_text_in_markdown(cli, hostile_dir):
+    out = cli("--data-dir", str(hostile_dir), "brief", "--theme", "drugs", "--area", "Cleveland")
+    assert out.exit_code == 0, out.stderr
+    html, links = live_markdown(out.stdout)
+    assert html == []
+    assert all(
+        link.startswith("https://") and "<" not in link and "javascript" not in link
+        for link in links
+    ), links
+    rendered = MarkdownIt("commonmark").render(out.stdout)
+    assert "<script>" not in rendered and "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
+    assert "[x](javascript:alert(1))" in rendered  # shown as typed
+    used, entries = markdown_numbers(out.stdout)
+    assert set(used) == set(entries)
+
+
+def test_hostile_data_stays_text_in_html(cli, hostile_dir):
+    out = cli("--data-dir", str(hostile_dir), "brief", "--theme", "drugs", "--format", "html")
+    assert out.exit_code == 0, out.stderr
+    parser = Links()
+    parser.feed(out.stdout)
+    assert "script" not in parser.tags and "img" not in parser.tags and "b" not in parser.tags
+    assert not any(name.startswith("on") for name, _ in parser.attrs)
+    assert all(h.startswith(("#", "https://", "http://")) for h in parser.hrefs), parser.hrefs
+    assert not any("javascript" in h or "<" in h for h in parser.hrefs)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out.stdout
+    assert "javascript:alert(4)" in out.stdout  # the URL is shown, as text
