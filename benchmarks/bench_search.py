@@ -11,13 +11,13 @@ the bundled data), it prints a table of:
 
 * load+validate: reading and checking every data file, without the cache (`pcc_ideas.load`);
 * index: building the search index (`search.Index`);
-* query: the median in-process time of one search over QUERIES, and how many records a query
-  matches on average;
+* query: the median in-process time of one search over QUERIES for the ten best records (the
+  command's default), and how many records a query matches on average;
 * peak RSS: the peak resident memory of a fresh process that did all of the above
   (`resource.getrusage`);
-* CLI cold / warm: the whole-process time of `pcc-ideas [--data-dir DIR] search naloxone
+* CLI cold / warm / warm MB: the whole-process time of `pcc-ideas [--data-dir DIR] search naloxone
   --json` with an empty cache (XDG_CACHE_HOME a fresh temporary folder), then again with the
-  cache the first run wrote.
+  cache the first run wrote, and the warm run's peak resident memory.
 
 Then the whole-process time of `python -c "import typer, yaml, rapidfuzz"` (the floor any run
 of the command pays) against `pcc-ideas search naloxone --json` on the bundled corpus with a
@@ -88,7 +88,7 @@ def worker(data_dir: str | None, repeat: int, budget: float) -> dict[str, Any]:
         return Index(corpus.records, corpus.abbreviations)
 
     def search(q: str) -> Callable[[], list[Any]]:
-        return lambda: index.search(q, corpus.records)
+        return lambda: index.search(q, corpus.records, limit=10)  # as the command does
 
     index_s, index = timed(build, repeat, budget)
     matched = {q: len(index.search(q, corpus.records)) for q in QUERIES}  # also warms up
@@ -128,12 +128,21 @@ def cli_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "pcc_ideas"]
 
 
+PEAK_KB: list[int] = []  # peak RSS of each whole process run, from the kernel's accounting
+
+
 def run_once(cmd: list[str], env: dict[str, str]) -> None:
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
+    PEAK_KB.append(usage.ru_maxrss)
 
 
-def cli_times(data_dir: Path | None, args: argparse.Namespace) -> tuple[float, float]:
-    """Median whole-process times of the search command, with an empty cache and a warm one."""
+def cli_times(data_dir: Path | None, args: argparse.Namespace) -> tuple[float, float, float]:
+    """Median whole-process times of the search command, with an empty cache and a warm one,
+    and the warm runs' peak memory in MB."""
     cmd = [*cli_command(), *(["--data-dir", str(data_dir)] if data_dir else []), *CLI_QUERY]
     caches: list[str] = []
 
@@ -144,11 +153,13 @@ def cli_times(data_dir: Path | None, args: argparse.Namespace) -> tuple[float, f
     try:
         cold_s, _ = timed(cold, args.repeat, args.budget)
         warm_env = clean_env(XDG_CACHE_HOME=caches[-1])
+        PEAK_KB.clear()
         warm_s, _ = timed(lambda: run_once(cmd, warm_env), args.repeat, args.budget)
+        warm_mb = max(PEAK_KB) / 1024
     finally:
         for c in caches:
             shutil.rmtree(c, ignore_errors=True)
-    return cold_s, warm_s
+    return cold_s, warm_s, warm_mb
 
 
 def baseline(args: argparse.Namespace) -> tuple[float, float]:
@@ -178,15 +189,16 @@ def load_generator() -> Any:
 
 
 COLUMNS = ("corpus", "records", "files", "terms", "gen s", "load+validate s", "index s",
-           "query ms", "matched", "peak RSS MB", "CLI cold s", "CLI warm s")
+           "query ms", "matched", "peak RSS MB", "CLI cold s", "CLI warm s", "warm MB")
 
 
-def row(name: str, files: int, gen: float | None, w: dict[str, Any], cold: float,
-        warm: float) -> list[str]:
+def row(name: str, files: int, gen: float | None, w: dict[str, Any],
+        cli: tuple[float, float, float]) -> list[str]:
+    cold, warm, warm_mb = cli
     return [name, f"{w['records']:,}", f"{files:,}", f"{w['terms']:,}",
             "-" if gen is None else f"{gen:.2f}", f"{w['load']:.3f}", f"{w['index']:.3f}",
             f"{w['query'] * 1000:.2f}", f"{w['matched']:.1f}", f"{w['rss_mb']:.0f}",
-            f"{cold:.2f}", f"{warm:.2f}"]
+            f"{cold:.2f}", f"{warm:.2f}", f"{warm_mb:.0f}"]
 
 
 def print_row(cells: list[str], widths: list[int]) -> None:
@@ -229,8 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     per_query: dict[str, dict[str, float]] = {}
 
     w = run_worker(None, args)
-    cold, warm = cli_times(None, args)
-    print_row(row("bundled", 0, None, w, cold, warm), widths)
+    print_row(row("bundled", 0, None, w, cli_times(None, args)), widths)
     per_query["bundled"] = w["per_query"]
     generator = load_generator()
     for n in sizes:
@@ -239,8 +250,8 @@ def main(argv: list[str] | None = None) -> int:
             files = generator.generate(n, tmp)
             gen = time.perf_counter() - t0
             w = run_worker(Path(tmp), args)
-            cold, warm = cli_times(Path(tmp), args)
-        print_row(row(f"+{n:,} generated", len(files), gen, w, cold, warm), widths)
+            cli = cli_times(Path(tmp), args)
+        print_row(row(f"+{n:,} generated", len(files), gen, w, cli), widths)
         per_query[f"+{n:,}"] = w["per_query"]
 
     if args.per_query:
