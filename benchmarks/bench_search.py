@@ -116,8 +116,9 @@ def run_worker(data_dir: Path | None, args: argparse.Namespace) -> dict[str, Any
 
 
 def clean_env(**extra: str) -> dict[str, str]:
+    # PYTHONDONTWRITEBYTECODE goes too: an installed package runs from compiled bytecode.
     env = {k: v for k, v in os.environ.items()
-           if k not in ("PCC_IDEAS_DATA", "PCC_IDEAS_NO_CACHE")}
+           if k not in ("PCC_IDEAS_DATA", "PCC_IDEAS_NO_CACHE", "PYTHONDONTWRITEBYTECODE")}
     env.update(extra)
     return env
 

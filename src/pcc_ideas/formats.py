@@ -7,7 +7,6 @@ cell splits back into its items), citations and endnotes are written as `source 
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TextIO
@@ -36,6 +35,8 @@ def flat(value: Any) -> str:
 
 
 def write_csv(records: Sequence[dict[str, Any]], out: TextIO) -> None:
+    import csv
+
     columns: list[str] = []
     for r in records:
         columns += [k for k in r if k not in columns]

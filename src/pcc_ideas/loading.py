@@ -16,7 +16,6 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,8 +34,9 @@ ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-@dataclass(frozen=True, order=True)
-class DataError:
+class DataError(typing.NamedTuple):
+    """One problem in a data file; sorts by file, then line."""
+
     path: str
     line: int
     message: str
@@ -53,8 +53,7 @@ class InvalidData(Exception):
         self.errors = sorted(set(errors))
 
 
-@dataclass(frozen=True)
-class Located:
+class Located(typing.NamedTuple):
     """A record as read, with where it came from."""
 
     record: Record
