@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
+from markdown_it import MarkdownIt
 
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"
@@ -98,14 +99,26 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., subprocess.Co
     exe = find_command()
     cache = tmp_path_factory.mktemp("subprocess-cache")
 
-    def _run(*args: str, env: dict[str, str] | None = None, python_module: bool = False,
-             timeout: float = 60, **kwargs: Any) -> subprocess.CompletedProcess:
+    def _run(
+        *args: str,
+        env: dict[str, str] | None = None,
+        python_module: bool = False,
+        timeout: float = 60,
+        **kwargs: Any,
+    ) -> subprocess.CompletedProcess:
         base = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
         base["XDG_CACHE_HOME"] = str(cache)
         base.update(env or {})
         argv = [sys.executable, "-m", "pcc_ideas"] if python_module else [exe]
-        return subprocess.run([*argv, *args], capture_output=True, text=True, encoding="utf-8",
-                              env=base, timeout=timeout, **kwargs)
+        return subprocess.run(
+            [*argv, *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=base,
+            timeout=timeout,
+            **kwargs,
+        )
 
     return _run
 
@@ -139,7 +152,28 @@ def big_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory of 1,200 generated records (12 files of 100), to make output large."""
     folder = tmp_path_factory.mktemp("big-data")
     for f in range(12):
-        records = [make_record(f"ex-generated-{f:02d}-{i:03d}", f"Generated record {f}-{i}")
-                   for i in range(100)]
+        records = [
+            make_record(f"ex-generated-{f:02d}-{i:03d}", f"Generated record {f}-{i}")
+            for i in range(100)
+        ]
         write_yaml(folder / f"generated-{f:02d}.yaml", records)
     return folder
+
+
+def live_markdown(text: str) -> tuple[list[str], list[str]]:
+    """The HTML and the link targets a CommonMark renderer would make live."""
+    html, links = [], []
+
+    def walk(tokens):
+        for t in tokens:
+            if t.type in ("html_inline", "html_block"):
+                html.append(t.content)
+            if t.type == "link_open":
+                links.append(str(t.attrGet("href")))
+            if t.type == "image":
+                links.append(str(t.attrGet("src")))
+            if t.children:
+                walk(t.children)
+
+    walk(MarkdownIt("commonmark").parse(text))
+    return html, links

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import make_record, write_records
+from conftest import live_markdown, make_record, write_records
 from markdown_it import MarkdownIt
 
 import pcc_ideas
@@ -436,24 +436,6 @@ def hostile_dir(tmp_path: Path) -> Path:
         ],
     )
     return write_records(tmp_path / "hostile", [record])
-
-
-def live_markdown(text: str) -> tuple[list[str], list[str]]:
-    """The HTML and the link targets a CommonMark renderer would make live."""
-    html, links = [], []
-
-    def walk(tokens):
-        for t in tokens:
-            if t.type in ("html_inline", "html_block"):
-                html.append(t.content)
-            if t.type == "link_open":
-                links.append(str(t.attrGet("href")))
-            if t.type == "image":
-                links.append(str(t.attrGet("src")))
-            walk(t.children or [])
-
-    walk(MarkdownIt("commonmark").parse(text))
-    return html, links
 
 
 def test_hostile_data_stays_text_in_markdown(cli, hostile_dir):

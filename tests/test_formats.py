@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 
 import pytest
+from conftest import live_markdown
 from markdown_it import MarkdownIt
 
 from pcc_ideas.formats import FORMATS, export
@@ -36,8 +37,11 @@ def read_csv(text: str) -> list[dict]:
 def headings(text: str, tag: str) -> list[str]:
     """The text of each heading of one level, as a reader sees it (escapes undone)."""
     tokens = MarkdownIt("commonmark").parse(text)
-    return ["".join(c.content for c in tokens[i + 1].children or [])
-            for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == tag]
+    return [
+        "".join(c.content for c in tokens[i + 1].children or [])
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open" and t.tag == tag
+    ]
 
 
 def read_markdown(text: str) -> list[dict]:
@@ -100,7 +104,8 @@ def test_csv_flattens_lists(corpus):
         assert row["themes"] == " | ".join(record.themes)
         assert row["areas"] == " | ".join(record.areas)
         assert row["sources"] == " | ".join(
-            citation_cell((c.source, c.ref, c.url)) for c in record.sources)
+            citation_cell((c.source, c.ref, c.url)) for c in record.sources
+        )
     with_outcomes = [r for r in corpus.records if getattr(r, "outcomes", ())]
     assert with_outcomes
     for record in with_outcomes:
@@ -121,7 +126,8 @@ def test_csv_endnotes_are_flattened(corpus):
     rows = {r["id"]: r for r in read_csv(exported(sources, "csv"))}
     for s in sources:
         assert rows[s.id]["endnotes"] == " | ".join(
-            citation_cell((n.number, n.url, n.title)).replace("|", "\\|") for n in s.endnotes)
+            citation_cell((n.number, n.url, n.title)).replace("|", "\\|") for n in s.endnotes
+        )
 
 
 def test_csv_list_cells_split_back_into_their_items():
@@ -132,9 +138,15 @@ def test_csv_list_cells_split_back_into_their_items():
 
 
 def make(title: str = "Plain title", summary: str = "A plain summary.", **fields) -> Record:
-    base = dict(id="ex-format-test", type="example", title=title, summary=summary,
-                themes=("drugs", "victims"), areas=("Cleveland",),
-                sources=(Citation("briefing-2021", "Case study 11", "https://example.org/cs11"),))
+    base = dict(
+        id="ex-format-test",
+        type="example",
+        title=title,
+        summary=summary,
+        themes=("drugs", "victims"),
+        areas=("Cleveland",),
+        sources=(Citation("briefing-2021", "Case study 11", "https://example.org/cs11"),),
+    )
     base.update(fields)
     return CaseStudy(**base)
 
@@ -158,41 +170,25 @@ def test_csv_columns_cover_every_type(corpus):
 # ---------------------------------------------------------------- Markdown
 
 
-def live_parts(text: str) -> tuple[list[str], list[str]]:
-    """The HTML and the link targets a CommonMark renderer would make live."""
-    html, links = [], []
-
-    def walk(tokens):
-        for t in tokens:
-            if t.type in ("html_inline", "html_block"):
-                html.append(t.content)
-            if t.type == "link_open":
-                links.append(str(t.attrGet("href")))
-            if t.type == "image":
-                links.append(str(t.attrGet("src")))
-            if t.children:
-                walk(t.children)
-
-    walk(MarkdownIt("commonmark").parse(text))
-    return html, links
-
-
 HOSTILE = {
     "title": "<script>alert(1)</script> [x](y)",
     "summary": "See [x](y), ![img](http://evil.example/i.png), <img src=x onerror=alert(1)> "
-               "and **bold** or _italic_ and `code` and <https://evil.example>.",
+    "and **bold** or _italic_ and `code` and <https://evil.example>.",
 }
 
 
 def test_markdown_escapes_hostile_text_from_data():
-    record = make(**HOSTILE,
-                  organisations=("<b>Org</b>", "[org](http://evil.example)"),
-                  outcomes=("[click](javascript:alert(1))",),
-                  year="<i>2020</i>",
-                  sources=(Citation("briefing-2021", "[ref](http://evil.example)",
-                                    "https://example.org/cs11"),))
+    record = make(
+        **HOSTILE,
+        organisations=("<b>Org</b>", "[org](http://evil.example)"),
+        outcomes=("[click](javascript:alert(1))",),
+        year="<i>2020</i>",
+        sources=(
+            Citation("briefing-2021", "[ref](http://evil.example)", "https://example.org/cs11"),
+        ),
+    )
     text = exported([record], "markdown")
-    html, links = live_parts(text)
+    html, links = live_markdown(text)
     assert html == []
     assert set(links) <= {"https://example.org/cs11"}, links
     rendered = MarkdownIt("commonmark").render(text)
@@ -202,9 +198,14 @@ def test_markdown_escapes_hostile_text_from_data():
 
 def test_markdown_keeps_a_hostile_url_inert():
     """A citation's URL comes from data too: it may not close the autolink and open HTML."""
-    record = make(sources=(Citation("briefing-2021", "Case study 11",
-                                    "https://example.org/a><script>alert(2)</script>"),))
-    html, links = live_parts(exported([record], "markdown"))
+    record = make(
+        sources=(
+            Citation(
+                "briefing-2021", "Case study 11", "https://example.org/a><script>alert(2)</script>"
+            ),
+        )
+    )
+    html, links = live_markdown(exported([record], "markdown"))
     assert html == []
     assert all("<" not in link and ">" not in link for link in links)
 
@@ -218,8 +219,11 @@ def test_markdown_headings_give_each_record_once(corpus):
 
 def shown_text(text: str) -> str:
     """What a reader of the rendered Markdown sees, escapes undone, one line per block."""
-    return "\n".join("".join(c.content for c in t.children or [])
-                     for t in MarkdownIt("commonmark").parse(text) if t.type == "inline")
+    return "\n".join(
+        "".join(c.content for c in t.children or [])
+        for t in MarkdownIt("commonmark").parse(text)
+        if t.type == "inline"
+    )
 
 
 def test_markdown_shows_citations(corpus):

@@ -31,22 +31,25 @@ app = typer.Typer(
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 Jsonl = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
+
+
+def evidence_option(what: str) -> Any:
+    """`--evidence KIND`, worded for what it keeps."""
+    return typer.Option("--evidence", metavar="KIND", help=f"{what}: {', '.join(EVIDENCE_KINDS)}.")
+
+
 Evidence = Annotated[
     str | None,  # noqa: UP007
-    typer.Option(
-        "--evidence",
-        metavar="KIND",
-        help="Only records whose outcomes rest on this kind of evidence (so only case studies "
-        f"and examples, the records that give one): {', '.join(EVIDENCE_KINDS)}.",
+    evidence_option(
+        "Only records whose outcomes rest on this kind of evidence (so only case "
+        "studies and examples, the records that give one)"
     ),
 ]
 BriefEvidence = Annotated[
     str | None,  # noqa: UP007
-    typer.Option(
-        "--evidence",
-        metavar="KIND",
-        help="Only case studies and examples whose outcomes rest on this kind of evidence; "
-        f"figures and recommendations are kept: {', '.join(EVIDENCE_KINDS)}.",
+    evidence_option(
+        "Only case studies and examples whose outcomes rest on this kind of "
+        "evidence; figures and recommendations are kept"
     ),
 ]
 
