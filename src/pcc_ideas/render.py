@@ -88,6 +88,7 @@ def plain(view: Any) -> Iterator[str]:
             yield from (record_line(r, coverage) for r in records)
         for area, records in view.nearby:
             yield from (record_line(r, f"nearby:{area.name}") for r in records)
+        yield from (record_line(r, "national") for r in view.national)
     elif isinstance(view, AreasView):
         for a in view.areas:
             yield tsv(a.name, a.region, a.governance, view.counts[a.name])
@@ -232,6 +233,8 @@ def rich(view: Any) -> Iterable[RenderableType]:
             )
             for other, records in view.nearby:
                 yield records_table(records, f"{other.name} ({len(records)})")
+        if view.national:
+            yield records_table(view.national, f"Across England and Wales ({len(view.national)})")
     elif isinstance(view, AreasView):
         most = max(view.counts.values(), default=1) or 1
         t = table("Area", "Region", "PCC functions", "Records", "")

@@ -89,6 +89,8 @@ class AreaView:
     local: list[Record]  # tagged with this area alone
     shared: list[Record]  # tagged with this area and others
     nearby: list[tuple[Area, list[Record]]]  # when it has none: its region, most records first
+    # Case studies and examples for the whole of England and Wales (for areas there).
+    national: list[Record] = field(default_factory=list)
 
     @property
     def area(self) -> Area:
@@ -105,6 +107,8 @@ class AreaView:
             "records": [record_json(r, coverage="local") for r in self.local]
             + [record_json(r, coverage="multi-area") for r in self.shared],
         }
+        if self.national:
+            data["national"] = [record_json(r, coverage="national") for r in self.national]
         if self.nearby:
             data["nearby"] = [
                 {"area": a.name, "records": [record_json(r) for r in rs]} for a, rs in self.nearby
@@ -170,7 +174,11 @@ def area_view(corpus: Corpus, name: str, evidence: str | None = None) -> AreaVie
             if records:
                 nearby.append((other, records))
         nearby.sort(key=lambda pair: (-len(pair[1]), pair[0].name))
-    return AreaView(found, local, shared, nearby)
+    national: list[Record] = []
+    if area.country in ("England", "Wales"):
+        practice = corpus.of_type("case-study", "example")
+        national = with_evidence([r for r in practice if r.effective_scope == "national"], evidence)
+    return AreaView(found, local, shared, nearby, sort_by_type(national))
 
 
 def areas_view(corpus: Corpus) -> AreasView:
