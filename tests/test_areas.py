@@ -180,3 +180,16 @@ def test_an_area_with_records_has_no_fallback(corpus):
     assert all(len(r.areas) == 1 for r in view.local)
     assert all(len(r.areas) > 1 and "Cleveland" in r.areas for r in view.shared)
     assert "nearby" not in view.as_json()
+
+
+def test_national_practice_follows_an_areas_own_records(corpus):
+    # Project ADDER and the like cover all of England and Wales: Cleveland's page lists them
+    # after its own records, marked national; Scotland's page does not.
+    from pcc_ideas.views import area_view
+
+    cleveland = area_view(corpus, "Cleveland")
+    assert cleveland.national
+    assert all(r.type in ("case-study", "example") and not r.areas for r in cleveland.national)
+    assert not set(map(id, cleveland.national)) & set(map(id, cleveland.local + cleveland.shared))
+    assert "national" in cleveland.as_json()
+    assert area_view(corpus, "Glasgow").national == []
