@@ -38,6 +38,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pcc_ideas
@@ -133,8 +134,24 @@ class Document:
     def has_url(self, url: str) -> bool:
         return url in self.text
 
+    @cached_property
+    def runs(self) -> set[tuple[str, ...]]:
+        """Every run of COPIED_WORDS consecutive words in the document."""
+        return set(word_runs(self.folded))
+
     def case_studies(self) -> set[int]:
         return {int(n) for n in re.findall(r"(?im)^\s*case study (\d+)\s*:", self.text)}
+
+
+# Our own words: a record's prose may share names and short phrases with its source, but a run
+# of this many words in a row is a copied sentence (a long proper name is about eight words).
+COPIED_WORDS = 10
+PROSE_FIELDS = ("summary", "actions", "outcomes", "points", "examples", "measure")
+
+
+def word_runs(text: str) -> list[tuple[str, ...]]:
+    words = re.findall(r"\w+", text)
+    return [tuple(words[i:i + COPIED_WORDS]) for i in range(len(words) - COPIED_WORDS + 1)]
 
 
 def urls_of(line: str) -> list[str]:
@@ -236,7 +253,7 @@ class Checker:
     docs: dict[str, Document]
     problems: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("values", "urls", "names", "refs"), 0))
+        ("values", "urls", "names", "refs", "prose"), 0))
 
     def report(self, record_id: str, where: str, message: str) -> None:
         self.problems.append(f"{record_id}: {where}: {message}")
@@ -270,6 +287,20 @@ class Checker:
             self.in_any("urls", r.id, "url", r.url, docs, Document.has_url, "URL")
         if isinstance(r, Source) and r.id in self.docs:
             self.endnotes(r, self.docs[r.id])
+        self.own_words(r, docs)
+
+    def own_words(self, r: pcc_ideas.models.Record, docs: list[Document]) -> None:
+        """Prose that repeats COPIED_WORDS words in a row of a cited document."""
+        for key in PROSE_FIELDS:
+            value = getattr(r, key, None)
+            for text in [value] if isinstance(value, str) else value or ():
+                self.counts["prose"] += 1
+                for d in docs:
+                    copied = next((run for run in word_runs(folded(text)) if run in d.runs), None)
+                    if copied:
+                        self.report(r.id, key, f"copies {' '.join(copied)!r}... from "
+                                    f"{d.source_id}: say it in our own words")
+                        break
 
     def figure_value(self, r: Figure, docs: list[Document]) -> None:
         for d in docs:
@@ -387,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     total = len(problems) + len(checker.problems)
     c = checker.counts
     print(f"checked {c['values']} values, {c['urls']} urls, {c['names']} names, "
-          f"{c['refs']} refs: {total} problems")
+          f"{c['refs']} refs, {c['prose']} passages of prose: {total} problems")
     return 1 if total else 0
 
 
