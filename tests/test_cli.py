@@ -496,6 +496,18 @@ def test_rich_markup_in_data_is_literal_on_a_terminal(command, hostile_dir, tmp_
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_brief_is_rendered_on_a_terminal_with_data_kept_literal(command, hostile_dir, tmp_path):
+    # On a terminal the pack's Markdown is rendered (no "#" headings or "**" left), and text
+    # from data, escaped when the Markdown was written, shows as typed.
+    shown = run_on_terminal(command, "--data-dir", str(hostile_dir), "brief", "--theme", "drugs",
+                            env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    text = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]|\x1b\]8;[^\x1b]*\x1b\\", "", shown)
+    assert "Briefing pack" in text and "Key figures" in text
+    assert "## Key figures" not in text and "**4,393**" not in text
+    assert "[bold red]Zanzibarquux[/bold red]" in text
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_no_color_is_respected_on_a_terminal(command, tmp_path):
     shown = run_on_terminal(command, "search", "naloxone",
                             env={"NO_COLOR": "1", "XDG_CACHE_HOME": str(tmp_path / "cache")})

@@ -356,7 +356,15 @@ def brief(
     pack = build_brief(corpus, themes, found, kind, build_date())
     if pack.is_empty:
         not_found(f"there is nothing to brief on for {pack.title.removeprefix('Briefing pack: ')}")
-    write_out(BRIEF_FORMATS[fmt](pack), output)
+    text = BRIEF_FORMATS[fmt](pack)
+    if fmt == "markdown" and output is None and sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        # Text from data was escaped when the Markdown was written, so it stays inert here.
+        Console(highlight=False, emoji=False).print(Markdown(text, hyperlinks=True))
+        return
+    write_out(text, output)
 
 
 def write_out(text: str, output: Path | None) -> None:
