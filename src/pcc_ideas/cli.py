@@ -96,9 +96,7 @@ def emit(view: Any, json: bool = False, jsonl: bool = False) -> None:
     """Show a view: JSON, JSON lines, Rich on a terminal, or plain lines in a pipe."""
     out = sys.stdout
     if json:
-        FORMATS["json"](view.as_json(), out) if isinstance(view.as_json(), list) else _dump(
-            view.as_json(), out
-        )
+        _dump(view.as_json(), out)
     elif jsonl:
         FORMATS["jsonl"](view.rows(), out)
     elif out.isatty():

@@ -23,13 +23,14 @@ from .loading import (
     InvalidData,
     Located,
     bundled_data_dir,
+    did_you_mean,
     read_abbreviations,
     read_areas,
     read_records,
     without_gc,
     yaml_files,
 )
-from .lookup import Match, NameIndex, NotResolved
+from .lookup import Match, NameIndex
 from .models import TYPE_ORDER, Record, Source, Theme
 
 if TYPE_CHECKING:
@@ -247,7 +248,7 @@ def build_corpus(dirs: Sequence[Path], progress: Progress | None = None) -> Corp
 
 def _build_corpus(dirs: Sequence[Path], progress: Progress | None = None) -> Corpus:
     errors: list[DataError] = []
-    base, *others = dirs
+    base = dirs[0]
     gazetteer = Gazetteer(read_areas(base / GAZETTEER, errors))
     abbreviations = read_abbreviations(base / ABBREVIATIONS, errors)
     special = {base / GAZETTEER, base / ABBREVIATIONS}
@@ -292,12 +293,12 @@ def check_links(
     for item in first.values():
         r = item.record
         problems = [
-            f"unknown theme {t!r}{_nearest(t, kinds['theme'])}"
+            f"unknown theme {t!r}{did_you_mean(t, kinds['theme'])}"
             for t in r.themes
             if t not in kinds["theme"]
         ]
         problems += [
-            f"unknown source {c.source!r}{_nearest(c.source, kinds['source'])}"
+            f"unknown source {c.source!r}{did_you_mean(c.source, kinds['source'])}"
             for c in r.sources
             if c.source not in kinds["source"]
         ]
@@ -322,11 +323,3 @@ def check_links(
             )
         records.append(dataclasses.replace(r, areas=tuple(areas)) if tuple(areas) != r.areas else r)
     return records
-
-
-def _nearest(word: str, choices: set[str]) -> str:
-    try:
-        found = NameIndex((c, [c], ()) for c in choices).suggest(word, limit=1)
-    except NotResolved:  # pragma: no cover
-        found = []
-    return f" (did you mean {found[0]!r}?)" if found else ""

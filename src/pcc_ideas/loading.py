@@ -257,9 +257,7 @@ def build(
     for key, value in data.items():
         where = key_lines.get(str(key), line)
         if key not in fields:
-            errors.append(
-                DataError(path, where, f"unknown key {key!r}{_did_you_mean(key, fields)}")
-            )
+            errors.append(DataError(path, where, f"unknown key {key!r}{did_you_mean(key, fields)}"))
             ok = False
             continue
         try:
@@ -277,7 +275,7 @@ def build(
     return cls(**values) if ok else None
 
 
-def _did_you_mean(word: Any, choices: Iterable[str]) -> str:
+def did_you_mean(word: Any, choices: Iterable[str]) -> str:
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
@@ -356,7 +354,7 @@ def read_records(path: Path, errors: list[DataError]) -> list[Located]:
             msg = (
                 "missing required field 'type'"
                 if kind is None
-                else f"unknown type {kind!r}{_did_you_mean(kind, RECORD_TYPES)}"
+                else f"unknown type {kind!r}{did_you_mean(kind, RECORD_TYPES)}"
             )
             errors.append(DataError(str(path), key_lines.get("type", line), msg))
             continue

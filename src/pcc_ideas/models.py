@@ -6,7 +6,7 @@ annotations from here, so adding a field or a type is a change to this file only
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 EVIDENCE_KINDS = (
@@ -191,4 +191,3 @@ def to_dict(obj: Any) -> Any:
 
 
 _ALWAYS = {"themes", "areas", "sources"}
-_ = field  # re-exported for subclass authors

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .models import RECORD_TYPES, Area, Record, to_dict
+from .models import RECORD_TYPES, Record, to_dict
 from .views import (
     AreasView,
     AreaView,
@@ -342,4 +342,4 @@ def print_rich(view: Any, console: Console) -> None:
         console.print(part)
 
 
-__all__ = ["plain", "rich", "print_rich", "Area"]
+__all__ = ["plain", "rich", "print_rich"]
