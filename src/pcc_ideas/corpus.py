@@ -154,6 +154,16 @@ class Corpus:
         ids = records.ids if isinstance(records, StoredRecords) else [r.id for r in records]
         return {record_id: i for i, record_id in enumerate(ids)}
 
+    @property
+    def ids(self) -> list[str]:
+        """Every record's id, in corpus order, without reading the records."""
+        return list(self.positions)
+
+    def facet(self, key: str) -> Sequence[int]:
+        """The positions of the records with a filter value: `type:figure`, `theme:drugs`,
+        `area:Cleveland`, `source:briefing-2021`, `evidence:evaluation`."""
+        return self.index.facet(key)
+
     def get(self, record_id: str) -> Record | None:
         i = self.positions.get(record_id)
         return None if i is None else self.records[i]
