@@ -47,7 +47,7 @@ def test_typos_find_what_they_mean(corpus):
 def test_short_words_are_not_corrected():
     # "art" is three letters: too short for a typo, so it must not become "part" or "arts".
     assert max_edits("art") == 0
-    index = Index([], {})
+    index = Index.build([], {})
     assert index.alternatives("art") == []
 
 

@@ -113,7 +113,7 @@ class Corpus:
         found = self.index_store.load() if self.index_store else None
         if found is None:
             with without_gc():
-                found = Index(self.records, self.abbreviations, self.progress)
+                found = Index.build(self.records, self.abbreviations, self.progress)
             if self.index_store:
                 self.index_store.save(found)
         return found

@@ -24,6 +24,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .models import RECORD_TYPES, TYPE_ORDER, Record, to_dict
 from .text import STOPWORDS, max_edits, terms, words
@@ -124,16 +125,36 @@ class Expander:
 class Index:
     """An inverted index over records; `search` ranks them for a query.
 
-    Each term's postings are two compact arrays (record positions and BM25F weights), so a
-    large index stays small in memory and in the cache, and loads quickly.
+    It is made of plain parts that a cache can store and give back lazily, without pickle:
+    - `postings`: each term's two compact arrays (record positions ascending, BM25F weights);
+    - `facets`: each filter value's record positions (see `facet`);
+    - `columns`: one value per record, by name (`boost`: the record type's lift);
+    - `size`: the number of records.
+    Only `get`, `in` and iteration (for the typo vocabulary) are used on the mappings.
     """
 
     def __init__(
         self,
+        postings: Mapping[str, tuple[array[int], array[float]]],
+        facets: Mapping[str, array[int]],
+        columns: Mapping[str, array[Any]],
+        size: int,
+    ):
+        self.postings, self.facets, self.columns, self.size = postings, facets, columns, size
+        self.boost = columns["boost"]
+        self._vocabulary: list[str] | None = None
+
+    def idf(self, term: str) -> float:
+        n, df = self.size, len(self.postings[term][0])
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    @classmethod
+    def build(
+        cls,
         records: Sequence[Record],
         abbreviations: Mapping[str, Sequence[str]] = {},
         progress: Callable[[str, int, int], None] | None = None,
-    ):
+    ) -> Index:
         """Index records; the index keeps their positions, not the records themselves."""
         expander = Expander(abbreviations)
         per_doc: list[dict[str, Counter[str]]] = []
@@ -165,16 +186,13 @@ class Index:
                     docs[term], weights[term] = array("I"), array("f")
                 docs[term].append(doc)
                 weights[term].append(wtf * (K1 + 1) / (wtf + K1))
-        n = len(records)
-        self.idf = {t: math.log(1 + (n - len(d) + 0.5) / (len(d) + 0.5)) for t, d in docs.items()}
-        self.postings = {t: (docs[t], weights[t]) for t in docs}
-        self.boost = array("f", (TYPE_BOOST.get(r.type, 1.0) for r in records))
         facets: dict[str, array[int]] = defaultdict(lambda: array("I"))
         for doc, r in enumerate(records):
             for facet in facets_of(r):
                 facets[facet].append(doc)
-        self.facets = dict(facets)
-        self._vocabulary: list[str] | None = None
+        boost = array("f", (TYPE_BOOST.get(r.type, 1.0) for r in records))
+        postings = {t: (docs[t], weights[t]) for t in docs}
+        return cls(postings, dict(facets), {"boost": boost}, len(records))
 
     def facet(self, key: str) -> array[int]:
         """The positions of the records with a filter value: `type:figure`, `theme:drugs`,
@@ -206,7 +224,7 @@ class Index:
         """Each record's best score for one query word, over the words it stands for."""
         best: dict[int, tuple[float, str]] = {}
         for word, weight in self.alternatives(term):
-            idf = self.idf[word] * weight
+            idf = self.idf(word) * weight
             docs, weights = self.postings[word]
             for doc, w in zip(docs, weights, strict=True):
                 if (allowed is None or doc in allowed) and idf * w > best.get(doc, (0.0,))[0]:
