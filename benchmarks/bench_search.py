@@ -97,7 +97,7 @@ def worker(data_dir: str | None, repeat: int, budget: float) -> dict[str, Any]:
     load_s, corpus = timed(load, repeat, budget)
 
     def build() -> Index:
-        return Index.build(corpus.records, corpus.abbreviations)
+        return Index.build(corpus.records)
 
     def search(q: str) -> Callable[[], list[Any]]:
         return lambda: index.search(q, corpus.records, limit=10)  # as the command does

@@ -126,7 +126,7 @@ def corpus_without(corpus: Corpus, area: str) -> Corpus:
     """The corpus with one area's tags removed from every record."""
     records = tuple(dataclasses.replace(r, areas=tuple(a for a in r.areas if a != area))
                     if area in r.areas else r for r in corpus.records)
-    return Corpus(records, corpus.gazetteer, corpus.abbreviations)
+    return Corpus(records, corpus.gazetteer, corpus.thesaurus)
 
 
 def area_with_no_records(corpus: Corpus) -> tuple[Corpus, str]:

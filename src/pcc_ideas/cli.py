@@ -209,9 +209,12 @@ def search(
     text = " ".join(query)
 
     def hits_with(evidence: str | None, most: int | None = None) -> list[Hit]:
-        return corpus.search(
-            text, type or (), theme_id, area_name, source_id, limit=most, evidence=evidence
-        )
+        try:
+            return corpus.search(
+                text, type or (), theme_id, area_name, source_id, limit=most, evidence=evidence
+            )
+        except ValueError as e:
+            usage(str(e))
 
     hits = hits_with(kind)
     view = SearchView(text, hits[:limit] if limit else hits)
@@ -220,7 +223,7 @@ def search(
             print("[]")
         if kind and hits_with(None, 1):
             not_found(f"no records matching {text!r} rest on {kind} evidence")
-        near = corpus.index.suggestions(text)
+        near = corpus.suggestions(text)
         not_found(f"no records match {text!r}", near)
     emit(view, json, jsonl)
 
@@ -421,10 +424,10 @@ def validate(
 
     Example: pcc-ideas validate my-records/
     """
-    from .corpus import build_corpus, data_dirs
+    from .corpus import data_dirs, validated
 
     try:
-        corpus = build_corpus(data_dirs([*State.data_dirs, *(paths or [])]))
+        corpus = validated(data_dirs([*State.data_dirs, *(paths or [])]))
     except InvalidData as e:
         if json:
             _dump(

@@ -1,4 +1,4 @@
-"""The corpus: every record, the gazetteer and the abbreviations, checked as a whole.
+"""The corpus: every record, the gazetteer and the thesaurus, checked as a whole.
 
 `load()` is the library's entry point: `pcc_ideas.load().get("cs-11-...")`.
 """
@@ -9,7 +9,7 @@ import dataclasses
 import functools
 import os
 import pickle
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -17,14 +17,12 @@ from typing import TYPE_CHECKING, Protocol, overload
 
 from .areas import Gazetteer
 from .loading import (
-    ABBREVIATIONS,
     GAZETTEER,
     DataError,
     InvalidData,
     Located,
     bundled_data_dir,
     did_you_mean,
-    read_abbreviations,
     read_areas,
     read_records,
     without_gc,
@@ -32,6 +30,8 @@ from .loading import (
 )
 from .lookup import Match, NameIndex
 from .models import TYPE_ORDER, Record, Source, Theme
+from .thesaurus import FILE_NAME as THESAURUS
+from .thesaurus import Thesaurus, checked, read_thesaurus
 
 if TYPE_CHECKING:
     from .search import Hit, Index
@@ -86,7 +86,7 @@ class StoredRecords(Sequence[Record]):
 class Corpus:
     records: Sequence[Record]
     gazetteer: Gazetteer
-    abbreviations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    thesaurus: Thesaurus = field(default_factory=Thesaurus)
     # Where a built search index may be kept and found again (see `cache`); not pickled.
     index_store: IndexStore | None = field(default=None, compare=False, repr=False)
     # Told how a long build goes (a progress bar on a terminal); not pickled.
@@ -97,7 +97,7 @@ class Corpus:
         return {
             "records": records if isinstance(records, StoredRecords) else StoredRecords.of(records),
             "gazetteer": self.gazetteer,
-            "abbreviations": self.abbreviations,
+            "thesaurus": self.thesaurus,
             "index_store": None,
             "progress": None,
         }
@@ -113,7 +113,7 @@ class Corpus:
         found = self.index_store.load() if self.index_store else None
         if found is None:
             with without_gc():
-                found = Index.build(self.records, self.abbreviations, self.progress)
+                found = Index.build(self.records, self.progress)
             if self.index_store:
                 self.index_store.save(found)
         return found
@@ -131,6 +131,8 @@ class Corpus:
         """Records matching the query, best first (the first `limit`, or all), optionally only
         of some types, on a theme (id), in an area (gazetteer name), citing a source (id) or
         whose outcomes rest on a kind of evidence."""
+        from .search import read_query
+
         index = self.index
         wanted = [{f"type:{t}" for t in types}] if types else []
         for facet, value in (
@@ -145,7 +147,49 @@ class Corpus:
         for any_of in wanted:  # each filter is one of its values; filters combine
             found = set().union(*(index.facet(v) for v in any_of))
             keep = found if keep is None else keep & found
-        return index.search(query, self.records, keep, limit)
+        query_read = read_query(
+            query, self.thesaurus, index.postings.__contains__, self.topic_words.__contains__
+        )
+        ranked = index.search(query_read, keep, limit, self.ids)
+        return [r.hit(self.records[r.position], self.theme_names) for r in ranked]
+
+    def suggestions(self, query: str, limit: int = 3) -> list[str]:
+        """Words of the corpus nearest to the query's words, as the records spell them."""
+        index = self.index
+        return [self._spelling(term) for term in index.suggestions(query, limit)]
+
+    def _spelling(self, term: str) -> str:
+        """An index word (a stem) as the first record holding it spells it."""
+        from .search import field_texts
+        from .text import stem, tokens
+
+        found = self.index.postings.get(term)
+        if found is None:
+            return term
+        texts = field_texts(self.records[found[0][0]], self.theme_names)
+        spelt = (t for ts in texts.values() for text in ts for t in tokens(text))
+        return next((t for t in spelt if stem(t) == term), term)
+
+    @cached_property
+    def topic_words(self) -> frozenset[str]:
+        """The stems of the words that name topics of the field: the words of thesaurus
+        labels, theme titles and places, and the one-word terms of concepts and themes (not
+        the words of longer phrases: "going back to crime" makes "going" no topic)."""
+        from .text import words
+
+        names = [c.label for c in self.thesaurus.concepts]
+        names += [t for c in self.thesaurus.concepts for t in (*c.alt, *c.abbr) if " " not in t]
+        names += [ns[0] for ns in self.theme_names.values()]
+        names += [n for ns in self.theme_names.values() for n in ns[1:] if " " not in n]
+        names += [n for a in self.gazetteer.areas for n in (a.name, *a.aliases)]
+        return frozenset(w for n in names for w in words(n))
+
+    @cached_property
+    def theme_names(self) -> dict[str, list[str]]:
+        """Each theme's title and aliases, by id, read from the theme records alone."""
+        from .search import theme_names
+
+        return theme_names(self.records[i] for i in self.facet("type:theme"))
 
     @cached_property
     def positions(self) -> dict[str, int]:
@@ -249,6 +293,18 @@ def load(extra: Sequence[str | os.PathLike[str]] = (), use_env: bool = True) -> 
     return build_corpus(data_dirs(extra, use_env))
 
 
+def validated(dirs: Sequence[Path]) -> Corpus:
+    """The corpus read from these folders, checked as `build_corpus` checks it and, beyond
+    that, with every thesaurus concept used by some record; raises InvalidData."""
+    from .thesaurus import vocabulary_errors
+
+    corpus = build_corpus(dirs)
+    errors = vocabulary_errors(corpus.thesaurus, corpus.index.postings)
+    if errors:
+        raise InvalidData(errors)
+    return corpus
+
+
 def build_corpus(dirs: Sequence[Path], progress: Progress | None = None) -> Corpus:
     """The corpus read from these folders (the first is the bundled data); raises
     InvalidData listing every problem. `progress` hears how the reading goes."""
@@ -260,8 +316,14 @@ def _build_corpus(dirs: Sequence[Path], progress: Progress | None = None) -> Cor
     errors: list[DataError] = []
     base = dirs[0]
     gazetteer = Gazetteer(read_areas(base / GAZETTEER, errors))
-    abbreviations = read_abbreviations(base / ABBREVIATIONS, errors)
-    special = {base / GAZETTEER, base / ABBREVIATIONS}
+    concepts = [
+        c for d in dirs if (d / THESAURUS).is_file() for c in read_thesaurus(d / THESAURUS, errors)
+    ]
+    special = {
+        base / GAZETTEER,
+        base / "abbreviations.yaml",
+        *(d / THESAURUS for d in dirs),
+    }  # TEMP
     located: list[Located] = []
     for folder in dirs:
         if not folder.exists():
@@ -274,9 +336,10 @@ def _build_corpus(dirs: Sequence[Path], progress: Progress | None = None) -> Cor
     if progress:
         progress("Reading data files", len(paths), len(paths))
     records = check_links(located, gazetteer, errors)
+    thesaurus = checked(concepts, errors)
     if errors:
         raise InvalidData(errors)
-    return Corpus(tuple(records), gazetteer, abbreviations, progress=progress)
+    return Corpus(tuple(records), gazetteer, thesaurus, progress=progress)
 
 
 def check_links(

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 5_000_000
 MAP_TAG = "tag:yaml.org,2002:map"
 GAZETTEER = "areas.yaml"
-ABBREVIATIONS = "abbreviations.yaml"
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 # C0 and C1 control characters other than tab and newline: terminal escape codes live here.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -340,7 +339,7 @@ def _text(value: Any, key: str) -> str:
     return text
 
 
-# ---------------------------------------------------------------- records, areas, abbreviations
+# ---------------------------------------------------------------- records and areas
 
 
 def read_records(path: Path, errors: list[DataError]) -> list[Located]:
@@ -399,33 +398,6 @@ def read_areas(path: Path, errors: list[DataError]) -> list[Area]:
         if area is not None:
             areas.append(area)
     return areas
-
-
-def read_abbreviations(path: Path, errors: list[DataError]) -> dict[str, tuple[str, ...]]:
-    """Abbreviations and synonyms: each key with the phrases it means."""
-    parsed = parse_yaml(path, errors)
-    if parsed is None:
-        return {}
-    data, node = parsed
-    table: dict[str, tuple[str, ...]] = {}
-    if not isinstance(data, dict):
-        errors.append(DataError(str(path), _line(node), "expected a mapping"))
-        return table
-    for section, entries in data.items():
-        where = _child(node, section)
-        if not isinstance(entries, dict):
-            errors.append(DataError(str(path), _line(where), f"{section}: expected a mapping"))
-            continue
-        for key, phrases in entries.items():
-            if not (isinstance(phrases, list) and all(isinstance(p, str) for p in phrases)):
-                errors.append(
-                    DataError(
-                        str(path), _line(where), f"{section}.{key}: expected a list of phrases"
-                    )
-                )
-                continue
-            table[str(key)] = (*table.get(str(key), ()), *phrases)
-    return table
 
 
 def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:

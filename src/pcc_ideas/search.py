@@ -1,19 +1,25 @@
-"""Ranked search over every record: BM25F with field weights, abbreviations, typo tolerance.
+"""Ranked search over every record: BM25F with field weights, a thesaurus, typo tolerance.
 
-How a query is scored, in order of what matters most:
-1. each query word is looked up in the index; a word not in it is corrected to the words of
-   the vocabulary within `text.max_edits` edits, which count for less than exact words;
-2. each matching word adds its BM25F weight, where a word in a title or alias counts more
-   than one in names of organisations and places, which counts more than the summary, which
-   counts more than the rest (so a record *about* the query outranks one that mentions it);
-3. records that match every query word, then those that hold the query as a phrase (in the
-   title most, then the summary; checked for the best `PHRASE_WINDOW` records), are lifted
-   above records matching only some of them;
-4. case studies and examples, then recommendations and themes, get a small lift
-   (`TYPE_BOOST`), since the question users bring is "what works, and where";
-5. ties go to the record type listed first in the schema, then to the id.
-Abbreviations and synonyms (`data/abbreviations.yaml`) are added at index time, both ways:
-a record saying "restorative justice" is found by RJ and one saying RJ by the words.
+How a query is read (`Query`):
+1. its words are stemmed as the records' words are (`text.words`); question and function
+   words ("how can a PCC…", "what works to…") are not content, unless nothing else is left;
+2. runs of words that are a term of a thesaurus concept ("stabbing", "A&E", "rehab") bring in
+   the concept's other terms at `thesaurus.SYNONYM_WEIGHT`, and its broader and related
+   concepts' terms at `thesaurus.LINKED_WEIGHT`;
+3. a word not in the index is corrected to the index words within `text.max_edits` edits
+   (same first letter), which count for less than exact words (`TYPO_WEIGHT`).
+How a record is scored:
+4. each query word (or concept run) adds its best BM25F weight over what it stands for: a
+   word in a title or alias counts most, then names of organisations and places, then the
+   summary, then the rest, and the titles and aliases of the record's themes least, so that
+   "female offenders" reaches the case studies tagged with women and girls;
+5. the sum is scaled by the share of query words the record matched, and lifted when it
+   matched all of them;
+6. each record type has a prior (`TYPE_PRIOR`): practice first, since users ask "what works,
+   and where?"; source documents rank only when the query asks for a document;
+7. ties go to the record type listed first in the schema, then to the id.
+Every hit can say why it matched (`Hit.explain`), and whether it matched the user's own words
+or only expansions (`Hit.strong`).
 """
 
 from __future__ import annotations
@@ -23,14 +29,22 @@ import math
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .models import RECORD_TYPES, TYPE_ORDER, Record, to_dict
-from .text import STOPWORDS, max_edits, terms, words
+from .text import QUESTION_WORDS, STOPWORDS, max_edits, stem, tokens, words
+from .thesaurus import Expansion, Thesaurus
 
-K1, B = 1.2, 0.75
-FIELD_WEIGHTS = {"title": 5.0, "names": 2.5, "summary": 1.0, "body": 0.5}
+K1 = 1.2
+# Field weights and length normalisation (b) of BM25F.
+FIELDS = {
+    "title": (4.0, 0.5),
+    "names": (2.0, 0.5),
+    "summary": (1.0, 0.75),
+    "body": (0.5, 0.75),
+    "themes": (1.0, 0.3),
+}
 FIELD_OF = {
     "title": "title",
     "aliases": "title",
@@ -45,17 +59,47 @@ FIELD_OF = {
     "value": "names",
     "summary": "summary",
 }
-NOT_INDEXED = frozenset({"id", "type", "themes", "scope", "number", "score"})
+NOT_INDEXED = frozenset({"id", "type", "themes", "scope", "number", "score", "url", "related"})
 TYPO_WEIGHT = (1.0, 0.6, 0.4)  # by number of edits
-ALL_WORDS_BONUS, TITLE_PHRASE_BONUS, PHRASE_BONUS = 1.0, 0.6, 0.3
-PHRASE_WINDOW = 100  # the best records by word score that are checked for phrases
-# "What works, and where?": practice first when the words fit it as well as anything else.
-TYPE_BOOST = {
-    "case-study": 1.15,
-    "example": 1.1,
-    "recommendation": 1.05,
-    "theme": 1.05,
+ALL_WORDS_BONUS = 0.0
+COVERAGE_POWER = 1.0
+IDF_POWER = 1.0
+PHRASE_WEIGHT = 0.6
+GENERIC_WEIGHT = 0.3
+THEME_WEIGHT = 0.5  # a word found only in the titles and aliases of a record's themes
+THEME_PREFIX = "#"
+THEME_FEEDBACK = 0.5
+FEEDBACK_DEPTH = 5
+# How likely a record of each type is to be what a user wants when it matches as well as
+# another: set from the graded judgements (the share of judged-useful records per type
+# among those retrieved), rounded; source documents only when asked for.
+TYPE_PRIOR = {
+    "case-study": 1.2,
+    "example": 1.15,
+    "recommendation": 1.1,
+    "theme": 0.9,
+    "figure": 1.0,
+    "resource": 0.85,
+    "source": 0.3,
 }
+DOCUMENT_WORDS = frozenset(
+    stem(w)
+    for w in "article blog briefing document documents endnote endnotes guide paper "
+    "publication report reports source sources".split()
+)
+MAX_QUERY_CHARS = 2000
+MAX_QUERY_GROUPS = 32  # the words past these add nothing a person would notice
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one query word (or concept) added to a hit's score, and how it matched."""
+
+    word: str  # the user's word(s)
+    matched: str  # the index word(s) it matched
+    how: str  # exact, stem, typo, thesaurus, broader, related, theme
+    field: str  # the fields it was found in, best first
+    points: float
 
 
 @dataclass(frozen=True)
@@ -63,27 +107,40 @@ class Hit:
     record: Record
     score: float
     matched: tuple[str, ...]  # index terms that matched, for highlighting
+    strong: bool = True  # matched the user's own words (or their exact synonyms)
+    explain: tuple[Contribution, ...] = ()
 
 
-def field_texts(record: Record) -> dict[str, list[str]]:
+# ---------------------------------------------------------------- reading records
+
+
+def field_texts(record: Record, theme_names: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     """The record's text by index field; the type's label is part of the body."""
     out: dict[str, list[str]] = defaultdict(list)
     out["body"].append(RECORD_TYPES[record.type].label)
     for name, value in to_dict(record).items():
         if name not in NOT_INDEXED:
             out[FIELD_OF.get(name, "body")].extend(_strings(value))
+    for theme in record.themes:
+        out["themes"].extend(theme_names.get(theme, ()))
     return out
 
 
 def _strings(value: object) -> Iterable[str]:
     if isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
+        for k, v in value.items():
+            if k != "url":
+                yield from _strings(v)
     elif isinstance(value, list):
         for v in value:
             yield from _strings(v)
     elif value is not None:
         yield str(value)
+
+
+def theme_names(records: Iterable[Record]) -> dict[str, list[str]]:
+    """Each theme's title and aliases, by id: what a record tagged with it is found by."""
+    return {r.id: [r.title, *getattr(r, "aliases", ())] for r in records if r.type == "theme"}
 
 
 def facets_of(record: Record) -> set[str]:
@@ -97,29 +154,101 @@ def facets_of(record: Record) -> set[str]:
     return found
 
 
-class Expander:
-    """Adds the other side of each abbreviation or synonym found in a list of words."""
+def field_counts(texts: Mapping[str, list[str]]) -> dict[str, Counter[str]]:
+    """Each field's words and pairs of neighbouring words ("knife crime"), counted; stop
+    words are left out, so "children and young people" holds "child young"."""
+    out = {}
+    for name, ts in texts.items():
+        counts: Counter[str] = Counter()
+        for t in ts:
+            ws = [w for w in words(t) if w not in STOPWORDS]
+            counts.update(ws)
+            counts.update(map(" ".join, zip(ws, ws[1:], strict=False)))
+        out[name] = counts
+    return out
 
-    def __init__(self, table: Mapping[str, Sequence[str]]):
-        pairs: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        for short, phrases in table.items():
-            s = tuple(words(short))
-            for meaning in phrases:
-                p = tuple(words(meaning))
-                if s and p and s != p:
-                    pairs[s].update(w for w in p if w not in STOPWORDS)
-                    pairs[p].update(w for w in s if w not in STOPWORDS)
-        self._by_first: dict[str, list[tuple[tuple[str, ...], set[str]]]] = defaultdict(list)
-        for words_, extra in pairs.items():
-            self._by_first[words_[0]].append((words_, extra))
 
-    def extra(self, ws: list[str]) -> list[str]:
-        found: list[str] = []
-        for i, w in enumerate(ws):
-            for phrase, add in self._by_first.get(w, ()):
-                if tuple(ws[i : i + len(phrase)]) == phrase:
-                    found.extend(add)
-        return found
+def length(counts: Counter[str]) -> int:
+    """A field's length in words, its pairs of words aside."""
+    return sum(n for term, n in counts.items() if " " not in term)
+
+
+def pairs(ws: Sequence[str]) -> list[str]:
+    """A phrase's pairs of neighbouring words, as the index holds them."""
+    return [" ".join(p) for p in zip(ws, ws[1:], strict=False)]
+
+
+# ---------------------------------------------------------------- reading queries
+
+
+@dataclass
+class Group:
+    """One unit of a query: a content word, or a run of words that is a concept's term."""
+
+    words: tuple[str, ...]  # the user's words as typed (folded)
+    stems: tuple[str, ...]  # their stems, the ones that count
+    expansions: tuple[Expansion, ...] = ()
+    weight: float = 1.0  # less for a word that names no topic of the field
+
+
+@dataclass
+class Query:
+    text: str
+    groups: list[Group]
+    wants_documents: bool
+
+    @property
+    def size(self) -> int:
+        return sum(len(g.stems) for g in self.groups)
+
+
+def read_query(
+    text: str,
+    thesaurus: Thesaurus | None = None,
+    known: Callable[[str], bool] | None = None,
+    topical: Callable[[str], bool] | None = None,
+) -> Query:
+    """A query's content words, grouped by the concept terms they form; a word the records
+    never use (`known` says which they do) is read through the thesaurus terms holding it;
+    a word that names no topic of the field (`topical` says which do: the words of the
+    thesaurus, of theme names and of places) counts for `GENERIC_WEIGHT` of a topic word."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise ValueError(f"the query is longer than {MAX_QUERY_CHARS:,} characters")
+    toks = tokens(text)
+    stems = [stem(t) for t in toks]
+    spans = {s.start: s for s in (thesaurus.spans(stems) if thesaurus else [])}
+
+    def content(i: int, minor: frozenset[str]) -> bool:
+        return toks[i] not in STOPWORDS and toks[i] not in minor
+
+    groups: list[Group] = []
+    for minor in (QUESTION_WORDS, frozenset()):  # a query is never reduced to nothing
+        groups, i = [], 0
+        while i < len(toks):
+            span = spans.get(i)
+            end = span.end if span else i + 1
+            kept = [j for j in range(i, end) if content(j, frozenset() if span else minor)]
+            kept_stems = {stems[j]: toks[j] for j in kept}  # each stem once
+            if kept_stems:
+                expansions = span.expansions if span else ()
+                if not span and thesaurus and known and not known(stems[i]):
+                    expansions = thesaurus.containing(stems[i])
+                generic = not span and topical is not None and not topical(stems[i])
+                weight = GENERIC_WEIGHT if generic else 1.0
+                groups.append(
+                    Group(tuple(kept_stems.values()), tuple(kept_stems), expansions, weight)
+                )
+            i = end
+        if groups:
+            break
+    merged: dict[tuple[str, ...], Group] = {}
+    for g in groups:
+        merged.setdefault(g.stems, g)
+    groups = list(merged.values())[:MAX_QUERY_GROUPS]
+    return Query(text, groups, bool(DOCUMENT_WORDS & set(stems)))
+
+
+# ---------------------------------------------------------------- the index
 
 
 class Index:
@@ -128,7 +257,7 @@ class Index:
     It is made of plain parts that a cache can store and give back lazily, without pickle:
     - `postings`: each term's two compact arrays (record positions ascending, BM25F weights);
     - `facets`: each filter value's record positions (see `facet`);
-    - `columns`: one value per record, by name (`boost`: the record type's lift);
+    - `columns`: one value per record, by name (`type`: the record type's place in the schema);
     - `size`: the number of records.
     Only `get`, `in` and iteration (for the typo vocabulary) are used on the mappings.
     """
@@ -141,46 +270,44 @@ class Index:
         size: int,
     ):
         self.postings, self.facets, self.columns, self.size = postings, facets, columns, size
-        self.boost = columns["boost"]
         self._vocabulary: list[str] | None = None
 
     def idf(self, term: str) -> float:
         n, df = self.size, len(self.postings[term][0])
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+        return math.log(1 + (n - df + 0.5) / (df + 0.5)) ** IDF_POWER
 
     @classmethod
     def build(
         cls,
         records: Sequence[Record],
-        abbreviations: Mapping[str, Sequence[str]] = {},
         progress: Callable[[str, int, int], None] | None = None,
     ) -> Index:
         """Index records; the index keeps their positions, not the records themselves."""
-        expander = Expander(abbreviations)
+        themes = theme_names(records)
         per_doc: list[dict[str, Counter[str]]] = []
-        lengths: dict[str, list[int]] = {f: [] for f in FIELD_WEIGHTS}
+        totals: dict[str, int] = dict.fromkeys(FIELDS, 0)
         for done, record in enumerate(records):
             if progress and done % 1000 == 0:
                 progress("Indexing records", done, len(records))
-            fields: dict[str, Counter[str]] = {}
-            for name, texts in field_texts(record).items():
-                ws = [w for t in texts for w in words(t)]
-                counts = Counter(w for w in ws if w not in STOPWORDS)
-                counts.update(expander.extra(ws))
-                fields[name] = counts
-                lengths[name].append(sum(counts.values()))
+            fields = field_counts(field_texts(record, themes))
+            for name, counts in fields.items():
+                totals[name] += length(counts)
             per_doc.append(fields)
         if progress:
             progress("Indexing records", len(records), len(records))
-        average = {f: max(sum(v) / max(len(v), 1), 1.0) for f, v in lengths.items()}
+        average = {f: max(totals[f] / max(len(records), 1), 1.0) for f in FIELDS}
         docs: dict[str, array[int]] = {}
         weights: dict[str, array[float]] = {}
         for doc, fields in enumerate(per_doc):
             weighted: dict[str, float] = defaultdict(float)
             for name, counts in fields.items():
-                norm = 1 - B + B * sum(counts.values()) / average[name]
+                weight, b = FIELDS[name]
+                norm = 1 - b + b * length(counts) / average[name]
+                # The words of the record's themes are kept apart ("#word"): they only
+                # stand in for a query word the record itself does not hold.
+                prefix = THEME_PREFIX if name == "themes" else ""
                 for term, tf in counts.items():
-                    weighted[term] += FIELD_WEIGHTS[name] * tf / norm
+                    weighted[prefix + term] += weight * tf / norm
             for term, wtf in weighted.items():
                 if term not in docs:
                     docs[term], weights[term] = array("I"), array("f")
@@ -190,9 +317,9 @@ class Index:
         for doc, r in enumerate(records):
             for facet in facets_of(r):
                 facets[facet].append(doc)
-        boost = array("f", (TYPE_BOOST.get(r.type, 1.0) for r in records))
+        kinds = array("B", (TYPE_ORDER.index(r.type) for r in records))
         postings = {t: (docs[t], weights[t]) for t in docs}
-        return cls(postings, dict(facets), {"boost": boost}, len(records))
+        return cls(postings, dict(facets), {"type": kinds}, len(records))
 
     def facet(self, key: str) -> array[int]:
         """The positions of the records with a filter value: `type:figure`, `theme:drugs`,
@@ -201,8 +328,11 @@ class Index:
 
     @property
     def vocabulary(self) -> list[str]:
+        """The index's words (not its pairs of words), for typos and suggestions."""
         if self._vocabulary is None:
-            self._vocabulary = sorted(self.postings)
+            self._vocabulary = sorted(
+                t for t in self.postings if " " not in t and not t.startswith(THEME_PREFIX)
+            )
         return self._vocabulary
 
     def alternatives(self, term: str) -> list[tuple[str, float]]:
@@ -220,74 +350,200 @@ class Index:
         )
         return [(word, TYPO_WEIGHT[d]) for word, d, _ in near if word[:1] == term[:1]]
 
-    def _term_scores(self, term: str, allowed: set[int] | None) -> dict[int, tuple[float, str]]:
-        """Each record's best score for one query word, over the words it stands for."""
-        best: dict[int, tuple[float, str]] = {}
-        for word, weight in self.alternatives(term):
-            idf = self.idf(word) * weight
-            docs, weights = self.postings[word]
-            for doc, w in zip(docs, weights, strict=True):
-                if (allowed is None or doc in allowed) and idf * w > best.get(doc, (0.0,))[0]:
-                    best[doc] = (idf * w, word)
-        return best
+    def _scores(self, term: str, factor: float) -> dict[int, float]:
+        found = self.postings.get(term)
+        if found is None:
+            return {}
+        idf = self.idf(term) * factor
+        docs, weights = found
+        return {d: idf * w for d, w in zip(docs, weights, strict=True)}
+
+    def _importance(self, group: Group) -> float:
+        """How telling a group's words are: the highest idf of what they stand for."""
+        idfs = [self.idf(alt) * w for s in group.stems for alt, w in self.alternatives(s)]
+        idfs += [
+            min(self.idf(w) for w in e.words) * e.weight
+            for e in group.expansions
+            if all(w in self.postings for w in e.words)
+        ]
+        return max(idfs, default=1.0) * group.weight
+
+    def _group_scores(self, group: Group) -> tuple[dict[int, Match], int]:
+        """Each record's best match for one query group, and the group's size."""
+        best: dict[int, Match] = {}
+        direct: dict[int, Match] = {}
+        for word, s in zip(group.words, group.stems, strict=False):
+            for alt, weight in self.alternatives(s):
+                how = "exact" if weight == 1.0 else "typo"
+                own = self._scores(alt, weight * group.weight)
+                themed = self._scores(THEME_PREFIX + alt, weight * group.weight * THEME_WEIGHT)
+                for d in own.keys() | themed.keys():
+                    v, kind = max((own.get(d, 0.0), how), (themed.get(d, 0.0), "theme"))
+                    m = direct.get(d)
+                    if m is None:
+                        direct[d] = Match(v, [(word, alt, kind, v)], 1)
+                    elif word not in m.words:
+                        m.add(word, alt, kind, v)
+                    elif v > m.part(word):
+                        m.replace(word, alt, kind, v)
+        best.update(direct)
+        n = len(group.stems)
+        for e in group.expansions:
+            # A term of several words counts where its words stand together (its pairs are
+            # in the record), for what its words are worth.
+            parts = [self._scores(w, e.weight) for w in e.words]
+            together = [set(self._scores(p, 1.0)) for p in pairs(e.words)]
+            common = set.intersection(*(set(p) for p in parts), *together) if parts else set()
+            for d in common:
+                v = sum(p[d] for p in parts) / len(parts) * n
+                current = best.get(d)
+                if current is None or v > current.value:
+                    best[d] = Match(v, [(" ".join(group.words), " ".join(e.words), e.how, v)], n)
+        return best, n
 
     def search(
         self,
-        query: str,
-        records: Sequence[Record],
+        query: Query,
         keep: Iterable[int] | None = None,
         limit: int | None = None,
-    ) -> list[Hit]:
-        """The indexed records matching the query, best first: the first `limit` of them, or
-        all; `keep` limits them to those positions."""
-        qterms = list(dict.fromkeys(terms(query)))
-        if not qterms:
+        tiebreak: Sequence[str] | None = None,
+    ) -> list[Ranked]:
+        """The indexed records matching the query, best first (the first `limit`, or all),
+        as positions with their score; `keep` limits them to those positions."""
+        if not query.groups:
             return []
-        allowed = set(keep) if keep is not None else None
-        per_term = [self._term_scores(t, allowed) for t in qterms]
-        total: dict[int, float] = defaultdict(float)
-        covered: dict[int, int] = defaultdict(int)
-        for best in per_term:
-            for doc, (value, _) in best.items():
-                total[doc] += value
-                covered[doc] += 1
-        n = len(qterms)
-        # The score before phrases: word scores, lifted when every word matched.
+        per_group = [self._group_scores(g) for g in query.groups]
+        # Coverage counts each group by how telling its words are (their idf), so a record
+        # matching the topic word outranks one matching only the generic words around it.
+        importance = [self._importance(g) for g in query.groups]
+        whole = sum(importance) or 1.0
+        totals: dict[int, float] = defaultdict(float)
+        covered: dict[int, float] = defaultdict(float)
+        for (best, size), weight in zip(per_group, importance, strict=True):
+            for d, m in best.items():
+                totals[d] += m.value
+                covered[d] += weight * m.covers / size
+        stems = [s for g in query.groups for s in g.stems]
+        for pair in pairs(stems):  # the user's words standing together, as typed
+            for d, v in self._scores(pair, PHRASE_WEIGHT).items():
+                if d in totals:
+                    totals[d] += v
+        if keep is not None:
+            allowed = set(keep)
+            totals = {d: v for d, v in totals.items() if d in allowed}
+        kinds = self.columns["type"]
+        prior = [TYPE_PRIOR.get(t, 1.0) for t in TYPE_ORDER]
+        if query.wants_documents:
+            prior[TYPE_ORDER.index("source")] = 1.0
         score = {
-            d: v * (1 + ALL_WORDS_BONUS * (covered[d] == n)) * self.boost[d] * covered[d] / n
-            for d, v in total.items()
+            d: v
+            * (1 + ALL_WORDS_BONUS * (covered[d] >= whole * 0.999))
+            * min(covered[d] / whole, 1.0) ** COVERAGE_POWER
+            * prior[kinds[d]]
+            for d, v in totals.items()
         }
-        if n > 1:
-            for d in heapq.nlargest(max(PHRASE_WINDOW, limit or 0), score, key=score.__getitem__):
-                bonus = self._phrase_bonus(records[d], qterms)
-                score[d] *= 1 + bonus / (1 + ALL_WORDS_BONUS * (covered[d] == n))
+        if THEME_FEEDBACK and score:
+            self._theme_feedback(score)
 
         def order(d: int) -> tuple[float, int, str]:
-            return (-round(score[d], 6), TYPE_ORDER.index(records[d].type), records[d].id)
+            return (-round(score[d], 6), kinds[d], tiebreak[d] if tiebreak else "")
 
         ranked = heapq.nsmallest(limit, score, key=order) if limit else sorted(score, key=order)
-        return [
-            Hit(records[d], score[d], tuple(b[d][1] for b in per_term if d in b)) for d in ranked
-        ]
+        return [Ranked(d, score[d], totals[d], [b.get(d) for b, _ in per_group]) for d in ranked]
 
-    @staticmethod
-    def _phrase_bonus(record: Record, qterms: list[str]) -> float:
-        """A lift for a record holding the query words in order: most in its title, less in
-        its summary."""
-        phrase = " " + " ".join(qterms) + " "
-        if phrase in " " + " ".join(terms(record.title)) + " ":
-            return TITLE_PHRASE_BONUS
-        return PHRASE_BONUS if phrase in " " + " ".join(terms(record.summary)) + " " else 0.0
+    def _theme_feedback(self, score: dict[int, float]) -> None:
+        """Lift records on the themes of the best hits: a query's best answers say what it
+        is about, and what else is on that subject is likely to be wanted too."""
+        top = heapq.nlargest(FEEDBACK_DEPTH, score, key=score.__getitem__)
+        weight = sum(score[d] for d in top) or 1.0
+        share: dict[str, float] = defaultdict(float)
+        themes = [k for k in self.facets if k.startswith("theme:")]
+        members = {k: set(self.facets[k]) for k in themes}
+        for d in top:
+            for k in themes:
+                if d in members[k]:
+                    share[k] += score[d] / weight
+        for d in score:
+            lift = sum(v for k, v in share.items() if d in members[k])
+            score[d] *= 1 + THEME_FEEDBACK * min(lift, 1.0)
 
     def suggestions(self, query: str, limit: int = 3) -> list[str]:
         """Vocabulary words nearest to the query's words, for "did you mean"."""
         from rapidfuzz import fuzz, process
 
         found: list[str] = []
-        for term in terms(query)[:5]:
+        for term in [w for w in words(query) if w not in STOPWORDS][:5]:
             for word, _, _ in process.extract(
                 term, self.vocabulary, scorer=fuzz.ratio, limit=limit, score_cutoff=70
             ):
                 if word not in found:
                     found.append(word)
         return found[:limit]
+
+
+@dataclass
+class Match:
+    """How one record matched one query group: its value and the parts that made it."""
+
+    value: float
+    parts: list[tuple[str, str, str, float]]  # (user word, index word, how, value)
+    covers: int  # how many of the group's words it accounts for
+
+    @property
+    def words(self) -> set[str]:
+        return {p[0] for p in self.parts}
+
+    def part(self, word: str) -> float:
+        return next(p[3] for p in self.parts if p[0] == word)
+
+    def add(self, word: str, alt: str, how: str, value: float) -> None:
+        self.parts.append((word, alt, how, value))
+        self.value += value
+        self.covers += 1
+
+    def replace(self, word: str, alt: str, how: str, value: float) -> None:
+        self.value += value - self.part(word)
+        self.parts = [p for p in self.parts if p[0] != word] + [(word, alt, how, value)]
+
+
+@dataclass
+class Ranked:
+    """A record's position in the index and its score, with how it matched each group."""
+
+    position: int
+    score: float
+    raw: float  # the sum of the groups' values, before the coverage and type factors
+    matches: list[Match | None] = field(default_factory=list)
+
+    @property
+    def strong(self) -> bool:
+        return any(
+            p[2] in ("exact", "typo", "thesaurus") for m in self.matches if m for p in m.parts
+        )
+
+    @property
+    def matched(self) -> tuple[str, ...]:
+        return tuple(w for m in self.matches if m for p in m.parts for w in p[1].split())
+
+    def hit(self, record: Record, theme_titles: Mapping[str, Sequence[str]]) -> Hit:
+        return Hit(
+            record, self.score, self.matched, self.strong, self.explain(record, theme_titles)
+        )
+
+    def explain(
+        self, record: Record, theme_titles: Mapping[str, Sequence[str]]
+    ) -> tuple[Contribution, ...]:
+        """Which query words matched what, how, in which fields, and how much each added."""
+        texts = field_texts(record, theme_titles)
+        counts = field_counts(texts)
+        scale = self.score / self.raw if self.raw else 0.0
+        out = []
+        for m in self.matches:
+            for user, matched, how, value in m.parts if m else ():
+                where = [f for f in FIELDS if all(w in counts.get(f, ()) for w in matched.split())]
+                if how == "exact" and where == ["themes"]:
+                    how = "theme"
+                elif how == "exact" and not any(user in tokens(t) for f in where for t in texts[f]):
+                    how = "stem"
+                out.append(Contribution(user, matched, how, ", ".join(where), value * scale))
+        return tuple(out)

@@ -1,19 +1,72 @@
-"""Words: how text is split, normalised and matched with typo tolerance, for search and areas."""
+"""Words: how text is split, normalised, stemmed and matched with typo tolerance.
+
+The same `words` serve the index and the query, so a word is always reduced the same way:
+folded to lower case without accents, then stemmed by the Snowball English stemmer
+(`testing`, `tested` -> `test`; `policing`, `police` -> `polic`), with the irregular plurals
+that Snowball leaves alone (`women` -> `woman`) mapped first.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-WORD = re.compile(r"[^\W_]+")
+# A word is letters and digits; `A&E` and `L&D` stay one word.
+WORD = re.compile(r"[^\W_]+(?:&[^\W_]+)*")
 THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+# Function words: never indexed, never content in a query.
 STOPWORDS = frozenset(
-    "a an and are as at be by for from has have in is it its of on or s that the their this "
-    "to was were which with".split()
+    """a about above after again against all also am an and any are as at be been before being
+    below between both but by can could did do does doing done down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own s same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up upon very was we
+    were what when where which while who whom why will with would you your yours yourself""".split()
 )
-IRREGULAR = {"women": "woman", "men": "man", "children": "child", "people": "person"}
-# Words ending in s that are not plurals.
-KEEP_S = ("ss", "us", "is", "ics")
+# Words that shape a question but carry no topic: "how can a PCC use…", "what works to…",
+# "is there evidence on…". They are dropped from a query unless nothing else is left.
+QUESTION_WORDS = frozenset(
+    """anything best better can could does done example examples find get getting give good
+    help helps idea ideas know let look looking make making many may might much need needs
+    please show something tell thing things try use used using want way ways whether work
+    worked working works""".split()
+)
+# Words Snowball gets wrong for this field: irregular plurals it leaves alone, and words it
+# conflates ("diversion" and "diversity" both become "divers"; "experiment" and
+# "experience" both "experi").
+EXCEPTIONS = {
+    "women": "woman",
+    "men": "man",
+    "children": "child",
+    "people": "person",
+    "diversion": "divert",
+    "diversions": "divert",
+    "experiment": "experiment",
+    "experiments": "experiment",
+    "experimental": "experiment",
+}
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> object:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+_stems: dict[str, str] = {}
+
+
+def stem(word: str) -> str:
+    """A folded word's stem: `drugs` -> `drug`, `testing` -> `test`, `women` -> `woman`."""
+    found = _stems.get(word)
+    if found is None:
+        found = EXCEPTIONS.get(word) or _stemmer().stemWord(word)  # type: ignore[attr-defined]
+        found = EXCEPTIONS.get(found, found)  # "womens" -> "women" -> "woman"
+        _stems[word] = found
+    return found
 
 
 def fold(text: str) -> str:
@@ -24,25 +77,19 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def stem(word: str) -> str:
-    """A light plural stemmer: `drugs` -> `drug`, `centres` -> `centre`, `women` -> `woman`."""
-    if word in IRREGULAR:
-        return IRREGULAR[word]
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(KEEP_S):
-        return word[:-1]
-    return word
+def tokens(text: str) -> list[str]:
+    """The folded words of a text, in order, before stemming."""
+    return WORD.findall(THOUSANDS.sub("", fold(text)))
 
 
 def words(text: str) -> list[str]:
-    """The normalised words of a text, in order, stop words kept (phrases need them)."""
-    return [stem(w) for w in WORD.findall(THOUSANDS.sub("", fold(text)))]
+    """The stemmed words of a text, in order, stop words kept (phrases need them)."""
+    return [stem(w) for w in tokens(text)]
 
 
 def terms(text: str) -> list[str]:
-    """The words of a text that carry meaning: no stop words."""
-    return [w for w in words(text) if w not in STOPWORDS]
+    """The stemmed words of a text that carry meaning: no stop words."""
+    return [stem(w) for w in tokens(text) if w not in STOPWORDS]
 
 
 def max_edits(word: str) -> int:

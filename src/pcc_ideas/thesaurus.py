@@ -1,0 +1,233 @@
+"""The domain thesaurus: what people call the things the records describe.
+
+A concept (after SKOS) has a preferred term (`label`), other terms people use for the same
+thing (`alt`), abbreviations (`abbr`), and links to broader and related concepts. Search reads
+a query's words for terms of concepts and adds the concept's other terms, weighted below the
+user's own words (`SYNONYM_WEIGHT`), and its broader and related concepts' terms lower again
+(`LINKED_WEIGHT`). `data/thesaurus.yaml` is the bundled thesaurus; a `thesaurus.yaml` in a
+user's data folder adds concepts to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .loading import DataError, _child, _key_lines, _line, build, parse_yaml
+from .text import STOPWORDS, words
+
+SYNONYM_WEIGHT = 0.8
+LINKED_WEIGHT = 0.35
+PART_WEIGHT = 0.75
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    label: str
+    alt: tuple[str, ...] = ()
+    abbr: tuple[str, ...] = ()
+    broader: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return (self.label, *self.alt, *self.abbr)
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """A term added to a query: its stemmed words, its weight, how it relates, and why."""
+
+    words: tuple[str, ...]
+    weight: float
+    how: str  # "thesaurus" (same concept), "broader" or "related"
+    concept: str  # the id of the concept whose term the query used
+
+
+@dataclass(frozen=True)
+class Span:
+    """Query words (positions start..end in the token list) that are a concept's term."""
+
+    start: int
+    end: int
+    expansions: tuple[Expansion, ...]
+
+
+def term_words(term: str) -> tuple[str, ...]:
+    return tuple(words(term))
+
+
+@dataclass
+class Thesaurus:
+    concepts: tuple[Concept, ...] = ()
+    # Where each concept was read (path, line), by id, for messages about it.
+    origins: dict[str, tuple[str, int]] = field(default_factory=dict, compare=False)
+    _by_first: dict[str, list[tuple[tuple[str, ...], Concept]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        self._by_id = {c.id: c for c in self.concepts}
+        for concept in self.concepts:
+            for term in concept.terms:
+                ws = term_words(term)
+                if ws:
+                    self._by_first.setdefault(ws[0], []).append((ws, concept))
+        self._with_word: dict[str, list[Concept]] = {}
+        for concept in self.concepts:
+            for w in {w for term in concept.terms for w in term_words(term) if w not in STOPWORDS}:
+                self._with_word.setdefault(w, []).append(concept)
+        for entries in self._by_first.values():
+            entries.sort(key=lambda e: -len(e[0]))  # longest term first
+
+    def containing(self, word: str) -> tuple[Expansion, ...]:
+        """For a word the records never use: the terms of the concepts with a term that
+        holds it ("frisked" is in "stop and frisk"), read as what the user meant, a little
+        below a whole term (`PART_WEIGHT`)."""
+        found: dict[tuple[str, ...], Expansion] = {}
+        for concept in self._with_word.get(word, ()):
+            for e in self.expansions(concept, ()):
+                if e.how == "thesaurus" and word not in e.words:
+                    found.setdefault(
+                        e.words, Expansion(e.words, e.weight * PART_WEIGHT, e.how, e.concept)
+                    )
+        return tuple(found.values())
+
+    def spans(self, query_words: Sequence[str]) -> list[Span]:
+        """The concept terms in a query's stemmed words, longest first, not overlapping."""
+        found: list[Span] = []
+        i = 0
+        while i < len(query_words):
+            for ws, concept in self._by_first.get(query_words[i], ()):
+                if tuple(query_words[i : i + len(ws)]) == ws:
+                    found.append(Span(i, i + len(ws), self.expansions(concept, ws)))
+                    i += len(ws)
+                    break
+            else:
+                i += 1
+        return found
+
+    def expansions(self, concept: Concept, used: tuple[str, ...]) -> tuple[Expansion, ...]:
+        """The terms a concept's term stands for: its other terms, then its broader and
+        related concepts' terms, each once, weighted by how close they are."""
+        out: dict[tuple[str, ...], Expansion] = {}
+
+        def add(terms: Iterable[str], weight: float, how: str) -> None:
+            for term in terms:
+                ws = tuple(w for w in term_words(term) if w not in STOPWORDS)
+                if ws and ws != used and ws not in out:
+                    out[ws] = Expansion(ws, weight, how, concept.id)
+
+        add(concept.terms, SYNONYM_WEIGHT, "thesaurus")
+        for how, ids in (("broader", concept.broader), ("related", concept.related)):
+            for other in ids:
+                if other in self._by_id:
+                    add(self._by_id[other].terms, LINKED_WEIGHT, how)
+        return tuple(out.values())
+
+
+def problems(concepts: Sequence[Concept]) -> list[tuple[Concept, str, str]]:
+    """What is wrong with a set of concepts, as (concept, field, message): duplicate ids and
+    terms, links to concepts that do not exist, and cycles through `broader`."""
+    found: list[tuple[Concept, str, str]] = []
+    ids: dict[str, Concept] = {}
+    owner: dict[tuple[str, ...], Concept] = {}
+    for c in concepts:
+        if c.id in ids:
+            found.append((c, "id", f"duplicate concept id {c.id!r}"))
+        ids.setdefault(c.id, c)
+        for term in c.terms:
+            ws = term_words(term)
+            if not ws:
+                found.append((c, "label", f"term {term!r} has no words"))
+                continue
+            first = owner.setdefault(ws, c)
+            if first is not c:
+                found.append((c, "alt", f"term {term!r} is also a term of {first.id!r}"))
+    for c in concepts:
+        for name in ("broader", "related"):
+            for other in getattr(c, name):
+                if other not in ids:
+                    found.append((c, name, f"unknown concept {other!r}"))
+                elif other == c.id:
+                    found.append((c, name, f"{c.id!r} cannot be {name} than itself"))
+    found += [(c, "broader", message) for c, message in _cycles(ids)]
+    return found
+
+
+def _cycles(ids: dict[str, Concept]) -> list[tuple[Concept, str]]:
+    """A concept that is, through `broader` links, broader than itself."""
+    found = []
+    for c in ids.values():
+        seen: set[str] = set()
+        todo = [b for b in c.broader if b in ids and b != c.id]
+        while todo:
+            current = todo.pop()
+            if current == c.id:
+                found.append((c, f"{c.id!r} is broader than itself through its broader links"))
+                break
+            if current not in seen:
+                seen.add(current)
+                todo += [b for b in ids[current].broader if b in ids]
+    return found
+
+
+def unmatched(concepts: Sequence[Concept], vocabulary: Iterable[str]) -> list[Concept]:
+    """The concepts none of whose terms has all its words in the corpus: they can never
+    lead a query to a record."""
+    known = set(vocabulary)
+    return [
+        c
+        for c in concepts
+        if not any(all(w in known for w in term_words(t) if w not in STOPWORDS) for t in c.terms)
+    ]
+
+
+# ---------------------------------------------------------------- reading and checking
+
+FILE_NAME = "thesaurus.yaml"
+
+
+def read_thesaurus(path: Path, errors: list[DataError]) -> list[tuple[Concept, str, int]]:
+    """The concepts of one thesaurus file, each with where it is (path, line)."""
+    parsed = parse_yaml(path, errors)
+    if parsed is None:
+        return []
+    data, node = parsed
+    items = _child(node, "concepts")
+    if not (isinstance(data, dict) and isinstance(data.get("concepts"), list)) or items is None:
+        errors.append(
+            DataError(str(path), _line(node), "expected a mapping with a list 'concepts'")
+        )
+        return []
+    found = []
+    for item, item_node in zip(data["concepts"], items.value, strict=False):
+        line = _line(item_node)
+        if not isinstance(item, dict):
+            errors.append(DataError(str(path), line, "each concept must be a mapping"))
+            continue
+        concept = build(Concept, item, _key_lines(item_node), line, str(path), errors)
+        if concept is not None:
+            found.append((concept, str(path), line))
+    return found
+
+
+def checked(located: list[tuple[Concept, str, int]], errors: list[DataError]) -> Thesaurus:
+    """The thesaurus of these concepts; what is wrong with them goes to errors."""
+    where = {id(c): (path, line) for c, path, line in located}
+    for concept, _, message in problems([c for c, _, _ in located]):
+        errors.append(DataError(*where[id(concept)], message))
+    origins = {c.id: (path, line) for c, path, line in reversed(located)}
+    return Thesaurus(tuple(c for c, _, _ in located), origins)
+
+
+def vocabulary_errors(thesaurus: Thesaurus, vocabulary: Iterable[str]) -> list[DataError]:
+    """A concept none of whose terms occurs in the records, as an error at its line."""
+    return [
+        DataError(
+            *thesaurus.origins.get(c.id, ("thesaurus", 0)), f"no record uses any term of {c.id!r}"
+        )
+        for c in unmatched(thesaurus.concepts, vocabulary)
+    ]

@@ -1,0 +1,97 @@
+"""The thesaurus: one failing fixture per rule under tests/fixtures/thesaurus/<rule>/, read on
+top of the bundled corpus as `--data-dir` would; and how a query uses it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+import pcc_ideas
+from pcc_ideas.corpus import data_dirs, validated
+from pcc_ideas.loading import InvalidData
+from pcc_ideas.search import read_query
+from pcc_ideas.thesaurus import LINKED_WEIGHT, SYNONYM_WEIGHT, Concept, Thesaurus
+
+RULES = FIXTURES / "thesaurus"
+
+# rule folder -> (the text on the line the error must name, words the message must hold)
+CASES = {
+    "unknown-key": ("prefLabel", "unknown key 'preflabel'"),
+    "duplicate-id": ("id: fixture-twice", "duplicate concept id 'fixture-twice'"),
+    "duplicate-term": ("id: fixture-two", "also a term of 'fixture-one'"),
+    "unknown-link": ("id: fixture-narrow", "unknown concept 'fixture-nowhere'"),
+    "cycle": ("id: fixture-egg", "broader than itself"),
+    "self-link": ("id: fixture-self", "cannot be related than itself"),
+    "not-a-list": ("concepts:", "a list 'concepts'"),
+}
+
+
+def line_of(path: Path, marker: str) -> int:
+    """The number of the last line holding marker: an error about a concept names the line
+    its mapping starts on, and a duplicate is the second of the two."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return max(n for n, line in enumerate(lines, 1) if marker in line)
+
+
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_each_rule_has_a_failing_fixture(rule):
+    marker, phrase = CASES[rule]
+    path = RULES / rule / "thesaurus.yaml"
+    with pytest.raises(InvalidData) as caught:
+        pcc_ideas.load(extra=[path.parent], use_env=False)
+    messages = [(Path(e.path).resolve(), e.line, e.message.lower()) for e in caught.value.errors]
+    want = (path.resolve(), line_of(path, marker))
+    assert any((p, line) == want and phrase.lower() in m for p, line, m in messages), messages
+
+
+def test_a_concept_no_record_uses_is_refused_by_validate():
+    # Loading accepts it (it can never match, so it harms no search); validate says so.
+    path = RULES / "unmatched" / "thesaurus.yaml"
+    pcc_ideas.load(extra=[path.parent], use_env=False)
+    with pytest.raises(InvalidData) as caught:
+        validated(data_dirs([path.parent], use_env=False))
+    (error,) = caught.value.errors
+    assert Path(error.path).resolve() == path.resolve() and error.line == 2
+    assert "fixture-unused" in error.message
+
+
+def test_the_bundled_thesaurus_is_valid_and_every_concept_is_used():
+    corpus = validated(data_dirs(use_env=False))
+    assert len(corpus.thesaurus.concepts) > 100
+
+
+def test_a_user_thesaurus_adds_concepts(tmp_path):
+    (tmp_path / "thesaurus.yaml").write_text(
+        "concepts:\n  - id: fixture-overdose-kit\n    label: naloxone\n    alt: [zorbex kit]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidData):  # naloxone is already a bundled term: a clash
+        pcc_ideas.load(extra=[tmp_path], use_env=False)
+    (tmp_path / "thesaurus.yaml").write_text(
+        "concepts:\n  - id: fixture-overdose-kit\n    label: zorbex kit\n    related: []\n"
+        "    alt: [overdose reversal kit of fixtures]\n",
+        encoding="utf-8",
+    )
+    corpus = pcc_ideas.load(extra=[tmp_path], use_env=False)
+    assert any(c.id == "fixture-overdose-kit" for c in corpus.thesaurus.concepts)
+
+
+def test_expansions_weigh_less_than_the_users_words_and_links_less_again():
+    thesaurus = Thesaurus(
+        (
+            Concept("knife-crime", "knife crime", alt=("stabbing",), broader=("violence",)),
+            Concept("violence", "serious violence"),
+        )
+    )
+    (group,) = read_query("stabbing", thesaurus).groups
+    weights = {" ".join(e.words): (e.weight, e.how) for e in group.expansions}
+    assert weights["knife crime"] == (SYNONYM_WEIGHT, "thesaurus")
+    assert weights["serious violenc"] == (LINKED_WEIGHT, "broader")
+    assert 0 < LINKED_WEIGHT < SYNONYM_WEIGHT < 1
+
+
+def test_question_words_are_not_content_but_a_query_is_never_empty():
+    assert [g.words for g in read_query("how can we use naloxone").groups] == [("naloxone",)]
+    assert [g.words for g in read_query("what works").groups] == [("works",)]
