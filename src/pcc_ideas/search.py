@@ -24,6 +24,7 @@ or only expansions (`Hit.strong`).
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 from array import array
@@ -70,6 +71,7 @@ THEME_WEIGHT = 0.5  # a word found only in the titles and aliases of a record's 
 THEME_PREFIX = "#"
 THEME_FEEDBACK = 0.5
 FEEDBACK_DEPTH = 5
+FEEDBACK_THEMES = 3
 # How likely a record of each type is to be what a user wants when it matches as well as
 # another: set from the graded judgements (the share of judged-useful records per type
 # among those retrieved), rounded; source documents only when asked for.
@@ -173,6 +175,12 @@ def length(counts: Counter[str]) -> int:
     return sum(n for term, n in counts.items() if " " not in term)
 
 
+def holds(positions: Sequence[int], d: int) -> bool:
+    """Whether sorted positions hold d."""
+    i = bisect.bisect_left(positions, d)
+    return i < len(positions) and positions[i] == d
+
+
 def pairs(ws: Sequence[str]) -> list[str]:
     """A phrase's pairs of neighbouring words, as the index holds them."""
     return [" ".join(p) for p in zip(ws, ws[1:], strict=False)]
@@ -271,6 +279,7 @@ class Index:
     ):
         self.postings, self.facets, self.columns, self.size = postings, facets, columns, size
         self._vocabulary: list[str] | None = None
+        self._theme_keys: list[str] | None = None
 
     def idf(self, term: str) -> float:
         n, df = self.size, len(self.postings[term][0])
@@ -319,7 +328,8 @@ class Index:
                 facets[facet].append(doc)
         kinds = array("B", (TYPE_ORDER.index(r.type) for r in records))
         postings = {t: (docs[t], weights[t]) for t in docs}
-        return cls(postings, dict(facets), {"type": kinds}, len(records))
+        columns = {"type": kinds}
+        return cls(postings, dict(facets), columns, len(records))
 
     def facet(self, key: str) -> array[int]:
         """The positions of the records with a filter value: `type:figure`, `theme:drugs`,
@@ -442,8 +452,8 @@ class Index:
             * prior[kinds[d]]
             for d, v in totals.items()
         }
-        if THEME_FEEDBACK and score:
-            self._theme_feedback(score)
+        if score:
+            self._feedback(score)
 
         def order(d: int) -> tuple[float, int, str]:
             return (-round(score[d], 6), kinds[d], tiebreak[d] if tiebreak else "")
@@ -451,21 +461,26 @@ class Index:
         ranked = heapq.nsmallest(limit, score, key=order) if limit else sorted(score, key=order)
         return [Ranked(d, score[d], totals[d], [b.get(d) for b, _ in per_group]) for d in ranked]
 
-    def _theme_feedback(self, score: dict[int, float]) -> None:
+    def _feedback(self, score: dict[int, float]) -> None:
         """Lift records on the themes of the best hits: a query's best answers say what it
         is about, and what else is on that subject is likely to be wanted too."""
         top = heapq.nlargest(FEEDBACK_DEPTH, score, key=score.__getitem__)
         weight = sum(score[d] for d in top) or 1.0
         share: dict[str, float] = defaultdict(float)
-        themes = [k for k in self.facets if k.startswith("theme:")]
-        members = {k: set(self.facets[k]) for k in themes}
-        for d in top:
-            for k in themes:
-                if d in members[k]:
-                    share[k] += score[d] / weight
+        for key in self.theme_keys:
+            for d in top:
+                if holds(self.facets[key], d):
+                    share[key] += score[d] / weight
+        themes = heapq.nlargest(FEEDBACK_THEMES, share, key=share.__getitem__)
         for d in score:
-            lift = sum(v for k, v in share.items() if d in members[k])
+            lift = sum(share[k] for k in themes if holds(self.facets[k], d))
             score[d] *= 1 + THEME_FEEDBACK * min(lift, 1.0)
+
+    @property
+    def theme_keys(self) -> list[str]:
+        if self._theme_keys is None:
+            self._theme_keys = [k for k in self.facets if k.startswith("theme:")]
+        return self._theme_keys
 
     def suggestions(self, query: str, limit: int = 3) -> list[str]:
         """Vocabulary words nearest to the query's words, for "did you mean"."""
