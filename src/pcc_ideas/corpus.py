@@ -319,11 +319,7 @@ def _build_corpus(dirs: Sequence[Path], progress: Progress | None = None) -> Cor
     concepts = [
         c for d in dirs if (d / THESAURUS).is_file() for c in read_thesaurus(d / THESAURUS, errors)
     ]
-    special = {
-        base / GAZETTEER,
-        base / "abbreviations.yaml",
-        *(d / THESAURUS for d in dirs),
-    }  # TEMP
+    special = {base / GAZETTEER, *(d / THESAURUS for d in dirs)}
     located: list[Located] = []
     for folder in dirs:
         if not folder.exists():
