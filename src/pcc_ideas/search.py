@@ -31,6 +31,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .models import RECORD_TYPES, TYPE_ORDER, Record, to_dict
@@ -72,6 +73,10 @@ THEME_PREFIX = "#"
 THEME_FEEDBACK = 0.5
 FEEDBACK_DEPTH = 5
 FEEDBACK_THEMES = 3
+# How many candidates are scored in full: at least SHORTLIST, and SHORTLIST_PER_RESULT per
+# result asked for.
+SHORTLIST = 200
+SHORTLIST_PER_RESULT = 10
 # How likely a record of each type is to be what a user wants when it matches as well as
 # another: set from the graded judgements (the share of judged-useful records per type
 # among those retrieved), rounded; source documents only when asked for.
@@ -111,6 +116,7 @@ class Hit:
     matched: tuple[str, ...]  # index terms that matched, for highlighting
     strong: bool = True  # matched the user's own words (or their exact synonyms)
     explain: tuple[Contribution, ...] = ()
+    close: bool = True  # matched a topic word of the query as typed
 
 
 # ---------------------------------------------------------------- reading records
@@ -360,57 +366,6 @@ class Index:
         )
         return [(word, TYPO_WEIGHT[d]) for word, d, _ in near if word[:1] == term[:1]]
 
-    def _scores(self, term: str, factor: float) -> dict[int, float]:
-        found = self.postings.get(term)
-        if found is None:
-            return {}
-        idf = self.idf(term) * factor
-        docs, weights = found
-        return {d: idf * w for d, w in zip(docs, weights, strict=True)}
-
-    def _importance(self, group: Group) -> float:
-        """How telling a group's words are: the highest idf of what they stand for."""
-        idfs = [self.idf(alt) * w for s in group.stems for alt, w in self.alternatives(s)]
-        idfs += [
-            min(self.idf(w) for w in e.words) * e.weight
-            for e in group.expansions
-            if all(w in self.postings for w in e.words)
-        ]
-        return max(idfs, default=1.0) * group.weight
-
-    def _group_scores(self, group: Group) -> tuple[dict[int, Match], int]:
-        """Each record's best match for one query group, and the group's size."""
-        best: dict[int, Match] = {}
-        direct: dict[int, Match] = {}
-        for word, s in zip(group.words, group.stems, strict=False):
-            for alt, weight in self.alternatives(s):
-                how = "exact" if weight == 1.0 else "typo"
-                own = self._scores(alt, weight * group.weight)
-                themed = self._scores(THEME_PREFIX + alt, weight * group.weight * THEME_WEIGHT)
-                for d in own.keys() | themed.keys():
-                    v, kind = max((own.get(d, 0.0), how), (themed.get(d, 0.0), "theme"))
-                    m = direct.get(d)
-                    if m is None:
-                        direct[d] = Match(v, [(word, alt, kind, v)], 1)
-                    elif word not in m.words:
-                        m.add(word, alt, kind, v)
-                    elif v > m.part(word):
-                        m.replace(word, alt, kind, v)
-        best.update(direct)
-        n = len(group.stems)
-        for e in group.expansions:
-            # A term of several words counts where its words stand together (its pairs are
-            # in the record), for what its words are worth.
-            parts = [self._scores(w, e.weight) for w in e.words]
-            together = [set(self._scores(p, 1.0)) for p in pairs(e.words)]
-            common = set.intersection(*(set(p) for p in parts), *together) if parts else set()
-            for d in common:
-                v = sum(p[d] for p in parts) / len(parts) * n
-                current = best.get(d)
-                if current is None or v > current.value:
-                    best[d] = Match(v, [(" ".join(group.words), " ".join(e.words), e.how, v)], n)
-        return best, n
-
     def search(
         self,
         query: Query,
@@ -419,62 +374,52 @@ class Index:
         tiebreak: Sequence[str] | None = None,
     ) -> list[Ranked]:
         """The indexed records matching the query, best first (the first `limit`, or all),
-        as positions with their score; `keep` limits them to those positions."""
+        as positions with their score; `keep` limits them to those positions.
+
+        Two passes: the query's own words and their synonyms are read from whole postings
+        to find candidates; the best of those (`SHORTLIST` per result wanted) are then
+        scored in full, each word looked up in that record's postings."""
         if not query.groups:
             return []
-        per_group = [self._group_scores(g) for g in query.groups]
-        # Coverage counts each group by how telling its words are (their idf), so a record
-        # matching the topic word outranks one matching only the generic words around it.
-        importance = [self._importance(g) for g in query.groups]
-        whole = sum(importance) or 1.0
-        totals: dict[int, float] = defaultdict(float)
-        covered: dict[int, float] = defaultdict(float)
-        for (best, size), weight in zip(per_group, importance, strict=True):
-            for d, m in best.items():
-                totals[d] += m.value
-                covered[d] += weight * m.covers / size
-        stems = [s for g in query.groups for s in g.stems]
-        for pair in pairs(stems):  # the user's words standing together, as typed
-            for d, v in self._scores(pair, PHRASE_WEIGHT).items():
-                if d in totals:
-                    totals[d] += v
-        if keep is not None:
-            allowed = set(keep)
-            totals = {d: v for d, v in totals.items() if d in allowed}
+        scoring = Scoring(self, query)
+        estimates = scoring.candidates(set(keep) if keep is not None else None)
+        found: Iterable[int] = estimates
+        if limit:
+            wanted = max(SHORTLIST, SHORTLIST_PER_RESULT * limit)
+            found = heapq.nlargest(wanted, estimates, key=estimates.__getitem__)
+        scored = {d: scoring.score(d) for d in found}
+        self._feedback(scored)
         kinds = self.columns["type"]
-        prior = [TYPE_PRIOR.get(t, 1.0) for t in TYPE_ORDER]
-        if query.wants_documents:
-            prior[TYPE_ORDER.index("source")] = 1.0
-        score = {
-            d: v
-            * (1 + ALL_WORDS_BONUS * (covered[d] >= whole * 0.999))
-            * min(covered[d] / whole, 1.0) ** COVERAGE_POWER
-            * prior[kinds[d]]
-            for d, v in totals.items()
-        }
-        if score:
-            self._feedback(score)
 
         def order(d: int) -> tuple[float, int, str]:
-            return (-round(score[d], 6), kinds[d], tiebreak[d] if tiebreak else "")
+            return (-round(scored[d].score, 6), kinds[d], tiebreak[d] if tiebreak else "")
 
-        ranked = heapq.nsmallest(limit, score, key=order) if limit else sorted(score, key=order)
-        return [Ranked(d, score[d], totals[d], [b.get(d) for b, _ in per_group]) for d in ranked]
+        ranked = heapq.nsmallest(limit, scored, key=order) if limit else sorted(scored, key=order)
+        return [scored[d] for d in ranked]
 
-    def _feedback(self, score: dict[int, float]) -> None:
+    def weight_at(self, term: str, d: int) -> float:
+        """The BM25F weight of a term in one record (0 if it does not hold it)."""
+        found = self.postings.get(term)
+        if found is None:
+            return 0.0
+        docs, weights = found
+        i = bisect.bisect_left(docs, d)
+        return weights[i] if i < len(docs) and docs[i] == d else 0.0
+
+    def _feedback(self, scored: dict[int, Ranked]) -> None:
         """Lift records on the themes of the best hits: a query's best answers say what it
         is about, and what else is on that subject is likely to be wanted too."""
-        top = heapq.nlargest(FEEDBACK_DEPTH, score, key=score.__getitem__)
-        weight = sum(score[d] for d in top) or 1.0
+        top = heapq.nlargest(FEEDBACK_DEPTH, scored, key=lambda d: scored[d].score)
+        weight = sum(scored[d].score for d in top) or 1.0
         share: dict[str, float] = defaultdict(float)
         for key in self.theme_keys:
             for d in top:
                 if holds(self.facets[key], d):
-                    share[key] += score[d] / weight
+                    share[key] += scored[d].score / weight
         themes = heapq.nlargest(FEEDBACK_THEMES, share, key=share.__getitem__)
-        for d in score:
+        for d, r in scored.items():
             lift = sum(share[k] for k in themes if holds(self.facets[k], d))
-            score[d] *= 1 + THEME_FEEDBACK * min(lift, 1.0)
+            r.score *= 1 + THEME_FEEDBACK * min(lift, 1.0)
 
     @property
     def theme_keys(self) -> list[str]:
@@ -496,53 +441,184 @@ class Index:
         return found[:limit]
 
 
-@dataclass
-class Match:
-    """How one record matched one query group: its value and the parts that made it."""
+Part = tuple[str, str, str, float]  # the user's word(s), the index word(s), how, value
 
-    value: float
-    parts: list[tuple[str, str, str, float]]  # (user word, index word, how, value)
-    covers: int  # how many of the group's words it accounts for
+
+class Scoring:
+    """One query read against one index: who the candidates are, and each one's score."""
+
+    def __init__(self, index: Index, query: Query):
+        self.index, self.query = index, query
+        self.alternatives = [[index.alternatives(s) for s in g.stems] for g in query.groups]
+        self._idf: dict[str, float] = {}
+        # Coverage counts each group by how telling its words are (their idf), so a record
+        # matching the topic word outranks one matching only the generic words around it.
+        self.importance = [self._importance(g, alts) for g, alts in self.groups]
+        self.whole = sum(self.importance) or 1.0
+        self.prior = [TYPE_PRIOR.get(t, 1.0) for t in TYPE_ORDER]
+        if query.wants_documents:
+            self.prior[TYPE_ORDER.index("source")] = 1.0
+        self.phrases = pairs([s for g in query.groups for s in g.stems])
+        self.all_generic = all(g.weight < 1 for g in query.groups)
 
     @property
-    def words(self) -> set[str]:
-        return {p[0] for p in self.parts}
+    def groups(self) -> list[tuple[Group, list[list[tuple[str, float]]]]]:
+        return list(zip(self.query.groups, self.alternatives, strict=True))
 
-    def part(self, word: str) -> float:
-        return next(p[3] for p in self.parts if p[0] == word)
+    def idf(self, term: str) -> float:
+        found = self._idf.get(term)
+        if found is None:
+            found = self._idf[term] = self.index.idf(term) if term in self.index.postings else 0.0
+        return found
 
-    def add(self, word: str, alt: str, how: str, value: float) -> None:
-        self.parts.append((word, alt, how, value))
-        self.value += value
-        self.covers += 1
+    def _importance(self, group: Group, alts: list[list[tuple[str, float]]]) -> float:
+        """How telling a group's words are: the highest idf of what they stand for."""
+        idfs = [self.idf(alt) * w for stem_alts in alts for alt, w in stem_alts]
+        idfs += [min(self.idf(w) for w in e.words) * e.weight for e in group.expansions]
+        return max(idfs, default=1.0) * group.weight
 
-    def replace(self, word: str, alt: str, how: str, value: float) -> None:
-        self.value += value - self.part(word)
-        self.parts = [p for p in self.parts if p[0] != word] + [(word, alt, how, value)]
+    # ------------------------------------------------------------ candidates
+
+    def candidates(self, keep: set[int] | None) -> dict[int, float]:
+        """The records holding a query word or a synonym of one, with a first estimate of
+        their score (word weights, scaled by coverage and the type's prior)."""
+        total: dict[int, float] = defaultdict(float)
+        covered: dict[int, float] = defaultdict(float)
+        for (group, alts), importance in zip(self.groups, self.importance, strict=True):
+            seen: set[int] = set()
+            terms = [(alt, typo * group.weight) for stem_alts in alts for alt, typo in stem_alts]
+            terms += [
+                (THEME_PREFIX + alt, typo * group.weight * THEME_WEIGHT)
+                for stem_alts in alts
+                for alt, typo in stem_alts
+            ]
+            terms += [
+                (e.words[0] if len(e.words) == 1 else self._rarest(pairs(e.words)), e.weight)
+                for e in group.expansions
+            ]
+            for term, factor in terms:
+                found = self.index.postings.get(term)
+                if found is None:
+                    continue
+                f = self.idf(term) * factor
+                docs, weights = found
+                for d, w in zip(docs, weights, strict=True):
+                    total[d] += f * w
+                seen.update(docs)
+            for d in seen:
+                covered[d] += importance
+        kinds = self.index.columns["type"]
+        return {
+            d: v * covered[d] / self.whole * self.prior[kinds[d]]
+            for d, v in total.items()
+            if keep is None or d in keep
+        }
+
+    def _rarest(self, terms: list[str]) -> str:
+        return min(terms, key=lambda t: len(self.index.postings.get(t, ((),))[0]))
+
+    # ------------------------------------------------------------ one record
+
+    def score(self, d: int) -> Ranked:
+        """One record's score in full, with the parts that made it."""
+        at = self.index.weight_at
+        parts: list[Part] = []
+        raw = covered = 0.0
+        for (group, alts), importance in zip(self.groups, self.importance, strict=True):
+            direct: list[Part] = []
+            for word, stem_alts in zip(group.words, alts, strict=False):
+                best: Part | None = None
+                for alt, typo in stem_alts:
+                    factor = typo * group.weight
+                    how = "exact" if typo == 1.0 else "typo"
+                    for v, kind in (
+                        (at(alt, d) * self.idf(alt) * factor, how),
+                        (
+                            at(THEME_PREFIX + alt, d)
+                            * self.idf(THEME_PREFIX + alt)
+                            * factor
+                            * THEME_WEIGHT,
+                            "theme",
+                        ),
+                    ):
+                        if v and (best is None or v > best[3]):
+                            best = (word, alt, kind, v)
+                if best:
+                    direct.append(best)
+            value = sum(p[3] for p in direct)
+            expanded = self._expansion(group, d)
+            if expanded and expanded[3] > value:
+                parts.append(expanded)
+                raw += expanded[3]
+                covered += importance
+            elif direct:
+                parts += direct
+                raw += value
+                covered += importance * len(direct) / len(group.stems)
+        if raw:
+            # The user's words standing together, as typed.
+            raw += sum(at(p, d) * self.idf(p) * PHRASE_WEIGHT for p in self.phrases)
+        share = min(covered / self.whole, 1.0)
+        score = (
+            raw
+            * (1 + ALL_WORDS_BONUS * (share >= 0.999))
+            * share**COVERAGE_POWER
+            * self.prior[self.index.columns["type"][d]]
+        )
+        close = any(p[2] == "exact" for p in parts) and (
+            self.all_generic or any(p[0] in self._topic_words for p in parts if p[2] == "exact")
+        )
+        return Ranked(d, score, raw, parts, close)
+
+    @cached_property
+    def _topic_words(self) -> set[str]:
+        return {w for g in self.query.groups if g.weight >= 1 for w in g.words}
+
+    def _expansion(self, group: Group, d: int) -> Part | None:
+        """The best of a group's expansions in one record: a term of several words counts
+        where its words stand together (its pairs are in the record), for what its words
+        are worth."""
+        at = self.index.weight_at
+        best: Part | None = None
+        for e in group.expansions:
+            if not all(at(p, d) for p in pairs(e.words)):
+                continue
+            values = [at(w, d) * self.idf(w) for w in e.words]
+            if not all(values):
+                continue
+            v = sum(values) / len(values) * e.weight * len(group.stems)
+            if best is None or v > best[3]:
+                best = (" ".join(group.words), " ".join(e.words), e.how, v)
+        return best
 
 
 @dataclass
 class Ranked:
-    """A record's position in the index and its score, with how it matched each group."""
+    """A record's position in the index and its score, with the parts that made it."""
 
     position: int
     score: float
-    raw: float  # the sum of the groups' values, before the coverage and type factors
-    matches: list[Match | None] = field(default_factory=list)
+    raw: float  # the sum of the parts' values, before the coverage and type factors
+    parts: list[Part] = field(default_factory=list)
+    close: bool = True  # matched a topic word of the query exactly
 
     @property
     def strong(self) -> bool:
-        return any(
-            p[2] in ("exact", "typo", "thesaurus") for m in self.matches if m for p in m.parts
-        )
+        """Matched the user's own words, misspelt or not, or their exact synonyms."""
+        return any(p[2] in ("exact", "typo", "thesaurus") for p in self.parts)
 
     @property
     def matched(self) -> tuple[str, ...]:
-        return tuple(w for m in self.matches if m for p in m.parts for w in p[1].split())
+        return tuple(w for p in self.parts for w in p[1].split())
 
     def hit(self, record: Record, theme_titles: Mapping[str, Sequence[str]]) -> Hit:
         return Hit(
-            record, self.score, self.matched, self.strong, self.explain(record, theme_titles)
+            record,
+            self.score,
+            self.matched,
+            self.strong,
+            self.explain(record, theme_titles),
+            self.close,
         )
 
     def explain(
@@ -553,12 +629,9 @@ class Ranked:
         counts = field_counts(texts)
         scale = self.score / self.raw if self.raw else 0.0
         out = []
-        for m in self.matches:
-            for user, matched, how, value in m.parts if m else ():
-                where = [f for f in FIELDS if all(w in counts.get(f, ()) for w in matched.split())]
-                if how == "exact" and where == ["themes"]:
-                    how = "theme"
-                elif how == "exact" and not any(user in tokens(t) for f in where for t in texts[f]):
-                    how = "stem"
-                out.append(Contribution(user, matched, how, ", ".join(where), value * scale))
+        for user, matched, how, value in self.parts:
+            where = [f for f in FIELDS if all(w in counts.get(f, ()) for w in matched.split())]
+            if how == "exact" and not any(user in tokens(t) for f in where for t in texts[f]):
+                how = "stem"
+            out.append(Contribution(user, matched, how, ", ".join(where), value * scale))
         return tuple(out)
