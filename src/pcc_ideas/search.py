@@ -29,13 +29,13 @@ import heapq
 import math
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from .models import RECORD_TYPES, TYPE_ORDER, Record, to_dict
-from .text import QUESTION_WORDS, STOPWORDS, max_edits, stem, tokens, words
+from .text import QUESTION_WORDS, STOPWORDS, max_edits, stem, terms, tokens, words
 from .thesaurus import Expansion, Thesaurus
 
 K1 = 1.2
@@ -67,6 +67,8 @@ ALL_WORDS_BONUS = 0.0
 COVERAGE_POWER = 1.0
 IDF_POWER = 1.0
 PHRASE_WEIGHT = 0.6
+# The fields whose pairs of neighbouring words are indexed, for phrases.
+PHRASE_FIELDS = frozenset({"title", "names", "summary"})
 GENERIC_WEIGHT = 0.3
 THEME_WEIGHT = 0.5  # a word found only in the titles and aliases of a record's themes
 THEME_PREFIX = "#"
@@ -162,23 +164,47 @@ def facets_of(record: Record) -> set[str]:
     return found
 
 
-def field_counts(texts: Mapping[str, list[str]]) -> dict[str, Counter[str]]:
-    """Each field's words and pairs of neighbouring words ("knife crime"), counted; stop
-    words are left out, so "children and young people" holds "child young"."""
+def field_counts(texts: Mapping[str, list[str]]) -> dict[str, tuple[Counter[str], int]]:
+    """Each field's words and pairs of neighbouring words ("knife crime") counted, with its
+    length in words; stop words are left out, so "children and young people" holds
+    "child young"."""
     out = {}
     for name, ts in texts.items():
-        counts: Counter[str] = Counter()
+        found: list[str] = []
+        together: list[str] = []
         for t in ts:
-            ws = [w for w in words(t) if w not in STOPWORDS]
-            counts.update(ws)
-            counts.update(map(" ".join, zip(ws, ws[1:], strict=False)))
-        out[name] = counts
+            ws = terms(t)
+            found += ws
+            if name in PHRASE_FIELDS:
+                together += [a + " " + b for a, b in zip(ws, ws[1:], strict=False)]
+        counts = Counter(found)
+        counts.update(together)
+        out[name] = (counts, len(found))
     return out
 
 
-def length(counts: Counter[str]) -> int:
-    """A field's length in words, its pairs of words aside."""
-    return sum(n for term, n in counts.items() if " " not in term)
+def theme_postings(
+    names: Mapping[str, Sequence[str]], keys: Sequence[str]
+) -> dict[str, tuple[array[int], array[float]]]:
+    """The words of theme names, as postings of their own ("#word"): the "positions" are
+    the themes' places in `keys` (`theme:<id>` filters), so a record is found by the words
+    of its themes' titles and aliases without holding them itself."""
+    counted = {
+        i: field_counts({"themes": list(names.get(key.removeprefix("theme:"), ()))})["themes"]
+        for i, key in enumerate(keys)
+    }
+    average = max(sum(size for _, size in counted.values()) / max(len(counted), 1), 1.0)
+    weight, b = FIELDS["themes"]
+    out: dict[str, tuple[array[int], array[float]]] = {}
+    for i, (counts, size) in counted.items():
+        scale = weight / (1 - b + b * size / average)
+        for term, tf in counts.items():
+            if " " in term:
+                continue
+            themes, weights = out.setdefault(THEME_PREFIX + term, (array("I"), array("f")))
+            themes.append(i)
+            weights.append(tf * scale * (K1 + 1) / (tf * scale + K1))
+    return out
 
 
 def holds(positions: Sequence[int], d: int) -> bool:
@@ -289,6 +315,8 @@ class Index:
 
     def idf(self, term: str) -> float:
         n, df = self.size, len(self.postings[term][0])
+        if term.startswith(THEME_PREFIX):
+            df = sum(len(self.facets[self.theme_keys[i]]) for i in self.postings[term][0])
         return math.log(1 + (n - df + 0.5) / (df + 0.5)) ** IDF_POWER
 
     @classmethod
@@ -299,14 +327,14 @@ class Index:
     ) -> Index:
         """Index records; the index keeps their positions, not the records themselves."""
         themes = theme_names(records)
-        per_doc: list[dict[str, Counter[str]]] = []
+        per_doc: list[dict[str, tuple[Counter[str], int]]] = []
         totals: dict[str, int] = dict.fromkeys(FIELDS, 0)
         for done, record in enumerate(records):
             if progress and done % 1000 == 0:
                 progress("Indexing records", done, len(records))
-            fields = field_counts(field_texts(record, themes))
-            for name, counts in fields.items():
-                totals[name] += length(counts)
+            fields = field_counts(field_texts(record, {}))
+            for name, (_, size) in fields.items():
+                totals[name] += size
             per_doc.append(fields)
         if progress:
             progress("Indexing records", len(records), len(records))
@@ -315,14 +343,11 @@ class Index:
         weights: dict[str, array[float]] = {}
         for doc, fields in enumerate(per_doc):
             weighted: dict[str, float] = defaultdict(float)
-            for name, counts in fields.items():
+            for name, (counts, size) in fields.items():
                 weight, b = FIELDS[name]
-                norm = 1 - b + b * length(counts) / average[name]
-                # The words of the record's themes are kept apart ("#word"): they only
-                # stand in for a query word the record itself does not hold.
-                prefix = THEME_PREFIX if name == "themes" else ""
+                scale = weight / (1 - b + b * size / average[name])
                 for term, tf in counts.items():
-                    weighted[prefix + term] += weight * tf / norm
+                    weighted[term] += tf * scale
             for term, wtf in weighted.items():
                 if term not in docs:
                     docs[term], weights[term] = array("I"), array("f")
@@ -334,6 +359,7 @@ class Index:
                 facets[facet].append(doc)
         kinds = array("B", (TYPE_ORDER.index(r.type) for r in records))
         postings = {t: (docs[t], weights[t]) for t in docs}
+        postings.update(theme_postings(themes, sorted(k for k in facets if k.startswith("theme:"))))
         columns = {"type": kinds}
         return cls(postings, dict(facets), columns, len(records))
 
@@ -397,12 +423,30 @@ class Index:
         ranked = heapq.nsmallest(limit, scored, key=order) if limit else sorted(scored, key=order)
         return [scored[d] for d in ranked]
 
+    def postings_of(self, term: str) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+        """A term's postings as (positions, weights); a theme word's, one part per theme."""
+        found = self.postings.get(term)
+        if found is None:
+            return
+        if not term.startswith(THEME_PREFIX):
+            yield found
+            return
+        for t, w in zip(*found, strict=True):
+            positions = self.facets[self.theme_keys[t]]
+            yield positions, [w] * len(positions)
+
     def weight_at(self, term: str, d: int) -> float:
         """The BM25F weight of a term in one record (0 if it does not hold it)."""
         found = self.postings.get(term)
         if found is None:
             return 0.0
         docs, weights = found
+        if term.startswith(THEME_PREFIX):  # "positions" are themes
+            keys = self.theme_keys
+            return max(
+                (w for t, w in zip(docs, weights, strict=True) if holds(self.facets[keys[t]], d)),
+                default=0.0,
+            )
         i = bisect.bisect_left(docs, d)
         return weights[i] if i < len(docs) and docs[i] == d else 0.0
 
@@ -424,7 +468,7 @@ class Index:
     @property
     def theme_keys(self) -> list[str]:
         if self._theme_keys is None:
-            self._theme_keys = [k for k in self.facets if k.startswith("theme:")]
+            self._theme_keys = sorted(k for k in self.facets if k.startswith("theme:"))
         return self._theme_keys
 
     def suggestions(self, query: str, limit: int = 3) -> list[str]:
@@ -497,14 +541,11 @@ class Scoring:
                 for e in group.expansions
             ]
             for term, factor in terms:
-                found = self.index.postings.get(term)
-                if found is None:
-                    continue
                 f = self.idf(term) * factor
-                docs, weights = found
-                for d, w in zip(docs, weights, strict=True):
-                    total[d] += f * w
-                seen.update(docs)
+                for docs, weights in self.index.postings_of(term):
+                    for d, w in zip(docs, weights, strict=True):
+                        total[d] += f * w
+                    seen.update(docs)
             for d in seen:
                 covered[d] += importance
         kinds = self.index.columns["type"]
@@ -626,7 +667,7 @@ class Ranked:
     ) -> tuple[Contribution, ...]:
         """Which query words matched what, how, in which fields, and how much each added."""
         texts = field_texts(record, theme_titles)
-        counts = field_counts(texts)
+        counts = {name: c for name, (c, _) in field_counts(texts).items()}
         scale = self.score / self.raw if self.raw else 0.0
         out = []
         for user, matched, how, value in self.parts:

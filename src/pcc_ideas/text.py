@@ -89,7 +89,8 @@ def words(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """The stemmed words of a text that carry meaning: no stop words."""
-    return [stem(w) for w in tokens(text) if w not in STOPWORDS]
+    known = _stems.get
+    return [known(w) or stem(w) for w in tokens(text) if w not in STOPWORDS]
 
 
 def max_edits(word: str) -> int:
