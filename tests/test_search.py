@@ -105,3 +105,83 @@ def test_an_over_long_query_is_refused_with_a_reason(corpus):
 def test_no_match_gives_suggestions(corpus):
     assert corpus.search("qqzzxxjjvvkk") == []
     assert "naloxone" in corpus.suggestions("naloxne zzzz")
+
+
+# ---------------------------------------------------------------- how people ask
+# Queries of every kind a user brings (a question, everyday words, a topic and a place, a
+# typo or abbreviation, keywords), each pinned to what a reader of the records would want.
+
+
+def test_question_words_do_not_change_the_answer(corpus):
+    # "how can we use" carries no topic: the question ranks as the bare word does.
+    assert top(corpus, "how can we use naloxone", 5) == top(corpus, "naloxone", 5)
+
+
+def test_a_question_reaches_the_practice_it_asks_about(corpus):
+    # Operation Encompass is the scheme that tells schools when a pupil has seen domestic
+    # abuse at home; the records say "school" and "domestic abuse", the user "teachers",
+    # "pupil" and "violence at home".
+    assert top(corpus, "telling teachers a pupil witnessed violence at home", 1) == [
+        "ex-operation-encompass"
+    ]
+
+
+def test_everyday_words_reach_the_fields_vocabulary(corpus):
+    # "Pill testing" is what the briefing calls drug checking: WEDINOS (case study 10).
+    assert top(corpus, "pill testing", 1) == ["cs-10-wedinos-drug-checking"]
+    # "Overdose reversal spray" is naloxone: the West Midlands and Durham case study leads.
+    assert top(corpus, "overdose reversal spray", 1) == ["cs-09-naloxone-west-midlands-durham"]
+    # Kids skipping school: the Bedfordshire school absenteeism pilot.
+    assert top(corpus, "kids skipping school", 1) == ["ex-bedfordshire-school-absenteeism-pilot"]
+
+
+def test_a_topic_and_a_place_put_the_local_practice_first(corpus):
+    # Heroin-assisted treatment in Middlesbrough is the drug treatment done there.
+    assert top(corpus, "drug treatment Middlesbrough", 1) == [
+        "cs-11-middlesbrough-heroin-assisted-treatment"
+    ]
+
+
+def test_theme_names_find_the_records_tagged_with_them(corpus):
+    # Case study 2 (Sussex Prisoners' Families) never says "covid" or "recovery", but it is
+    # tagged with the Covid recovery theme, whose name is those words: it is found, below
+    # the records that say them.
+    hits = corpus.search("covid recovery")
+    ids = [h.record.id for h in hits]
+    assert "cs-02-sussex-prisoners-families" in ids[:10]
+    assert ids.index("cs-02-sussex-prisoners-families") > ids.index("covid-recovery")
+    hit = hits[ids.index("cs-02-sussex-prisoners-families")]
+    assert {c.how for c in hit.explain} == {"theme"}
+
+
+def test_everyday_words_for_people_reach_their_records(corpus):
+    # "Female offenders" is what the records call women who offend: the women and girls
+    # theme leads, and the women's centres follow.
+    ranked = top(corpus, "female offenders", 3)
+    assert ranked[0] == "women-and-girls"
+    assert "ex-greater-manchester-womens-centres" in ranked
+
+
+def test_explain_says_how_each_word_matched(corpus):
+    # "stabbings" is a thesaurus term of knife crime; the knife crime report matches through
+    # it, and the contributions add up to the score.
+    hit = corpus.search("stabbings", limit=1)[0]
+    assert hit.record.id == "res-youth-knife-crime-coram-2019"
+    (part,) = hit.explain
+    assert (part.word, part.how) == ("stabbings", "thesaurus")
+    assert "knife" in part.matched and part.field
+    assert sum(c.points for c in hit.explain) == pytest.approx(hit.score, rel=1e-6)
+    # A word stemmed to meet the record's form is a "stem" match, not an exact one.
+    # Case study 9 says "trained" and "training", never "trains".
+    hit = corpus.search("naloxone trains", limit=1)[0]
+    assert hit.record.id == "cs-09-naloxone-west-midlands-durham"
+    assert ("trains", "stem") in {(c.word, c.how) for c in hit.explain}
+
+
+def test_weak_matches_are_told_apart(corpus):
+    # A query the records answer in their own words is strong and close; one matched only
+    # through a theme's name is neither.
+    assert corpus.search("naloxone", limit=1)[0].strong
+    assert corpus.search("naloxone", limit=1)[0].close
+    misspelt = corpus.search("nalaxone", limit=1)[0]
+    assert misspelt.strong and not misspelt.close

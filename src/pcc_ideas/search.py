@@ -566,28 +566,18 @@ class Scoring:
         parts: list[Part] = []
         raw = covered = 0.0
         for (group, alts), importance in zip(self.groups, self.importance, strict=True):
-            direct: list[Part] = []
-            for word, stem_alts in zip(group.words, alts, strict=False):
-                best: Part | None = None
-                for alt, typo in stem_alts:
-                    factor = typo * group.weight
-                    how = "exact" if typo == 1.0 else "typo"
-                    for v, kind in (
-                        (at(alt, d) * self.idf(alt) * factor, how),
-                        (
-                            at(THEME_PREFIX + alt, d)
-                            * self.idf(THEME_PREFIX + alt)
-                            * factor
-                            * THEME_WEIGHT,
-                            "theme",
-                        ),
-                    ):
-                        if v and (best is None or v > best[3]):
-                            best = (word, alt, kind, v)
-                if best:
-                    direct.append(best)
+            direct = [
+                p
+                for p in (
+                    self._word(w, alts, group, d)
+                    for w, alts in zip(group.words, alts, strict=False)
+                )
+                if p
+            ]
             value = sum(p[3] for p in direct)
-            expanded = self._expansion(group, d)
+            # An expansion stands in only for words the record does not hold itself.
+            own = [p for p in direct if p[2] != "theme"]
+            expanded = self._expansion(group, d) if len(own) < len(group.stems) else None
             if expanded and expanded[3] > value:
                 parts.append(expanded)
                 raw += expanded[3]
@@ -610,6 +600,23 @@ class Scoring:
             self.all_generic or any(p[0] in self._topic_words for p in parts if p[2] == "exact")
         )
         return Ranked(d, score, raw, parts, close)
+
+    def _word(self, word: str, alts: list[tuple[str, float]], group: Group, d: int) -> Part | None:
+        """How one of the user's words matched a record: the best of its own form and its
+        typo corrections, where the record holds them, else its themes' names; a record
+        also tagged with a theme named by the word is worth at least what the theme says."""
+        at = self.index.weight_at
+        best: Part | None = None
+        for alt, typo in alts:
+            factor = typo * group.weight
+            key = THEME_PREFIX + alt
+            own = at(alt, d) * self.idf(alt) * factor
+            themed = at(key, d) * self.idf(key) * factor * THEME_WEIGHT
+            v = max(own, themed)
+            if v and (best is None or v > best[3]):
+                how = ("exact" if typo == 1.0 else "typo") if own else "theme"
+                best = (word, alt, how, v)
+        return best
 
     @cached_property
     def _topic_words(self) -> set[str]:
