@@ -516,10 +516,13 @@ class Scoring:
         return found
 
     def _importance(self, group: Group, alts: list[list[tuple[str, float]]]) -> float:
-        """How telling a group's words are: the highest idf of what they stand for."""
-        idfs = [self.idf(alt) * w for stem_alts in alts for alt, w in stem_alts]
-        idfs += [min(self.idf(w) for w in e.words) * e.weight for e in group.expansions]
-        return max(idfs, default=1.0) * group.weight
+        """How telling a group's words are: the sum of their idfs."""
+        own = [max((self.idf(a) * w for a, w in stem_alts), default=0.0) for stem_alts in alts]
+        if any(own):
+            return sum(own) * group.weight
+        # Words the records never use count as what they stand for.
+        idfs = [min(self.idf(w) for w in e.words) * e.weight for e in group.expansions]
+        return max(idfs, default=1.0) * len(group.stems) * group.weight
 
     # ------------------------------------------------------------ candidates
 
