@@ -408,10 +408,10 @@ class Index:
         if not query.groups:
             return []
         scoring = Scoring(self, query)
-        estimates = scoring.candidates(set(keep) if keep is not None else None)
+        wanted = max(SHORTLIST, SHORTLIST_PER_RESULT * limit) if limit else None
+        estimates = scoring.candidates(set(keep) if keep is not None else None, wanted)
         found: Iterable[int] = estimates
-        if limit:
-            wanted = max(SHORTLIST, SHORTLIST_PER_RESULT * limit)
+        if wanted:
             found = heapq.nlargest(wanted, estimates, key=estimates.__getitem__)
         scored = {d: scoring.score(d) for d in found}
         self._feedback(scored)
@@ -526,37 +526,50 @@ class Scoring:
 
     # ------------------------------------------------------------ candidates
 
-    def candidates(self, keep: set[int] | None) -> dict[int, float]:
+    def candidates(self, keep: set[int] | None, enough: int | None) -> dict[int, float]:
         """The records holding a query word or a synonym of one, with a first estimate of
-        their score (word weights, scaled by coverage and the type's prior)."""
+        their score (word weights, scaled by coverage and the type's prior); those found
+        only by their themes' names too, unless `enough` are found without them (theme
+        words stand for every record on a theme, so they are many and weigh little)."""
         total: dict[int, float] = defaultdict(float)
         covered: dict[int, float] = defaultdict(float)
-        for (group, alts), importance in zip(self.groups, self.importance, strict=True):
-            seen: set[int] = set()
-            terms = [(alt, typo * group.weight) for stem_alts in alts for alt, typo in stem_alts]
-            terms += [
-                (THEME_PREFIX + alt, typo * group.weight * THEME_WEIGHT)
-                for stem_alts in alts
-                for alt, typo in stem_alts
-            ]
-            terms += [
-                (e.words[0] if len(e.words) == 1 else self._rarest(pairs(e.words)), e.weight)
-                for e in group.expansions
-            ]
-            for term, factor in terms:
-                f = self.idf(term) * factor
-                for docs, weights in self.index.postings_of(term):
-                    for d, w in zip(docs, weights, strict=True):
-                        total[d] += f * w
-                    seen.update(docs)
-            for d in seen:
-                covered[d] += importance
+        own = [self._terms(group, alts) for group, alts in self.groups]
+        themed = [
+            [(THEME_PREFIX + a, f * THEME_WEIGHT) for a, f in group_terms] for group_terms in own
+        ]
+        for stage in (own, themed):
+            for terms, (group, _), importance in zip(
+                stage, self.groups, self.importance, strict=True
+            ):
+                seen: set[int] = set()
+                for term, factor in terms if stage is themed else terms + self._expanded(group):
+                    f = self.idf(term) * factor
+                    for docs, weights in self.index.postings_of(term):
+                        for d, w in zip(docs, weights, strict=True):
+                            total[d] += f * w
+                        seen.update(docs)
+                for d in seen - set(covered) if stage is themed else seen:
+                    covered[d] += importance
+            found = total if keep is None else total.keys() & keep
+            if enough and len(found) >= enough:
+                break
         kinds = self.index.columns["type"]
         return {
             d: v * covered[d] / self.whole * self.prior[kinds[d]]
             for d, v in total.items()
             if keep is None or d in keep
         }
+
+    @staticmethod
+    def _terms(group: Group, alts: list[list[tuple[str, float]]]) -> list[tuple[str, float]]:
+        return [(alt, typo * group.weight) for stem_alts in alts for alt, typo in stem_alts]
+
+    def _expanded(self, group: Group) -> list[tuple[str, float]]:
+        """The index terms that find a group's expansions: a word, or a phrase's rarest pair."""
+        return [
+            (e.words[0] if len(e.words) == 1 else self._rarest(pairs(e.words)), e.weight)
+            for e in group.expansions
+        ]
 
     def _rarest(self, terms: list[str]) -> str:
         return min(terms, key=lambda t: len(self.index.postings.get(t, ((),))[0]))
