@@ -537,19 +537,20 @@ class Scoring:
         themed = [
             [(THEME_PREFIX + a, f * THEME_WEIGHT) for a, f in group_terms] for group_terms in own
         ]
+        found_by = [set[int]() for _ in self.groups]  # each group's records so far
         for stage in (own, themed):
-            for terms, (group, _), importance in zip(
-                stage, self.groups, self.importance, strict=True
-            ):
+            for i, (group, _) in enumerate(self.groups):
                 seen: set[int] = set()
-                for term, factor in terms if stage is themed else terms + self._expanded(group):
+                extra = self._expanded(group) if stage is own else []
+                for term, factor in stage[i] + extra:
                     f = self.idf(term) * factor
                     for docs, weights in self.index.postings_of(term):
                         for d, w in zip(docs, weights, strict=True):
                             total[d] += f * w
                         seen.update(docs)
-                for d in seen - set(covered) if stage is themed else seen:
-                    covered[d] += importance
+                for d in seen - found_by[i]:
+                    covered[d] += self.importance[i]
+                found_by[i] |= seen
             found = total if keep is None else total.keys() & keep
             if enough and len(found) >= enough:
                 break
