@@ -14,7 +14,8 @@ import pytest
 from conftest import FIXTURES, make_record, write_yaml
 
 from pcc_ideas.corpus import load
-from pcc_ideas.loading import MAX_FILE_BYTES, DataError, InvalidData
+from pcc_ideas.loading import MAX_FILE_BYTES
+from pcc_ideas.schema import DataError, InvalidData
 
 INVALID = FIXTURES / "invalid"
 VALID = FIXTURES / "valid"
@@ -50,6 +51,7 @@ class Rule:
     phrases: tuple[str, ...]  # each must be in the message (case-insensitive)
 
 
+# fmt: off
 RULES = [
     Rule("yaml-syntax", "record.yaml", "title: Fixture: treatment", ("yaml syntax error",)),
     Rule("not-utf8", "record.yaml", b"caf\xe9", ("not utf-8", "0xe9")),
@@ -60,7 +62,8 @@ RULES = [
     Rule("missing-type", "record.yaml", 1, ("missing required field 'type'",)),
     Rule("wrong-type-title", "record.yaml", "title:", ("title:", "expected text")),
     Rule("wrong-type-number", "record.yaml", "number:", ("number:", "expected a whole number")),
-    Rule("citation-not-mapping", "record.yaml", "sources:", ("sources:", "expected a mapping")),
+    Rule("citation-not-mapping", "record.yaml", "- briefing-2021",
+         ("sources:", "expected a mapping")),
     Rule("unknown-type", "record.yaml", "type:",
          ("unknown type 'case-stdy'", "did you mean 'case-study'")),
     Rule("bad-id", "record.yaml", "id:", ("EX_Fixture_Record", "lower-case")),
@@ -81,6 +84,7 @@ RULES = [
     # ...and as a raw ESC byte in the file: still the title's line, still one clear message.
     Rule("control-raw", "record.yaml", b"\x1b", ("control character",)),
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.folder for r in RULES])
@@ -192,8 +196,9 @@ def test_the_valid_fixture_adds_exactly_one_record(corpus):
 
 
 def test_an_area_alias_in_data_is_stored_as_the_gazetteer_name(tmp_path: Path):
-    write_yaml(tmp_path / "r.yaml",
-               make_record("ex-alias-area", "Alias area", areas=["Middlesbrough"]))
+    write_yaml(
+        tmp_path / "r.yaml", make_record("ex-alias-area", "Alias area", areas=["Middlesbrough"])
+    )
     record = load(extra=[tmp_path], use_env=False).get("ex-alias-area")
     assert record is not None and record.areas == ("Cleveland",)
 
