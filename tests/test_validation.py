@@ -83,6 +83,18 @@ RULES = [
     Rule("control-escape", "record.yaml", "title:", ("title:", "control character")),
     # ...and as a raw ESC byte in the file: still the title's line, still one clear message.
     Rule("control-raw", "record.yaml", b"\x1b", ("control character",)),
+    # Characters that reorder or hide text, so a title or a link can say one thing and show
+    # another: refused like control characters.
+    Rule("bidi-control", "record.yaml", "title:", ("title:", "bidirectional control character")),
+    Rule("zero-width", "record.yaml", "title:", ("title:", "zero-width character")),
+    # The second of two equal keys: YAML would silently keep one of them.
+    Rule("duplicate-key", "record.yaml", "again", ("duplicate key 'title'", "first on line 3")),
+    # A scalar YAML reads as a date must be a real one.
+    Rule("bad-date", "record.yaml", "year:", ("year:", "'2020-02-30' is not a real date")),
+    Rule("number-out-of-range", "record.yaml", "number:", ("number:", "out of range")),
+    Rule("unknown-tag", "record.yaml", "title:", ("title:", "unknown tag '!shout'")),
+    Rule("type-not-text", "record.yaml", "type:", ("type:", "expected text, found a list")),
+    Rule("text-too-long", "record.yaml", "title:", ("title:", "the most allowed is 500")),
 ]
 # fmt: on
 
@@ -214,3 +226,63 @@ def test_the_environment_variable_is_read_only_when_asked(tmp_path: Path, monkey
     monkeypatch.setenv("PCC_IDEAS_DATA", str(tmp_path))
     assert load(use_env=True).get("ex-from-env") is not None
     assert load(use_env=False).get("ex-from-env") is None
+
+
+def test_a_scalar_yaml_would_type_keeps_its_text_as_written(tmp_path: Path):
+    """`value: 0.50` is the figure "0.50" (not 0.5), `year: 2019` the text "2019"."""
+    (tmp_path / "r.yaml").write_text(
+        "id: fig-as-written\ntype: figure\ntitle: As written\nsummary: A figure of the tests.\n"
+        "themes: [drugs]\nsources: [{source: briefing-2021}]\nvalue: 0.50\nmeasure: a share\n"
+        "year: 2019\nplace: 1_000\n",
+        encoding="utf-8",
+    )
+    record = load(extra=[tmp_path], use_env=False).get("fig-as-written")
+    assert record is not None
+    assert (record.value, record.year, record.place) == ("0.50", "2019", "1_000")
+
+
+def test_an_error_prints_as_one_inert_line():
+    error = DataError("a\x1b]52;c;eA==\x07\n.yaml", 3, "unknown key 'x\u202ey'")
+    shown = str(error)
+    assert shown == "a\\x1b]52;c;eA==\\x07\\n.yaml:3: unknown key 'x\\u202ey'"
+    assert str(DataError("folder", 0, "cannot read")) == "folder: cannot read"
+
+
+def test_invalid_data_keeps_its_errors_safe_to_print_however_they_are_printed():
+    (error,) = InvalidData([DataError("x\n.yaml", 0, "bad\x1b[31m")]).errors
+    assert (error.path, error.message) == ("x\\n.yaml", "bad\\x1b[31m")
+
+
+def test_a_special_file_read_in_every_folder_is_read_from_the_users_too(tmp_path, monkeypatch):
+    """How a file that is not records (a thesaurus, say) is plugged in: a name, a reader."""
+    from pcc_ideas import loading
+
+    seen = []
+
+    def read_words(node, path, errors, parts):
+        seen.append((Path(path).parent, [k.value for k, _ in node.value]))
+
+    monkeypatch.setitem(loading.SPECIAL_FILES, "words.yaml", (read_words, True))
+    (tmp_path / "words.yaml").write_text("naloxone: [overdose kit]\n", encoding="utf-8")
+    load(extra=[tmp_path], use_env=False)
+    assert (tmp_path, ["naloxone"]) in seen
+
+
+def test_the_bundled_special_files_are_records_elsewhere(tmp_path: Path):
+    """areas.yaml is the gazetteer only in the bundled data; in a user's folder it holds
+    records like any other file."""
+    write_yaml(tmp_path / "areas.yaml", make_record("ex-not-a-gazetteer", "Not a gazetteer"))
+    assert load(extra=[tmp_path], use_env=False).get("ex-not-a-gazetteer") is not None
+
+
+def test_the_special_files_have_duplicate_keys_refused_too(tmp_path: Path):
+    from pcc_ideas.loading import Parts, read_abbreviations
+    from pcc_ideas.loading import document as parse
+
+    path = tmp_path / "abbreviations.yaml"
+    path.write_text("abbreviations:\n  RJ: [restorative justice]\n  RJ: [rugby jersey]\n")
+    errors: list[DataError] = []
+    parts = Parts()
+    read_abbreviations(parse(path), str(path), errors, parts)
+    assert [(e.line, e.message) for e in errors] == [(3, "duplicate key 'RJ' (first on line 2)")]
+    assert parts.abbreviations == {"RJ": ("restorative justice",)}
