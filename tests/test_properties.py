@@ -22,10 +22,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pcc_ideas.loading import bundled_data_dir
 from pcc_ideas.models import CHOICES, RECORD_TYPES, Citation, Endnote
 from pcc_ideas.schema import MAX_NUMBER, MAX_TEXT, NUMBER_RANGES, TEXT_LIMITS
 
-BUNDLED_THEMES = sorted(p.stem for p in (Path(__file__).parents[1] / "data/themes").glob("*.yaml"))
+BUNDLED_THEMES = sorted(p.stem for p in (bundled_data_dir() / "themes").glob("*.yaml"))
 BUNDLED_SOURCES = ["apcc-guide", "blog-2016", "briefing-2021", "news-2021"]
 AREAS = ["Cleveland", "Middlesbrough", "Dyfed-Powys", "Metropolitan Police", "Police Scotland"]
 
