@@ -9,6 +9,7 @@ instead of blocking the suite.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -274,3 +275,12 @@ def test_hidden_files_and_folders_are_not_read(tmp_path: Path):
     path = tmp_path / "r.yaml"
     path.write_text(yaml.safe_dump(make_record("ex-visible", "Visible")), encoding="utf-8")
     assert load(extra=[tmp_path], use_env=False).get("ex-visible") is not None
+
+
+def test_validate_json_with_a_name_that_is_not_utf8_is_valid_json(tmp_path: Path, run):
+    with open(os.fsencode(tmp_path) + b"/caf\xe9.yaml", "w", encoding="utf-8") as f:
+        f.write("just a string\n")
+    out = run("--data-dir", str(tmp_path), "validate", "--json", timeout=30)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    (problem,) = json.loads(out.stdout)
+    assert problem["path"].endswith("caf\\udce9.yaml") and problem["line"] == 1
