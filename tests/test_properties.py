@@ -79,7 +79,11 @@ WORD = st.one_of(
 
 def text_for(name: str) -> st.SearchStrategy[str]:
     limit = TEXT_LIMITS.get(name, MAX_TEXT)
-    return st.lists(WORD, min_size=1, max_size=8).map(" ".join).map(lambda s: s[:limit])
+    return (
+        st.lists(WORD, min_size=1, max_size=8)
+        .map(lambda ws: " ".join(ws)[:limit])
+        .filter(str.strip)
+    )
 
 
 def strategy_for(hint: Any, name: str) -> st.SearchStrategy[Any]:

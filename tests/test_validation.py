@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import FIXTURES, make_record, write_yaml
 
 from pcc_ideas.corpus import load
@@ -286,3 +287,16 @@ def test_the_special_files_have_duplicate_keys_refused_too(tmp_path: Path):
     read_abbreviations(parse(path), str(path), errors, parts)
     assert [(e.line, e.message) for e in errors] == [(3, "duplicate key 'RJ' (first on line 2)")]
     assert parts.abbreviations == {"RJ": ("restorative justice",)}
+
+
+@pytest.mark.parametrize(
+    "field, written", [("number", "~"), ("number", "null"), ("title", "'   '")]
+)
+def test_a_required_field_left_blank_is_empty(tmp_path: Path, field: str, written: str):
+    record = make_record("cs-99-blank", "Blank", type="case-study", number=99)
+    del record[field]
+    path = tmp_path / "r.yaml"
+    path.write_text(yaml.safe_dump(record) + f"{field}: {written}\n", encoding="utf-8")
+    (error,) = errors_of(tmp_path)
+    assert error.message == f"{field} must not be empty"
+    assert error.line == line_of(path, f"{field}: {written}")

@@ -186,10 +186,14 @@ def build(
         if name not in lines:
             errors.append(DataError(path, start, f"missing required field {name!r}"))
             ok = False
-        elif values.get(name, 0) in ("", ()):
+        elif name in values and _is_empty(values[name]):
             errors.append(DataError(path, lines[name], f"{name} must not be empty"))
             ok = False
     return (cls(**values) if ok else None), lines
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == () or (isinstance(value, str) and not value.strip())
 
 
 def _key_problem(key_node: Node, seen: dict[str, int], fields: dict[str, Any]) -> str:
