@@ -115,6 +115,7 @@ CASES = [
     ),
     field_case("type-as-list", "type", "[example]", "expected text, found a list"),
     field_case("type-as-mapping", "type", "{kind: example}", "expected text, found a mapping"),
+    field_case("list-of-5001", "places", "[" + "x, " * 5_000 + "x]", "5,001 items; the most"),
     field_case("title-of-a-megabyte", "title", "x" * 1_000_000, "1,000,000 characters long"),
     field_case("bidi-override", "title", '"Safe \\u202egnp.exe"', "bidirectional"),
     field_case("bidi-isolate", "summary", '"A \\u2067summary"', "bidirectional"),

@@ -30,6 +30,8 @@ TIMESTAMP, BINARY, MAP, SEQ = (TAG + t for t in ("timestamp", "binary", "map", "
 # Whole numbers: field name -> the range allowed; every other whole number is 0 to MAX_NUMBER.
 MAX_NUMBER = 10**6
 NUMBER_RANGES = {"year": (1000, 9999)}
+# Lists: the most items any list may hold.
+MAX_ITEMS = 1_000
 # Texts: field name -> the most characters allowed; every other text may hold MAX_TEXT.
 MAX_TEXT = 2_000
 TEXT_LIMITS = {"summary": 10_000, "id": 100, "type": 40, "title": 500}
@@ -262,6 +264,8 @@ def _tuple_of(item: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, ...]]:
     def as_tuple(node: Node) -> tuple[Any, ...]:
         if node.id != "sequence" or node.tag != SEQ:
             raise FieldProblem(f"expected a list, found {kind_of(node)}")
+        if len(node.value) > MAX_ITEMS:
+            raise FieldProblem(f"has {len(node.value):,} items; the most allowed is {MAX_ITEMS:,}")
         try:
             return tuple(map(item, node.value))
         except FieldProblem:
