@@ -48,6 +48,7 @@ GAZETTEER = "areas.yaml"
 ABBREVIATIONS = "abbreviations.yaml"
 ENV_VAR = "PCC_IDEAS_DATA"
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+LINKS = ("id", "themes", "areas", "sources")  # the keys that the checks across files look at
 
 # Told of a long task: what it is, how much is done, of how much.
 Progress = Callable[[str, int, int], None]
@@ -343,7 +344,8 @@ def read_record(node: Node, path: str, errors: list[DataError]) -> Located | Non
         for key in ("themes", "sources"):
             if not getattr(record, key):
                 errors.append(DataError(path, lines.get(key, line), f"{key} must not be empty"))
-    return Located(record, path, line, lines)
+    # Only the lines the checks across files may point at: kept for every record, so small.
+    return Located(record, path, line, {k: lines[k] for k in LINKS if k in lines})
 
 
 def read_areas(node: Node | None, path: str, errors: list[DataError], parts: Parts) -> None:

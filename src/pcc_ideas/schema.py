@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 import types
 import typing
 from collections.abc import Callable, Iterable, Sequence
@@ -35,6 +36,7 @@ MAX_ITEMS = 1_000
 # Texts: field name -> the most characters allowed; every other text may hold MAX_TEXT.
 MAX_TEXT = 2_000
 TEXT_LIMITS = {"summary": 10_000, "id": 100, "type": 40, "title": 500}
+SHORT_TEXT = 40  # texts this short are interned: names and ids recur across records
 
 CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 and C1 but tab and newline: terminal escapes
 BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # can reorder text as it is shown
@@ -307,7 +309,8 @@ def _text(limit: int, choices: tuple[str, ...] | None) -> Callable[[Any], str]:
             raise FieldProblem(f"is {len(value):,} characters long; the most allowed is {limit:,}")
         if choices and value not in choices:
             raise FieldProblem(f"{quoted(value)} is not one of {', '.join(choices)}")
-        return value
+        # The same theme id, area name or choice in 100,000 records is kept once.
+        return sys.intern(value) if len(value) <= SHORT_TEXT else value
 
     return checked_text
 
