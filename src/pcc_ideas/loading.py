@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .areas import Gazetteer
 from .models import RECORD_TYPES, Area, Record
@@ -30,7 +30,6 @@ from .schema import (
     DataError,
     FieldProblem,
     InvalidData,
-    Node,
     build,
     did_you_mean,
     kind_of,
@@ -39,6 +38,9 @@ from .schema import (
     quoted,
     text,
 )
+
+if TYPE_CHECKING:
+    from .schema import Node
 
 __all__ = ["DataError", "InvalidData", "Parts", "data_dirs", "read_parts", "yaml_files"]
 

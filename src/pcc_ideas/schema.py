@@ -20,9 +20,21 @@ import types
 import typing
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from .models import CHOICES
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class Node(Protocol):
+        """A node of PyYAML's tree (a scalar, a sequence or a mapping), as read here."""
+
+        id: str  # "scalar", "sequence" or "mapping"
+        tag: str
+        value: Any  # the text; a list of nodes; a list of (key, value) pairs of nodes
+        start_mark: Any
+
 
 TAG = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = (TAG + t for t in ("str", "int", "float", "bool", "null"))
@@ -43,21 +55,6 @@ BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # can reorder text as it 
 ZERO_WIDTH = "\u200b-\u200d\u2060\ufeff"  # can hide or split a word unseen
 SURROGATE = "\ud800-\udfff"  # not text at all: cannot be printed or encoded
 UNSAFE = re.compile(f"[{CONTROL}{BIDI}{ZERO_WIDTH}{SURROGATE}]")
-UNSAFE_KINDS = (
-    (re.compile(f"[{CONTROL}]"), "a control character (terminal escape codes are not allowed)"),
-    (re.compile(f"[{BIDI}]"), "a bidirectional control character (it can disguise text)"),
-    (re.compile(f"[{ZERO_WIDTH}]"), "a zero-width character (it can hide text)"),
-    (re.compile(f"[{SURROGATE}]"), "a lone surrogate (not a character)"),
-)
-
-
-class Node(Protocol):
-    """A node of PyYAML's tree (a scalar, a sequence or a mapping), as read here."""
-
-    id: str  # "scalar", "sequence" or "mapping"
-    tag: str
-    value: Any  # the text; a list of nodes; a list of (key, value) pairs of nodes
-    start_mark: Any
 
 
 NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -340,7 +337,16 @@ def text(node: Node) -> str:
 
 
 def unsafe_kind(value: str) -> str:
-    return next(kind for pattern, kind in UNSAFE_KINDS if pattern.search(value))
+    """What the first character UNSAFE finds in value is, in words."""
+    kinds = {
+        CONTROL: "a control character (terminal escape codes are not allowed)",
+        BIDI: "a bidirectional control character (it can disguise text)",
+        ZERO_WIDTH: "a zero-width character (it can hide text)",
+        SURROGATE: "a lone surrogate (not a character)",
+    }
+    found = UNSAFE.search(value)
+    char = found.group() if found else ""
+    return next(kind for chars, kind in kinds.items() if re.match(f"[{chars}]", char))
 
 
 def _check_typed_scalar(node: Node) -> None:
