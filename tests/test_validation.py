@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, make_record, write_yaml
+from conftest import FIXTURES, make_record, write_records, write_yaml
 
 from pcc_ideas.corpus import load
 from pcc_ideas.loading import MAX_FILE_BYTES
@@ -300,3 +300,15 @@ def test_a_required_field_left_blank_is_empty(tmp_path: Path, field: str, writte
     (error,) = errors_of(tmp_path)
     assert error.message == f"{field} must not be empty"
     assert error.line == line_of(path, f"{field}: {written}")
+
+
+def test_building_reports_its_progress_file_by_file(tmp_path: Path):
+    from pcc_ideas.corpus import build_corpus, data_dirs
+
+    write_records(tmp_path, [make_record(f"ex-progress-{i}", f"Progress {i}") for i in range(3)])
+    heard: list[tuple[str, int, int]] = []
+    corpus = build_corpus(data_dirs([tmp_path], use_env=False), lambda *a: heard.append(a))
+    total = heard[-1][2]
+    assert heard[-1] == ("Reading data files", total, total)
+    assert [done for _, done, _ in heard] == list(range(total + 1))
+    assert corpus.get("ex-progress-2") is not None
