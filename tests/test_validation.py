@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, make_record, write_yaml
+import yaml
+from conftest import FIXTURES, make_record, write_records, write_yaml
 
 from pcc_ideas.corpus import load
-from pcc_ideas.loading import MAX_FILE_BYTES, DataError, InvalidData
+from pcc_ideas.loading import MAX_FILE_BYTES
+from pcc_ideas.schema import DataError, InvalidData
 
 INVALID = FIXTURES / "invalid"
 VALID = FIXTURES / "valid"
@@ -50,6 +52,7 @@ class Rule:
     phrases: tuple[str, ...]  # each must be in the message (case-insensitive)
 
 
+# fmt: off
 RULES = [
     Rule("yaml-syntax", "record.yaml", "title: Fixture: treatment", ("yaml syntax error",)),
     Rule("not-utf8", "record.yaml", b"caf\xe9", ("not utf-8", "0xe9")),
@@ -60,7 +63,8 @@ RULES = [
     Rule("missing-type", "record.yaml", 1, ("missing required field 'type'",)),
     Rule("wrong-type-title", "record.yaml", "title:", ("title:", "expected text")),
     Rule("wrong-type-number", "record.yaml", "number:", ("number:", "expected a whole number")),
-    Rule("citation-not-mapping", "record.yaml", "sources:", ("sources:", "expected a mapping")),
+    Rule("citation-not-mapping", "record.yaml", "- briefing-2021",
+         ("sources:", "expected a mapping")),
     Rule("unknown-type", "record.yaml", "type:",
          ("unknown type 'case-stdy'", "did you mean 'case-study'")),
     Rule("bad-id", "record.yaml", "id:", ("EX_Fixture_Record", "lower-case")),
@@ -80,7 +84,20 @@ RULES = [
     Rule("control-escape", "record.yaml", "title:", ("title:", "control character")),
     # ...and as a raw ESC byte in the file: still the title's line, still one clear message.
     Rule("control-raw", "record.yaml", b"\x1b", ("control character",)),
+    # Characters that reorder or hide text, so a title or a link can say one thing and show
+    # another: refused like control characters.
+    Rule("bidi-control", "record.yaml", "title:", ("title:", "bidirectional control character")),
+    Rule("zero-width", "record.yaml", "title:", ("title:", "zero-width character")),
+    # The second of two equal keys: YAML would silently keep one of them.
+    Rule("duplicate-key", "record.yaml", "again", ("duplicate key 'title'", "first on line 3")),
+    # A scalar YAML reads as a date must be a real one.
+    Rule("bad-date", "record.yaml", "year:", ("year:", "'2020-02-30' is not a real date")),
+    Rule("number-out-of-range", "record.yaml", "number:", ("number:", "out of range")),
+    Rule("unknown-tag", "record.yaml", "title:", ("title:", "unknown tag '!shout'")),
+    Rule("type-not-text", "record.yaml", "type:", ("type:", "expected text, found a list")),
+    Rule("text-too-long", "record.yaml", "title:", ("title:", "the most allowed is 500")),
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.folder for r in RULES])
@@ -192,8 +209,9 @@ def test_the_valid_fixture_adds_exactly_one_record(corpus):
 
 
 def test_an_area_alias_in_data_is_stored_as_the_gazetteer_name(tmp_path: Path):
-    write_yaml(tmp_path / "r.yaml",
-               make_record("ex-alias-area", "Alias area", areas=["Middlesbrough"]))
+    write_yaml(
+        tmp_path / "r.yaml", make_record("ex-alias-area", "Alias area", areas=["Middlesbrough"])
+    )
     record = load(extra=[tmp_path], use_env=False).get("ex-alias-area")
     assert record is not None and record.areas == ("Cleveland",)
 
@@ -209,3 +227,90 @@ def test_the_environment_variable_is_read_only_when_asked(tmp_path: Path, monkey
     monkeypatch.setenv("PCC_IDEAS_DATA", str(tmp_path))
     assert load(use_env=True).get("ex-from-env") is not None
     assert load(use_env=False).get("ex-from-env") is None
+
+
+def test_a_scalar_yaml_would_type_keeps_its_text_as_written(tmp_path: Path):
+    """`value: 0.50` is the figure "0.50" (not 0.5), `year: 2019` the text "2019"."""
+    (tmp_path / "r.yaml").write_text(
+        "id: fig-as-written\ntype: figure\ntitle: As written\nsummary: A figure of the tests.\n"
+        "themes: [drugs]\nsources: [{source: briefing-2021}]\nvalue: 0.50\nmeasure: a share\n"
+        "year: 2019\nplace: 1_000\n",
+        encoding="utf-8",
+    )
+    record = load(extra=[tmp_path], use_env=False).get("fig-as-written")
+    assert record is not None
+    assert (record.value, record.year, record.place) == ("0.50", "2019", "1_000")
+
+
+def test_an_error_prints_as_one_inert_line():
+    error = DataError("a\x1b]52;c;eA==\x07\n.yaml", 3, "unknown key 'x\u202ey'")
+    shown = str(error)
+    assert shown == "a\\x1b]52;c;eA==\\x07\\n.yaml:3: unknown key 'x\\u202ey'"
+    assert str(DataError("folder", 0, "cannot read")) == "folder: cannot read"
+
+
+def test_invalid_data_keeps_its_errors_safe_to_print_however_they_are_printed():
+    (error,) = InvalidData([DataError("x\n.yaml", 0, "bad\x1b[31m")]).errors
+    assert (error.path, error.message) == ("x\\n.yaml", "bad\\x1b[31m")
+
+
+def test_a_special_file_read_in_every_folder_is_read_from_the_users_too(tmp_path, monkeypatch):
+    """How a file that is not records (a thesaurus, say) is plugged in: a name, a reader."""
+    from pcc_ideas import loading
+
+    seen = []
+
+    def read_words(node, path, errors, parts):
+        seen.append((Path(path).parent, [k.value for k, _ in node.value]))
+
+    monkeypatch.setitem(loading.SPECIAL_FILES, "words.yaml", (read_words, True))
+    (tmp_path / "words.yaml").write_text("naloxone: [overdose kit]\n", encoding="utf-8")
+    load(extra=[tmp_path], use_env=False)
+    assert (tmp_path, ["naloxone"]) in seen
+
+
+def test_the_bundled_special_files_are_records_elsewhere(tmp_path: Path):
+    """areas.yaml is the gazetteer only in the bundled data; in a user's folder it holds
+    records like any other file."""
+    write_yaml(tmp_path / "areas.yaml", make_record("ex-not-a-gazetteer", "Not a gazetteer"))
+    assert load(extra=[tmp_path], use_env=False).get("ex-not-a-gazetteer") is not None
+
+
+def test_the_special_files_have_duplicate_keys_refused_too(tmp_path: Path):
+    from pcc_ideas.loading import Parts, read_concepts
+    from pcc_ideas.loading import document as parse
+
+    path = tmp_path / "thesaurus.yaml"
+    path.write_text(
+        "concepts:\n  - id: rj\n    label: restorative justice\n    label: rugby jersey\n"
+    )
+    errors: list[DataError] = []
+    parts = Parts()
+    read_concepts(parse(path), str(path), errors, parts)
+    assert [(e.line, e.message) for e in errors] == [(4, "duplicate key 'label' (first on line 3)")]
+    assert parts.concepts == []
+
+
+@pytest.mark.parametrize(
+    "field, written", [("number", "~"), ("number", "null"), ("title", "'   '")]
+)
+def test_a_required_field_left_blank_is_empty(tmp_path: Path, field: str, written: str):
+    record = make_record("cs-99-blank", "Blank", type="case-study", number=99)
+    del record[field]
+    path = tmp_path / "r.yaml"
+    path.write_text(yaml.safe_dump(record) + f"{field}: {written}\n", encoding="utf-8")
+    (error,) = errors_of(tmp_path)
+    assert error.message == f"{field} must not be empty"
+    assert error.line == line_of(path, f"{field}: {written}")
+
+
+def test_building_reports_its_progress_file_by_file(tmp_path: Path):
+    from pcc_ideas.corpus import build_corpus, data_dirs
+
+    write_records(tmp_path, [make_record(f"ex-progress-{i}", f"Progress {i}") for i in range(3)])
+    heard: list[tuple[str, int, int]] = []
+    corpus = build_corpus(data_dirs([tmp_path], use_env=False), lambda *a: heard.append(a))
+    total = heard[-1][2]
+    assert heard[-1] == ("Reading data files", total, total)
+    assert [done for _, done, _ in heard] == list(range(total + 1))
+    assert corpus.get("ex-progress-2") is not None

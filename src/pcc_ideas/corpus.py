@@ -5,42 +5,25 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import pickle
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, overload
 
 from .areas import Gazetteer
-from .loading import (
-    GAZETTEER,
-    DataError,
-    InvalidData,
-    Located,
-    bundled_data_dir,
-    did_you_mean,
-    read_areas,
-    read_records,
-    without_gc,
-    yaml_files,
-)
+from .loading import InvalidData, Progress, data_dirs, read_parts, without_gc
 from .lookup import Match, NameIndex
 from .models import TYPE_ORDER, Record, Source, Theme
-from .thesaurus import FILE_NAME as THESAURUS
-from .thesaurus import Thesaurus, checked, read_thesaurus
+from .thesaurus import Thesaurus
 
 if TYPE_CHECKING:
     from .search import Hit, Index
 
-ENV_VAR = "PCC_IDEAS_DATA"
-
-
-# Told of a long task: what it is, how much is done, of how much.
-Progress = Callable[[str, int, int], None]
+__all__ = ["Corpus", "Progress", "build_corpus", "data_dirs", "load", "sort_by_type"]
 
 
 class IndexStore(Protocol):
@@ -277,14 +260,6 @@ def sort_by_type(records: Iterable[Record]) -> list[Record]:
 # ---------------------------------------------------------------- loading
 
 
-def data_dirs(extra: Sequence[str | os.PathLike[str]] = (), use_env: bool = True) -> list[Path]:
-    """The directories to read, in order: the bundled data, then `extra`, then $PCC_IDEAS_DATA."""
-    dirs = [bundled_data_dir(), *map(Path, extra)]
-    if use_env and os.environ.get(ENV_VAR):
-        dirs += [Path(p) for p in os.environ[ENV_VAR].split(os.pathsep) if p]
-    return dirs
-
-
 def load(extra: Sequence[str | os.PathLike[str]] = (), use_env: bool = True) -> Corpus:
     """The bundled corpus with the user's records on top.
 
@@ -309,86 +284,5 @@ def build_corpus(dirs: Sequence[Path], progress: Progress | None = None) -> Corp
     """The corpus read from these folders (the first is the bundled data); raises
     InvalidData listing every problem. `progress` hears how the reading goes."""
     with without_gc():
-        return _build_corpus(dirs, progress)
-
-
-def _build_corpus(dirs: Sequence[Path], progress: Progress | None = None) -> Corpus:
-    errors: list[DataError] = []
-    base = dirs[0]
-    gazetteer = Gazetteer(read_areas(base / GAZETTEER, errors))
-    concepts = [
-        c for d in dirs if (d / THESAURUS).is_file() for c in read_thesaurus(d / THESAURUS, errors)
-    ]
-    special = {base / GAZETTEER, *(d / THESAURUS for d in dirs)}
-    located: list[Located] = []
-    for folder in dirs:
-        if not folder.exists():
-            errors.append(DataError(str(folder), 0, "no such file or directory"))
-    paths = [p for d in dirs if d.exists() for p in yaml_files(d) if p not in special]
-    for done, path in enumerate(paths):
-        if progress:
-            progress("Reading data files", done, len(paths))
-        located += read_records(path, errors)
-    if progress:
-        progress("Reading data files", len(paths), len(paths))
-    records = check_links(located, gazetteer, errors)
-    thesaurus = checked(concepts, errors)
-    if errors:
-        raise InvalidData(errors)
-    return Corpus(tuple(records), gazetteer, thesaurus, progress=progress)
-
-
-def check_links(
-    located: list[Located], gazetteer: Gazetteer, errors: list[DataError]
-) -> list[Record]:
-    """Records whose ids are unique and whose themes, areas and sources exist; areas are
-    rewritten to their gazetteer names. Problems go to errors."""
-    first: dict[str, Located] = {}
-    for item in located:
-        seen = first.setdefault(item.record.id, item)
-        if seen is not item:
-            errors.append(
-                DataError(
-                    item.path,
-                    item.line_of("id"),
-                    f"duplicate id {item.record.id!r} (also in {seen.path}:{seen.line})",
-                )
-            )
-    kinds: dict[str, set[str]] = {"theme": set(), "source": set()}
-    for item in first.values():
-        if item.record.type in kinds:
-            kinds[item.record.type].add(item.record.id)
-    records = []
-    for item in first.values():
-        r = item.record
-        problems = [
-            f"unknown theme {t!r}{did_you_mean(t, kinds['theme'])}"
-            for t in r.themes
-            if t not in kinds["theme"]
-        ]
-        problems += [
-            f"unknown source {c.source!r}{did_you_mean(c.source, kinds['source'])}"
-            for c in r.sources
-            if c.source not in kinds["source"]
-        ]
-        areas = []
-        for name in r.areas:
-            area = gazetteer.exact(name)
-            if area is None:
-                near = gazetteer.suggest(name)
-                problems.append(
-                    f"unknown area {name!r}" + (f" (did you mean {near[0]!r}?)" if near else "")
-                )
-            elif area.name not in areas:
-                areas.append(area.name)
-        for message in problems:
-            key = message.split()[1]  # theme / source / area
-            errors.append(
-                DataError(
-                    item.path,
-                    item.line_of({"theme": "themes", "source": "sources", "area": "areas"}[key]),
-                    message,
-                )
-            )
-        records.append(dataclasses.replace(r, areas=tuple(areas)) if tuple(areas) != r.areas else r)
-    return records
+        parts = read_parts(dirs, progress)
+        return Corpus(tuple(parts.records), parts.gazetteer, parts.thesaurus, progress=progress)

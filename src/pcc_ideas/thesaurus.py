@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from .loading import DataError, _child, _key_lines, _line, build, parse_yaml
+from .schema import DataError
 from .text import STOPWORDS, words
 
 SYNONYM_WEIGHT = 0.8
@@ -188,30 +187,6 @@ def unmatched(concepts: Sequence[Concept], vocabulary: Iterable[str]) -> list[Co
 # ---------------------------------------------------------------- reading and checking
 
 FILE_NAME = "thesaurus.yaml"
-
-
-def read_thesaurus(path: Path, errors: list[DataError]) -> list[tuple[Concept, str, int]]:
-    """The concepts of one thesaurus file, each with where it is (path, line)."""
-    parsed = parse_yaml(path, errors)
-    if parsed is None:
-        return []
-    data, node = parsed
-    items = _child(node, "concepts")
-    if not (isinstance(data, dict) and isinstance(data.get("concepts"), list)) or items is None:
-        errors.append(
-            DataError(str(path), _line(node), "expected a mapping with a list 'concepts'")
-        )
-        return []
-    found = []
-    for item, item_node in zip(data["concepts"], items.value, strict=False):
-        line = _line(item_node)
-        if not isinstance(item, dict):
-            errors.append(DataError(str(path), line, "each concept must be a mapping"))
-            continue
-        concept = build(Concept, item, _key_lines(item_node), line, str(path), errors)
-        if concept is not None:
-            found.append((concept, str(path), line))
-    return found
 
 
 def checked(located: list[tuple[Concept, str, int]], errors: list[DataError]) -> Thesaurus:
