@@ -32,6 +32,7 @@ from .loading import (
 )
 from .lookup import Match, NameIndex
 from .models import TYPE_ORDER, Record, Source, Theme
+from .rules import data_errors
 
 if TYPE_CHECKING:
     from .search import Hit, Index
@@ -332,4 +333,5 @@ def check_links(
                 )
             )
         records.append(dataclasses.replace(r, areas=tuple(areas)) if tuple(areas) != r.areas else r)
+    errors += data_errors(first.values())
     return records
