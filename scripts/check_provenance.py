@@ -27,7 +27,8 @@ passes when any of them holds the text, except where noted):
 * a citation whose `ref` names an endnote or footnote ("Endnote 34", "..., endnote 34",
   "... (footnote 2)") gives that note's URL, where it gives one;
 * every `organisations` and `places` entry of a case study or example appears in a cited
-  document (ignoring case, as well as quotes and whitespace);
+  document (ignoring case, as well as quotes and whitespace), and so does every `authors`,
+  `foreword_by` and `acknowledgements` entry of a source in its own document;
 * every `ref` that is not "Case study N", "Endnote N" or "Footnote N" appears as text in the
   cited document (ignoring case); "Case study N" must be a case study of the document.
 
@@ -340,6 +341,10 @@ class Checker:
             self.in_any("urls", r.id, "url", r.url, docs, Document.has_url, "URL")
         if isinstance(r, Source) and r.id in self.docs:
             self.endnotes(r, self.docs[r.id])
+            for key in ("authors", "foreword_by", "acknowledgements"):
+                for name in getattr(r, key):
+                    self.in_any("names", r.id, key, name, [self.docs[r.id]],
+                                Document.has_folded, "name")
         self.own_words(r, docs)
 
     def own_words(self, r: pcc_ideas.models.Record, docs: list[Document]) -> None:

@@ -150,6 +150,8 @@ class Source(Record):
     licence: str | None = None
     url: str | None = None
     endnotes: tuple[Endnote, ...] = ()
+    foreword_by: tuple[str, ...] = ()
+    acknowledgements: tuple[str, ...] = ()  # organisations and people thanked, as written
 
 
 @dataclass(frozen=True)
