@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from .loading import DataError, Located
-from .models import SCOPE_COUNTRIES, CaseStudy, Record, Source
+from .models import SCOPE_COUNTRIES, CaseStudy, Endnote, Record, Source
 
 
 class Problem(NamedTuple):
@@ -25,6 +25,7 @@ class Problem(NamedTuple):
 ENGLAND_ONLY = re.compile(r"\bNHS ?England\b|\bNHSE\b")
 # A citation's ref naming an endnote: "Endnote 14", "Tackling violence, endnote 14".
 ENDNOTE_REF = re.compile(r"\bendnote (\d+)\)?\s*\Z", re.IGNORECASE)
+URL = re.compile(r"https?://\S+")
 
 
 def scope_stated(record: Record) -> Iterator[Problem]:
@@ -87,10 +88,11 @@ RECORD_RULES: tuple[Callable[[Record], Iterator[Problem]], ...] = (
 
 
 def endnote_urls(records: Sequence[Record]) -> Iterator[Problem]:
-    """A citation whose ref names an endnote of a source that lists its endnotes gives
-    that endnote's URL, and the endnote exists."""
+    """A citation whose ref names an endnote of a source that lists its endnotes gives one
+    of that endnote's URLs (its `url`, or another address its title gives), and the endnote
+    exists."""
     notes = {
-        r.id: {e.number: e.url for e in r.endnotes}
+        r.id: {e.number: _addresses(e) for e in r.endnotes}
         for r in records
         if isinstance(r, Source) and r.endnotes
     }
@@ -100,14 +102,21 @@ def endnote_urls(records: Sequence[Record]) -> Iterator[Problem]:
             if not m or c.source not in notes:
                 continue
             number = int(m.group(1))
-            where = f"sources[{i}].url"
             if number not in notes[c.source]:
                 yield Problem(r.id, f"sources[{i}].ref", f"{c.source} has no endnote {number}")
-            elif (url := notes[c.source][number]) and c.url != url:
+            elif (urls := notes[c.source][number]) and c.url not in urls:
                 found = f"{c.url!r}" if c.url else "none"
                 yield Problem(
-                    r.id, where, f"endnote {number} of {c.source} gives {url!r}, found {found}"
+                    r.id,
+                    f"sources[{i}].url",
+                    f"endnote {number} of {c.source} gives {' or '.join(map(repr, urls))}, "
+                    f"found {found}",
                 )
+
+
+def _addresses(note: Endnote) -> list[str]:
+    found = [note.url] if note.url else []
+    return found + [u for u in URL.findall(note.title or "") if u not in found]
 
 
 CORPUS_RULES: tuple[Callable[[Sequence[Record]], Iterator[Problem]], ...] = (endnote_urls,)
