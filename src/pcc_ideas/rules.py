@@ -29,8 +29,9 @@ URL = re.compile(r"https?://\S+")
 
 
 def scope_stated(record: Record) -> Iterator[Problem]:
-    """A record tagged with no area says where it applies: nothing defaults to national."""
-    if not record.areas and not record.scope:
+    """A record tagged with no area says where it applies: nothing defaults to national.
+    Themes and sources are exempt: they are a taxonomy and documents, not practice or facts."""
+    if not record.areas and not record.scope and record.type not in ("theme", "source"):
         yield Problem(
             record.id,
             "scope",
