@@ -21,6 +21,7 @@ EXPECTED = {
     "scope-stated": ("id:", ("scope:", "no areas must state its scope")),
     "scope-fits-areas": ("scope:", ("scope 'local' needs exactly one area", "found 2")),
     "england-only-service": ("scope:", ("'NHS England'", "use england")),
+    "place-fits-scope": ("scope:", ("scope 'national' covers England and Wales", "'England'")),
     "evidence-has-outcomes": ("evidence:", ("evidence 'evaluation' but no outcomes",)),
     "endnote-urls": ("sources:", ("sources[0].url", "endnote 14 of briefing-2021", "ons.gov.uk")),
 }

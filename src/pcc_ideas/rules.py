@@ -68,6 +68,29 @@ def england_only_service(record: Record) -> Iterator[Problem]:
         )
 
 
+# A `place` naming a country (or two), and the countries it covers.
+COUNTRY_PLACES = {
+    "England": ("England",),
+    "Wales": ("Wales",),
+    "England and Wales": ("England", "Wales"),
+}
+
+
+def place_fits_scope(record: Record) -> Iterator[Problem]:
+    """A figure placed in England is `england`, in England and Wales `national`: a country-wide
+    scope covers the countries its `place` names, no more and no fewer."""
+    place = getattr(record, "place", None) or ""
+    countries = COUNTRY_PLACES.get(place)
+    covered = SCOPE_COUNTRIES.get(record.effective_scope)
+    if countries and covered and covered != countries:
+        yield Problem(
+            record.id,
+            "scope",
+            f"scope {record.effective_scope!r} covers {' and '.join(covered)}, "
+            f"but place is {place!r}",
+        )
+
+
 def evidence_has_outcomes(record: Record) -> Iterator[Problem]:
     """An evidence kind describes the evidence for outcomes: with none, it is `none-stated`."""
     if isinstance(record, CaseStudy) and record.evidence not in (None, "none-stated"):
@@ -84,6 +107,7 @@ RECORD_RULES: tuple[Callable[[Record], Iterator[Problem]], ...] = (
     scope_stated,
     scope_fits_areas,
     england_only_service,
+    place_fits_scope,
     evidence_has_outcomes,
 )
 
