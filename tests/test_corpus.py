@@ -165,3 +165,16 @@ def test_west_midlands_note_no_longer_says_it_still_elects_a_pcc(corpus):
 def test_hampshire_goes_by_its_legal_name(corpus):
     for alias in ("Hampshire", "Hampshire and Isle of Wight", "Hampshire and the Isle of Wight"):
         assert corpus.gazetteer.resolve(alias).item.name == "Hampshire and the Isle of Wight"
+
+
+@pytest.mark.parametrize("name", ["The Wallich", "Anawim", "EQUAL", "ICVA", "SAFE!"])
+def test_organisations_thanked_in_the_briefing_are_findable(corpus, name):
+    assert name in corpus.get("briefing-2021").acknowledgements
+    hits = [h.record.id for h in corpus.search(name, limit=20)]
+    assert "briefing-2021" in hits
+
+
+def test_the_landscape_review_the_guide_signposts_has_a_record(corpus):
+    hits = [h.record for h in corpus.search("Landscape Review 2021", limit=3)]
+    assert hits and hits[0].type == "resource" and hits[0].title == "Landscape Review 2021"
+    assert hits[0].effective_scope != "national"
