@@ -1,8 +1,9 @@
 """Content rules of the data guide (docs/data-guide.md) that a check can catch.
 
-Each rule looks at a built record (or, for `corpus_problems`, at every record at once) and
-yields `Problem`s naming the field they concern. `data_errors` runs them all and places each
-problem at its file and line; loading calls it once, with the cross-file checks.
+Each rule of RECORD_RULES looks at one built record, each of CORPUS_RULES at every record at
+once; both yield `Problem`s naming the field they concern. `data_errors` runs them all and
+places each problem at its file and line; `corpus.check_links`, with the other cross-file
+checks, calls it once, so `validate` and every load enforce them.
 """
 
 from __future__ import annotations
