@@ -13,7 +13,11 @@ What is checked, each against the document a record cites (a record citing sever
 passes when any of them holds the text, except where noted):
 
 * every figure's `value` appears in the text, exactly (curly and straight quotes, runs of
-  whitespace and non-breaking spaces count as the same);
+  whitespace and non-breaking spaces count as the same), and keeps the qualifier the text
+  puts before it ("Nearly £17 billion", not "£17 billion"): a value found only after a
+  qualifying word (QUALIFIERS) must start with it;
+* a figure drawn from a sentence that carries an endnote marker (a superscript number in
+  the text) cites that endnote ("..., endnote N") and so, by the next rule, its URL;
 * every URL appears in the document, exactly: citation `url`s, resource `url`s and the
   `url`s of a source's endnotes (the URL of a citation must be in the document it cites);
 * every endnote of a source matches the document's own list: for the 2021 briefing, the
@@ -23,7 +27,8 @@ passes when any of them holds the text, except where noted):
 * a citation whose `ref` names an endnote or footnote ("Endnote 34", "..., endnote 34",
   "... (footnote 2)") gives that note's URL, where it gives one;
 * every `organisations` and `places` entry of a case study or example appears in a cited
-  document (ignoring case, as well as quotes and whitespace);
+  document (ignoring case, as well as quotes and whitespace), and so does every `authors`,
+  `foreword_by` and `acknowledgements` entry of a source in its own document;
 * every `ref` that is not "Case study N", "Endnote N" or "Footnote N" appears as text in the
   cited document (ignoring case); "Case study N" must be a case study of the document.
 
@@ -240,6 +245,55 @@ def identify(folder: Path, source_ids: Iterable[str], titles: dict[str, str]) ->
     return found, problems
 
 
+# ---------------------------------------------------------------- qualifiers and sentences
+
+# Words that, put before a number, change what it claims: a value must keep them.
+QUALIFIERS = ("nearly", "almost", "around", "about", "approximately", "roughly", "over",
+              "more than", "less than", "fewer than", "under", "up to", "at least", "some",
+              "an estimated", "estimated", "just over", "just under", "well over", "c.")
+QUALIFIER_BEFORE = re.compile(r"\b(" + "|".join(re.escape(q) for q in
+                              sorted(QUALIFIERS, key=len, reverse=True)) + r")\s*\Z", re.I)
+SUPERSCRIPT_RUN = re.compile(f"[{SUPERSCRIPTS}]+")
+SENTENCE_END = re.compile(f"(?<=[.!?{SUPERSCRIPTS}])\\s+(?=[A-Z('\"])")
+
+
+def qualifiers_before(doc_normal: str, value: str) -> list[str | None]:
+    """For each place the value appears in the text, the qualifier just before it (None
+    where there is none). A match inside a longer number does not count."""
+    wanted = normal(value)
+    found: list[str | None] = []
+    for m in re.finditer(re.escape(wanted), doc_normal):
+        before = doc_normal[:m.start()]
+        if before[-1:].isalnum() or doc_normal[m.end():m.end() + 1].isdigit():
+            continue
+        q = QUALIFIER_BEFORE.search(before[-20:])
+        found.append(q.group(1) if q else None)
+    return found
+
+
+def note_numbers(marks: str) -> list[int]:
+    return [int(run.translate(str.maketrans(SUPERSCRIPTS, "0123456789")))
+            for run in SUPERSCRIPT_RUN.findall(marks)]
+
+
+def sentence_notes(text: str, value: str) -> list[set[int]]:
+    """For each sentence of the text holding the value, the endnote it carries: the first
+    marker after the value, or else every marker of the sentence."""
+    plain = SPACE.sub(" ", text.translate(str.maketrans({k: v for k, v in QUOTES.items()
+                                                         if v is not None})))
+    wanted = SPACE.sub(" ", value.translate(str.maketrans(
+        {k: v for k, v in QUOTES.items() if v is not None}))).strip()
+    pattern = re.compile(r"(?<![\w])" + re.escape(wanted) + r"(?![\d])")
+    found = []
+    for sentence in SENTENCE_END.split(plain):
+        if pattern.search(SUPERSCRIPT_RUN.sub("", sentence)):
+            m = re.search(r"(?<![\w])" + "".join(
+                re.escape(ch) + f"[{SUPERSCRIPTS}]*" for ch in wanted), sentence)
+            after = note_numbers(sentence[m.end():]) if m else []
+            found.append(set(after[:1] or note_numbers(sentence)))
+    return found
+
+
 # ---------------------------------------------------------------- the checks
 
 
@@ -253,7 +307,7 @@ class Checker:
     docs: dict[str, Document]
     problems: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("values", "urls", "names", "refs", "prose"), 0))
+        ("values", "qualifiers", "endnote figures", "urls", "names", "refs", "prose"), 0))
 
     def report(self, record_id: str, where: str, message: str) -> None:
         self.problems.append(f"{record_id}: {where}: {message}")
@@ -287,6 +341,10 @@ class Checker:
             self.in_any("urls", r.id, "url", r.url, docs, Document.has_url, "URL")
         if isinstance(r, Source) and r.id in self.docs:
             self.endnotes(r, self.docs[r.id])
+            for key in ("authors", "foreword_by", "acknowledgements"):
+                for name in getattr(r, key):
+                    self.in_any("names", r.id, key, name, [self.docs[r.id]],
+                                Document.has_folded, "name")
         self.own_words(r, docs)
 
     def own_words(self, r: pcc_ideas.models.Record, docs: list[Document]) -> None:
@@ -306,9 +364,37 @@ class Checker:
         for d in docs:
             self.counts["values"] += 1
             if d.has_exact(r.value):
+                self.figure_qualifier(r, d)
+                self.figure_endnote(r, d)
                 continue
             hint = " (only ignoring case)" if d.has_folded(r.value) else ""
             self.report(r.id, "value", f"{r.value!r} not found in {d.source_id}{hint}")
+
+    def figure_qualifier(self, r: Figure, d: Document) -> None:
+        """A value the text only ever qualifies ("Nearly £17 billion") keeps its qualifier."""
+        self.counts["qualifiers"] += 1
+        found = qualifiers_before(d.normal, r.value)
+        if found and None not in found:
+            self.report(r.id, "value", f"{r.value!r} loses its qualifier: {d.source_id} says "
+                        f"{found[0]!r} before it")
+
+    def figure_endnote(self, r: Figure, d: Document) -> None:
+        """A figure whose sentence carries an endnote cites that endnote."""
+        if d.endnotes is None:
+            return
+        self.counts["endnote figures"] += 1
+        sentences = sentence_notes(d.text, r.value)
+        if not sentences or not all(sentences):  # no endnote, or a sentence without one
+            return
+        wanted = set().union(*sentences)
+        cited = {int(m.group(2)) for c in r.sources if c.source == d.source_id and c.ref
+                 for m in [NOTE_SUFFIX.search(c.ref) or re.search(r"()(\d+)\Z", "")] if m}
+        cited |= {int(m.group(1)) for c in r.sources if c.source == d.source_id and c.ref
+                  for m in [NOTE_REF.match(c.ref.strip())] if m}
+        if not cited & wanted:
+            notes = ", ".join(map(str, sorted(wanted)))
+            self.report(r.id, "sources", f"its sentence in {d.source_id} carries endnote "
+                        f"{notes}: cite it (\"..., endnote N\") with its URL")
 
     def citation(self, record_id: str, i: int, c: pcc_ideas.models.Citation) -> None:
         doc = self.docs.get(c.source)
@@ -417,7 +503,8 @@ def main(argv: list[str] | None = None) -> int:
         print(p)
     total = len(problems) + len(checker.problems)
     c = checker.counts
-    print(f"checked {c['values']} values, {c['urls']} urls, {c['names']} names, "
+    print(f"checked {c['values']} values ({c['qualifiers']} for qualifiers, "
+          f"{c['endnote figures']} for endnotes), {c['urls']} urls, {c['names']} names, "
           f"{c['refs']} refs, {c['prose']} passages of prose: {total} problems")
     return 1 if total else 0
 

@@ -139,7 +139,20 @@ def record(draw: st.DrawFn, number: int) -> dict[str, Any]:
         value = draw(LINKS[f.name] if f.name in LINKS else strategy_for(hint, f.name))
         if value is not None and value != [] or f.name in LINKS:
             out[f.name] = value
-    return out
+    return conform(out)
+
+
+def conform(record: dict[str, Any]) -> dict[str, Any]:
+    """A record that keeps the data guide's content rules (rules.py): its scope fits its
+    areas, and an evidence kind other than none-stated comes with outcomes."""
+    areas = record.get("areas") or []
+    if not areas:
+        record["scope"] = "unplaced"
+    elif record.get("scope") not in (None, "local" if len(areas) == 1 else "multi-area"):
+        del record["scope"]
+    if record.get("evidence", "none-stated") != "none-stated" and not record.get("outcomes"):
+        record["evidence"] = "none-stated"
+    return record
 
 
 RECORDS = st.integers(1, 4).flatmap(lambda n: st.tuples(*(record(i) for i in range(n))))

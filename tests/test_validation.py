@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import FIXTURES, make_record, write_records, write_yaml
+from test_rules import CONTENT_RULE_FOLDERS
 
 from pcc_ideas.corpus import load
 from pcc_ideas.loading import MAX_FILE_BYTES
@@ -119,6 +120,7 @@ def test_every_invalid_fixture_folder_has_a_rule():
     """A new fixture folder without an expectation here is a test nobody runs."""
     folders = {p.name for p in INVALID.iterdir() if p.is_dir()}
     covered = {r.folder for r in RULES} | {"unknown-key", "duplicate-id", "two-bad-files"}
+    covered |= set(CONTENT_RULE_FOLDERS)  # the data guide's rules, tested in test_rules
     assert folders == covered
 
 
@@ -234,7 +236,7 @@ def test_a_scalar_yaml_would_type_keeps_its_text_as_written(tmp_path: Path):
     (tmp_path / "r.yaml").write_text(
         "id: fig-as-written\ntype: figure\ntitle: As written\nsummary: A figure of the tests.\n"
         "themes: [drugs]\nsources: [{source: briefing-2021}]\nvalue: 0.50\nmeasure: a share\n"
-        "year: 2019\nplace: 1_000\n",
+        "year: 2019\nplace: 1_000\nscope: unplaced\n",
         encoding="utf-8",
     )
     record = load(extra=[tmp_path], use_env=False).get("fig-as-written")

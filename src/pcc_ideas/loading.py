@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .areas import Gazetteer
 from .models import RECORD_TYPES, Area, Record
+from .rules import data_errors
 from .schema import (
     MAP,
     SEQ,
@@ -51,7 +52,8 @@ SUFFIXES = (".yaml", ".yml")
 GAZETTEER = "areas.yaml"
 ENV_VAR = "PCC_IDEAS_DATA"
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
-LINKS = ("id", "themes", "areas", "sources")  # the keys that the checks across files look at
+LINKS = ("id", "themes", "areas", "sources", "scope", "evidence", "outcomes", "place")
+# (the keys that the checks across files and the content rules point at)
 
 # Told of a long task: what it is, how much is done, of how much.
 Progress = Callable[[str, int, int], None]
@@ -418,6 +420,7 @@ def read_parts(dirs: Sequence[Path], progress: Progress | None = None) -> Parts:
     if progress:
         progress("Reading data files", len(files), len(files))
     parts.records = check_links(parts.located, parts.gazetteer, errors)
+    errors += data_errors(parts.located)
     parts.thesaurus = checked(parts.concepts, errors)
     if errors:
         raise InvalidData(errors)

@@ -9,16 +9,39 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-EVIDENCE_KINDS = (
-    "evaluation",
-    "government-evaluation",
-    "participant-reports",
-    "population-trend",
-    "none-stated",
-)
-SCOPES = ("local", "multi-area", "national", "international")
+# The kind of evidence a source gives for a piece of work's outcomes, each with its label.
+EVIDENCE_LABELS = {
+    "evaluation": "an evaluation",
+    "government-evaluation": "a government evaluation",
+    "own-report": "the organisation's own report",
+    "participant-reports": "reports from participants",
+    "population-trend": "a trend in the population as a whole",
+    "none-stated": "none stated in the source",
+}
+EVIDENCE_KINDS = tuple(EVIDENCE_LABELS)
+# Where a record applies, each with its label. Only `national`, `england` and `wales` are
+# practice across a country: `unplaced` is a scheme or kind of intervention the source names
+# no place for, `past` a scheme that has ended.
+SCOPE_LABELS = {
+    "local": "one force area",
+    "multi-area": "several force areas",
+    "national": "England and Wales",
+    "england": "England",
+    "wales": "Wales",
+    "unplaced": "no place given in the source",
+    "past": "a past scheme",
+    "international": "outside the UK",
+}
+SCOPES = tuple(SCOPE_LABELS)
+# The countries whose areas a country-wide scope covers.
+SCOPE_COUNTRIES = {
+    "national": ("England", "Wales"),
+    "england": ("England",),
+    "wales": ("Wales",),
+}
 SOURCE_KINDS = ("briefing", "news-article", "blog-post", "guide")
 GOVERNANCE = ("pcc", "pfcc", "mayor", "other")
+CHANGE_STATUSES = ("announced, subject to legislation", "proposed", "under review")
 
 # Fields whose strings must be one of a fixed set of values.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -26,6 +49,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "scope": SCOPES,
     "kind": SOURCE_KINDS,
     "governance": GOVERNANCE,
+    "status": CHANGE_STATUSES,
 }
 
 
@@ -60,10 +84,12 @@ class Record:
 
     @property
     def effective_scope(self) -> str:
+        """The stated scope; without one, `local` or `multi-area` by the areas, and
+        `unplaced` for none (never `national`, which only the data can claim)."""
         if self.scope:
             return self.scope
         if not self.areas:
-            return "national"
+            return "unplaced"
         return "local" if len(self.areas) == 1 else "multi-area"
 
 
@@ -124,6 +150,20 @@ class Source(Record):
     licence: str | None = None
     url: str | None = None
     endnotes: tuple[Endnote, ...] = ()
+    foreword_by: tuple[str, ...] = ()
+    acknowledgements: tuple[str, ...] = ()  # organisations and people thanked, as written
+
+
+@dataclass(frozen=True)
+class Change:
+    """An announced change to who holds an area's police and crime functions: when it was
+    said, what, how firm it is, by whom, and the primary address where it was published."""
+
+    date: str
+    what: str
+    status: str
+    by: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -137,6 +177,14 @@ class Area:
     holder: str
     aliases: tuple[str, ...] = ()
     note: str | None = None
+    changes: tuple[Change, ...] = ()
+
+
+def covers(record: Record, area: Area) -> bool:
+    """Whether a record is practice across the whole of this area's country (England and
+    Wales, England only or Wales only), so that it belongs on the area's page without being
+    tagged with it. An NHS England service never covers a Welsh area."""
+    return area.country in SCOPE_COUNTRIES.get(record.effective_scope, ())
 
 
 @dataclass(frozen=True)

@@ -58,10 +58,12 @@ FIELD_OF = {
     "by": "names",
     "publisher": "names",
     "category": "names",
+    "acknowledgements": "names",
+    "foreword_by": "names",
     "value": "names",
     "summary": "summary",
 }
-NOT_INDEXED = frozenset({"id", "type", "themes", "scope", "number", "score", "url", "related"})
+NOT_INDEXED = frozenset({"id", "type", "themes", "scope", "number", "score", "url", "related", "changes"})
 TYPO_WEIGHT = (1.0, 0.6, 0.4)  # by number of edits
 ALL_WORDS_BONUS = 0.0
 COVERAGE_POWER = 1.0
