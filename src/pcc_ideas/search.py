@@ -63,7 +63,9 @@ FIELD_OF = {
     "value": "names",
     "summary": "summary",
 }
-NOT_INDEXED = frozenset({"id", "type", "themes", "scope", "number", "score", "url", "related", "changes"})
+NOT_INDEXED = frozenset(
+    {"id", "type", "themes", "scope", "number", "score", "url", "related", "changes"}
+)
 TYPO_WEIGHT = (1.0, 0.6, 0.4)  # by number of edits
 ALL_WORDS_BONUS = 0.0
 COVERAGE_POWER = 1.0
