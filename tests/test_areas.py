@@ -12,7 +12,7 @@ from conftest import TESTS
 
 from pcc_ideas.corpus import Corpus
 from pcc_ideas.lookup import NotResolved
-from pcc_ideas.views import area_view
+from pcc_ideas.pages import area_page as area_view
 
 PLACES_FILE = TESTS / "area_places.yaml"
 REGIONS = {"North East", "North West", "Yorkshire and the Humber", "East Midlands",
@@ -185,7 +185,7 @@ def test_an_area_with_records_has_no_fallback(corpus):
 def test_national_practice_follows_an_areas_own_records(corpus):
     # Project ADDER and the like cover all of England and Wales: Cleveland's page lists them
     # after its own records, marked national; Scotland's page does not.
-    from pcc_ideas.views import area_view
+    from pcc_ideas.pages import area_page as area_view
 
     cleveland = area_view(corpus, "Cleveland")
     assert cleveland.national

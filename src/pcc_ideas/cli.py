@@ -1,139 +1,236 @@
-"""The `pcc-ideas` command: parses arguments, asks the library, hands the answer to `render`."""
+"""The `pcc-ideas` command: options in, a library call, `output.emit`, exceptions to exit codes.
+
+Exit codes: 0 when there is something to show, 1 when nothing matched or a name did not
+resolve, 2 for a usage error, invalid data or output that could not be written.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
-from . import __version__
+from . import __version__, output
 from .corpus import Corpus
-from .formats import FORMATS
 from .loading import InvalidData
 from .lookup import NotResolved
-from .models import EVIDENCE_KINDS
+from .models import EVIDENCE_KINDS, RECORD_TYPES, evidence_kind
 
-if TYPE_CHECKING:
-    from .search import Hit
+
+class Run:
+    """What one run of the command knows: the data folders and the corpus, read once."""
+
+    def __init__(self, data_dirs: Sequence[Path] = (), use_cache: bool = True):
+        self.data_dirs, self.use_cache = list(data_dirs), use_cache
+        self._corpus: Corpus | None = None
+
+    def corpus(self) -> Corpus:
+        if self._corpus is None:
+            from .cache import load_cached
+
+            self._corpus = load_cached(self.data_dirs, self.use_cache)
+        return self._corpus
+
+
+class Failed(Exception):
+    """A run that ends with a message on stderr and an exit code."""
+
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.code = code
+
+
+class Commands(TyperGroup):
+    """Turns what the library raises into one line on stderr and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            result = super().invoke(ctx)
+            sys.stdout.flush()
+            return result
+        except Failed as e:
+            say(str(e))
+            raise typer.Exit(e.code) from None
+        except NotResolved as e:
+            hints = f"; did you mean: {', '.join(e.suggestions)}?" if e.suggestions else ""
+            say(f"{e}{hints}")
+            raise typer.Exit(1) from None
+        except ValueError as e:
+            say(str(e))
+            raise typer.Exit(2) from None
+        except InvalidData as e:
+            for err in e.errors:
+                print(f"{err.path}: {err.message}" if err.line == 0 else err, file=sys.stderr)
+            say(f"{len(e.errors)} problem(s) in the data files")
+            raise typer.Exit(2) from None
+        except BrokenPipeError:
+            quiet_stdout()
+            raise typer.Exit(0) from None
+        except OSError as e:
+            say(f"cannot write the output: {e.strerror or e}")
+            quiet_stdout()
+            raise typer.Exit(2) from None
+
 
 app = typer.Typer(
+    cls=Commands,
     help="Find what works in local policing and justice, and where it has been done.\n\n"
     "Example: pcc-ideas search naloxone",
     no_args_is_help=True,
-    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-Jsonl = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
 
-
-def evidence_option(what: str) -> Any:
-    """`--evidence KIND`, worded for what it keeps."""
-    return typer.Option("--evidence", metavar="KIND", help=f"{what}: {', '.join(EVIDENCE_KINDS)}.")
-
-
-Evidence = Annotated[
-    str | None,  # noqa: UP007
-    evidence_option(
-        "Only records whose outcomes rest on this kind of evidence (so only case "
-        "studies and examples, the records that give one)"
-    ),
-]
-BriefEvidence = Annotated[
-    str | None,  # noqa: UP007
-    evidence_option(
-        "Only case studies and examples whose outcomes rest on this kind of "
-        "evidence; figures and recommendations are kept"
-    ),
-]
-
-
-class State:
-    data_dirs: list[Path] = []
-    use_cache: bool = True
-    _corpus: Corpus | None = None
-
-    @classmethod
-    def corpus(cls) -> Corpus:
-        if cls._corpus is None:
-            from .cache import load_cached
-
-            try:
-                cls._corpus = load_cached(cls.data_dirs, cls.use_cache)
-            except InvalidData as e:
-                fail_data(e)
-        return cls._corpus
-
-
-def fail_data(e: InvalidData) -> NoReturn:
-    for err in e.errors:
-        print(f"{err.path}: {err.message}" if err.line == 0 else str(err), file=sys.stderr)
-    print(f"pcc-ideas: {len(e.errors)} problem(s) in the data files", file=sys.stderr)
-    raise typer.Exit(2)
-
-
-def not_found(message: str, suggestions: Iterable[str] = ()) -> NoReturn:
-    hints = list(suggestions)
-    print(
-        f"pcc-ideas: {message}" + (f"; did you mean: {', '.join(hints)}?" if hints else ""),
-        file=sys.stderr,
-    )
-    raise typer.Exit(1)
+def say(message: str) -> None:
+    print(f"pcc-ideas: {message}", file=sys.stderr)
 
 
 def usage(message: str) -> NoReturn:
-    print(f"pcc-ideas: {message}", file=sys.stderr)
-    raise typer.Exit(2)
+    raise Failed(message, 2)
 
 
-def emit(view: Any, json: bool = False, jsonl: bool = False) -> None:
-    """Show a view: JSON, JSON lines, Rich on a terminal, or plain lines in a pipe."""
-    out = sys.stdout
-    if json:
-        _dump(view.as_json(), out)
-    elif jsonl:
-        FORMATS["jsonl"](view.rows(), out)
-    elif out.isatty():
-        from rich.console import Console
-
-        from .render import print_rich
-
-        print_rich(view, Console(highlight=False, emoji=False, markup=False))
-    else:
-        from .render import plain
-
-        for line in plain(view):
-            out.write(line + "\n")
+def nothing(message: str) -> NoReturn:
+    raise Failed(message, 1)
 
 
-def _dump(obj: Any, out: Any) -> None:
-    import json as json_module
-
-    out.write(json_module.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+# ---------------------------------------------------------------- completion
 
 
-def evidence_kind(value: str | None) -> str | None:
-    """The evidence kind a user asked for, checked against the corpus's kinds."""
-    if value is None:
-        return None
-    kind = value.strip().casefold()
-    if kind not in EVIDENCE_KINDS:
-        usage(f"unknown evidence kind {value!r}; choose from {', '.join(EVIDENCE_KINDS)}")
-    return kind
+def _complete(names: Callable[[Corpus], list[str]]) -> Callable[[str], list[str]]:
+    def complete(incomplete: str) -> list[str]:
+        try:
+            found = names(Run().corpus())
+        except Exception:  # completion must never print a traceback into the shell
+            return []
+        return [n for n in found if n.casefold().startswith(incomplete.casefold())]
+
+    return complete
 
 
-def resolve(what: str, fn: Callable[[str], Any], name: str) -> Any:
-    try:
-        return fn(name)
-    except NotResolved as e:
-        kind = "is in more than one " + what if e.ambiguous else "is not a known " + what
-        not_found(f"{name!r} {kind}", e.suggestions)
+complete_theme = _complete(lambda c: [t.id for t in c.themes])
+complete_area = _complete(lambda c: [a.name for a in c.gazetteer.areas])
+complete_id = _complete(lambda c: c.ids)
+complete_source = _complete(lambda c: [s.id for s in c.sources])
+
+
+def _choices(values: Sequence[str]) -> Callable[[str], list[str]]:
+    return lambda incomplete: [v for v in values if v.startswith(incomplete)]
+
+
+# ---------------------------------------------------------------- shared options
+
+Many = list[str] | None
+DataDirs = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data-dir",
+        metavar="DIR",
+        help="Add your own YAML records from DIR on top of the bundled corpus (repeatable).",
+    ),
+]
+Types = Annotated[
+    Many,
+    typer.Option(
+        "--type",
+        "-t",
+        metavar="TYPE",
+        help='Only records of this type, by id or label: case-study, "case study"... '
+        "(repeatable: any of them).",
+        autocompletion=_choices(list(RECORD_TYPES)),
+    ),
+]
+Themes = Annotated[
+    Many,
+    typer.Option(
+        "--theme",
+        metavar="NAME",
+        help="Only records on this theme (repeatable: any of them).",
+        autocompletion=complete_theme,
+    ),
+]
+Areas = Annotated[
+    Many,
+    typer.Option(
+        "--area",
+        metavar="NAME",
+        help="Only records tagged with this police force area, county or town (repeatable).",
+        autocompletion=complete_area,
+    ),
+]
+Evidence = Annotated[
+    Many,
+    typer.Option(
+        "--evidence",
+        metavar="KIND",
+        help="Only case studies and examples whose outcomes rest on this kind of evidence: "
+        + ", ".join(EVIDENCE_KINDS)
+        + ".",
+        autocompletion=_choices(EVIDENCE_KINDS),
+    ),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+Jsonl = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
+Csv = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
+NoPager = Annotated[bool, typer.Option("--no-pager", help="Never page long output.")]
+Limit = Annotated[int, typer.Option("--limit", "-n", min=0, help="How many results (0 for all).")]
+Output = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (- for stdout)."),
+]
+
+
+@dataclass
+class Shown:
+    """How a page is to be shown: the output options every command shares."""
+
+    json: bool = False
+    jsonl: bool = False
+    csv: bool = False
+    no_pager: bool = False
+    modes: dict[str, bool] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.modes = {"json": self.json, "jsonl": self.jsonl, "csv": self.csv}
+
+    @property
+    def mode(self) -> str:
+        chosen = [m for m, on in self.modes.items() if on]
+        if len(chosen) > 1:
+            usage(f"choose one of {', '.join('--' + m for m in chosen)}")
+        return chosen[0] if chosen else output.human_mode(sys.stdout)
+
+
+def corpus_of(ctx: typer.Context, data_dir: list[Path] | None = None) -> Corpus:
+    """The run's corpus, with the folders given after the command added."""
+    run: Run = ctx.obj
+    if data_dir:
+        run.data_dirs += data_dir
+        run._corpus = None
+    return run.corpus()
+
+
+def single(option: str, values: Many) -> str | None:
+    if values and len(values) > 1:
+        usage(f"{option} takes one value; got {', '.join(map(repr, values))}")
+    return values[0] if values else None
+
+
+def show(page: Any, shown: Shown) -> None:
+    """Emit a page; an empty page says why on stderr and exits 1 (JSON still prints)."""
+    mode = shown.mode
+    if page.is_empty:
+        if mode == "json":
+            output.emit(page, mode)
+        nothing(page.empty_message())
+    output.emit(page, mode, pager=not shown.no_pager)
 
 
 def version_callback(value: bool) -> None:
@@ -144,14 +241,8 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def main(
-    data_dir: Annotated[
-        list[Path] | None,
-        typer.Option(  # noqa: UP007
-            "--data-dir",
-            metavar="DIR",
-            help="Add your own YAML records from DIR on top of the bundled corpus (repeatable).",
-        ),
-    ] = None,
+    ctx: typer.Context,
+    data_dir: DataDirs = None,
     no_cache: Annotated[
         bool,
         typer.Option("--no-cache", help="Read and index the data files afresh, without the cache."),
@@ -167,282 +258,354 @@ def main(
 
     Example: pcc-ideas search naloxone
     """
-    State.data_dirs = list(data_dir or [])
-    State._corpus = None
-    State.use_cache = not no_cache and not os.environ.get("PCC_IDEAS_NO_CACHE")
+    ctx.obj = Run(data_dir or [], not no_cache and not os.environ.get("PCC_IDEAS_NO_CACHE"))
 
 
 @app.command()
 def search(
+    ctx: typer.Context,
     query: Annotated[list[str], typer.Argument(help="Words to look for.")],
-    type: Annotated[
-        list[str] | None,
-        typer.Option(  # noqa: UP007
-            "--type", "-t", help="Only records of this type (repeatable)."
+    type: Types = None,
+    theme: Themes = None,
+    area: Areas = None,
+    source: Annotated[
+        Many,
+        typer.Option(
+            metavar="NAME", help="Only records citing this source.", autocompletion=complete_source
         ),
     ] = None,
-    theme: Annotated[str | None, typer.Option(help="Only records on this theme.")] = None,  # noqa: UP007
-    area: Annotated[str | None, typer.Option(help="Only records tagged with this area.")] = None,  # noqa: UP007
-    source: Annotated[str | None, typer.Option(help="Only records citing this source.")] = None,  # noqa: UP007
-    limit: Annotated[
-        int, typer.Option("--limit", "-n", min=0, help="How many results (0 for all).")
-    ] = 10,
     evidence: Evidence = None,
+    limit: Limit = 10,
+    long: Annotated[bool, typer.Option("--long", "-l", help="Each hit with its summary.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Say why each hit matched.")] = False,
     json: Json = False,
     jsonl: Jsonl = False,
+    csv: Csv = False,
+    no_pager: NoPager = False,
+    data_dir: DataDirs = None,
 ) -> None:
     """Ranked search over every record.
 
     Example: pcc-ideas search heroin assisted treatment --area Cleveland
     """
-    from .models import RECORD_TYPES
-    from .views import SearchView
+    from .pages import search_page
 
-    for t in type or []:
-        if t not in RECORD_TYPES:
-            usage(f"unknown type {t!r}; choose from {', '.join(RECORD_TYPES)}")
-    kind = evidence_kind(evidence)
-    corpus = State.corpus()
-    theme_id = resolve("theme", corpus.theme, theme).item.id if theme else None
-    area_name = resolve("area", corpus.gazetteer.resolve, area).item.name if area else None
-    source_id = resolve("source", corpus.source, source).item.id if source else None
+    corpus = corpus_of(ctx, data_dir)
+    filters = corpus.filters(type, theme, area, source, single("--evidence", evidence))
     text = " ".join(query)
-
-    def hits_with(evidence: str | None, most: int | None = None) -> list[Hit]:
-        return corpus.search(
-            text, type or (), theme_id, area_name, source_id, limit=most, evidence=evidence
-        )
-
-    hits = hits_with(kind)
-    view = SearchView(text, hits[:limit] if limit else hits)
-    if not hits:
-        if json:
-            print("[]")
-        if kind and hits_with(None, 1):
-            not_found(f"no records matching {text!r} rest on {kind} evidence")
-        near = corpus.index.suggestions(text)
-        not_found(f"no records match {text!r}", near)
-    emit(view, json, jsonl)
+    page = search_page(corpus, text, filters, limit)
+    page.long, page.explain = long, explain
+    show(page, Shown(json, jsonl, csv, no_pager))
+    if page.weak:
+        near = "; ".join(h.record.title for h in page.hits[:3])
+        nothing(f"no close match for {text!r}; nearest: {near}")
 
 
-@app.command()
-def show(
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="The record's id.")],
+@app.command("show")
+def show_record(
+    ctx: typer.Context,
+    record_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="The record's id, or the start of it (cs-11).",
+            autocompletion=complete_id,
+        ),
+    ],
     json: Json = False,
+    no_pager: NoPager = False,
+    data_dir: DataDirs = None,
 ) -> None:
     """One record in full, with its citation.
 
     Example: pcc-ideas show cs-11-middlesbrough-heroin-assisted-treatment
     """
-    from .lookup import NameIndex
-    from .views import record_view
+    from .pages import record_page
 
-    corpus = State.corpus()
-    record = corpus.get(record_id)
-    if record is None:
-        near = NameIndex((r.id, [r.id], ()) for r in corpus.records).suggest(record_id)
-        not_found(f"no record has the id {record_id!r}", near)
-    emit(record_view(corpus, record), json)
+    corpus = corpus_of(ctx, data_dir)
+    show(record_page(corpus, corpus.get_or_suggest(record_id)), Shown(json, no_pager=no_pager))
 
 
 @app.command()
 def theme(
-    name: Annotated[str, typer.Argument(help="A theme's id, title or alias.")],
+    ctx: typer.Context,
+    name: Annotated[
+        str, typer.Argument(help="A theme's id, title or alias.", autocompletion=complete_theme)
+    ],
+    type: Types = None,
+    area: Areas = None,
     evidence: Evidence = None,
     json: Json = False,
+    jsonl: Jsonl = False,
+    csv: Csv = False,
+    no_pager: NoPager = False,
+    data_dir: DataDirs = None,
 ) -> None:
-    """One theme with everything linked to it.
+    """One theme with everything linked to it, and its related themes.
 
     Example: pcc-ideas theme drugs
     """
-    from .views import theme_view
+    from .pages import theme_page
 
-    kind = evidence_kind(evidence)
-    corpus = State.corpus()
-    view = resolve("theme", lambda n: theme_view(corpus, n, kind), name)
-    if kind and not view.records:
-        if json:
-            emit(view, json)
-        not_found(f"no records on the theme {view.theme.id!r} rest on {kind} evidence")
-    emit(view, json)
+    corpus = corpus_of(ctx, data_dir)
+    filters = corpus.filters(types=type, areas=area, evidence=single("--evidence", evidence))
+    show(theme_page(corpus, name, filters), Shown(json, jsonl, csv, no_pager))
 
 
 @app.command()
-def themes(json: Json = False, jsonl: Jsonl = False) -> None:
+def themes(
+    ctx: typer.Context,
+    json: Json = False,
+    jsonl: Jsonl = False,
+    csv: Csv = False,
+    no_pager: NoPager = False,
+    data_dir: DataDirs = None,
+) -> None:
     """Every theme, with counts of what it holds.
 
     Example: pcc-ideas themes
     """
-    from .views import themes_view
+    from .pages import themes_page
 
-    emit(themes_view(State.corpus()), json, jsonl)
+    show(themes_page(corpus_of(ctx, data_dir)), Shown(json, jsonl, csv, no_pager))
 
 
 @app.command()
 def area(
-    name: Annotated[str, typer.Argument(help="A force area, county, city, town or short form.")],
+    ctx: typer.Context,
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="A force area, county, city, town or short form.", autocompletion=complete_area
+        ),
+    ],
+    type: Types = None,
+    theme: Themes = None,
     evidence: Evidence = None,
     json: Json = False,
+    jsonl: Jsonl = False,
+    csv: Csv = False,
+    no_pager: NoPager = False,
+    data_dir: DataDirs = None,
 ) -> None:
     """One police force area and every record tagged with it.
 
     Example: pcc-ideas area Middlesbrough
     """
-    from .views import area_view
+    from .pages import area_page
 
-    kind = evidence_kind(evidence)
-    corpus = State.corpus()
-    view = resolve("police force area", lambda n: area_view(corpus, n, kind), name)
-    if kind and not (view.local or view.shared or view.nearby):
-        if json:
-            emit(view, json)
-        not_found(f"no records for {view.area.name} rest on {kind} evidence")
-    emit(view, json)
+    corpus = corpus_of(ctx, data_dir)
+    filters = corpus.filters(types=type, themes=theme, evidence=single("--evidence", evidence))
+    show(area_page(corpus, name, filters), Shown(json, jsonl, csv, no_pager))
 
 
 @app.command()
-def areas(json: Json = False, jsonl: Jsonl = False) -> None:
+def areas(
+    ctx: typer.Context,
+    json: Json = False,
+    jsonl: Jsonl = False,
+    csv: Csv = False,
+    no_pager: NoPager = False,
+    data_dir: DataDirs = None,
+) -> None:
     """Every police force area with its region and count of records.
 
     Example: pcc-ideas areas
     """
-    from .views import areas_view
+    from .pages import areas_page
 
-    emit(areas_view(State.corpus()), json, jsonl)
+    show(areas_page(corpus_of(ctx, data_dir)), Shown(json, jsonl, csv, no_pager))
 
 
 @app.command()
-def brief(
-    theme: Annotated[
-        list[str] | None,
-        typer.Option(  # noqa: UP007
-            "--theme", metavar="NAME", help="A theme the pack is about (repeatable)."
-        ),
-    ] = None,
-    area: Annotated[
-        str | None,  # noqa: UP007
-        typer.Option(metavar="NAME", help="A police force area, county, city, town or short form."),
-    ] = None,
-    evidence: BriefEvidence = None,
-    format: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="One of: markdown, html, json.")
-    ] = "markdown",
-    output: Annotated[
-        Path | None,  # noqa: UP007
-        typer.Option(
-            "--output", "-o", metavar="FILE", help="Write the pack to FILE (- for stdout)."
-        ),
-    ] = None,
+def sources(
+    ctx: typer.Context,
     json: Json = False,
+    jsonl: Jsonl = False,
+    csv: Csv = False,
+    no_pager: NoPager = False,
+    data_dir: DataDirs = None,
 ) -> None:
-    """A briefing pack with a numbered reference list, for themes, an area or both.
-
-    Example: pcc-ideas brief --area Cleveland --format html -o cleveland.html
-    """
-    from .brief import FORMATS as BRIEF_FORMATS
-    from .brief import build_brief, build_date
-
-    fmt = "json" if json else format
-    if fmt not in BRIEF_FORMATS:
-        usage(f"unknown format {fmt!r}; choose from {', '.join(BRIEF_FORMATS)}")
-    if not theme and not area:
-        usage("brief needs --theme NAME or --area NAME (or both)")
-    kind = evidence_kind(evidence)
-    corpus = State.corpus()
-    themes = [resolve("theme", corpus.theme, name).item for name in theme or []]
-    found = resolve("police force area", corpus.gazetteer.resolve, area) if area else None
-    pack = build_brief(corpus, themes, found, kind, build_date())
-    if pack.is_empty:
-        not_found(f"there is nothing to brief on for {pack.title.removeprefix('Briefing pack: ')}")
-    text = BRIEF_FORMATS[fmt](pack)
-    if fmt == "markdown" and output is None and sys.stdout.isatty():
-        from rich.console import Console
-        from rich.markdown import Markdown
-
-        # Text from data was escaped when the Markdown was written, so it stays inert here.
-        Console(highlight=False, emoji=False).print(Markdown(text, hyperlinks=True))
-        return
-    write_out(text, output)
-
-
-def write_out(text: str, output: Path | None) -> None:
-    """Print text, or write it to a file (`-` is stdout) and say so on stderr."""
-    if output is None or str(output) == "-":
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as e:
-        usage(f"cannot write {output}: {e.strerror or e}")
-    print(f"pcc-ideas: wrote {output}", file=sys.stderr)
-
-
-@app.command()
-def sources(json: Json = False, jsonl: Jsonl = False) -> None:
     """The source documents and their endnotes.
 
     Example: pcc-ideas sources
     """
-    from .views import sources_view
+    from .pages import sources_page
 
-    emit(sources_view(State.corpus()), json, jsonl)
+    show(sources_page(corpus_of(ctx, data_dir)), Shown(json, jsonl, csv, no_pager))
+
+
+EXPORT_FORMATS = ("json", "jsonl", "csv", "markdown")
 
 
 @app.command()
 def export(
+    ctx: typer.Context,
     format: Annotated[
-        str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help=f"One of: {', '.join(EXPORT_FORMATS)}.",
+            autocompletion=_choices(EXPORT_FORMATS),
+        ),
     ] = "json",
+    type: Types = None,
+    theme: Themes = None,
+    area: Areas = None,
+    evidence: Evidence = None,
+    out: Output = None,
     json: Json = False,
+    data_dir: DataDirs = None,
 ) -> None:
-    """The whole corpus in one format.
+    """The corpus, or the part the filters select, in one format.
 
-    Example: pcc-ideas export --format csv > corpus.csv
+    Example: pcc-ideas export --format csv --type figure -o figures.csv
     """
-    from .formats import export as write
+    import io
+
+    from .pages import export_page
 
     fmt = "json" if json else format
-    if fmt not in FORMATS:
-        usage(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-    write(State.corpus().records, fmt, sys.stdout)
+    if fmt not in EXPORT_FORMATS:
+        usage(f"unknown format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    corpus = corpus_of(ctx, data_dir)
+    filters = corpus.filters(type, theme, area, (), single("--evidence", evidence))
+    page = export_page(corpus, filters)
+    if page.is_empty:
+        nothing(page.empty_message())
+    buffer = io.StringIO()
+    output.emit(page, fmt, buffer)
+    write_out(buffer.getvalue(), out)
+
+
+@app.command()
+def brief(
+    ctx: typer.Context,
+    theme: Themes = None,
+    area: Areas = None,
+    evidence: Evidence = None,
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="markdown, html, json or docx (else from -o)."
+        ),
+    ] = None,
+    short: Annotated[bool, typer.Option("--short", help="A one-to-two-page summary.")] = False,
+    out: Output = None,
+    json: Json = False,
+    data_dir: DataDirs = None,
+) -> None:
+    """A briefing pack with a numbered reference list, for themes, areas or both.
+
+    Example: pcc-ideas brief --area Cleveland -o cleveland.html
+    """
+    documents = brief_module()
+
+    to_file = out is not None and str(out) != "-"
+    fmt = brief_format(format or ("json" if json else None), out if to_file else None)
+    if fmt not in documents.BRIEF_FORMATS:
+        usage(f"unknown format {fmt!r}; choose from {', '.join(documents.BRIEF_FORMATS)}")
+    if fmt == "docx" and not to_file and sys.stdout.isatty():
+        usage("a Word brief needs -o FILE.docx (or a pipe)")
+    if not theme and not area:
+        usage("brief needs --theme NAME or --area NAME (or both)")
+    corpus = corpus_of(ctx, data_dir)
+    kind = single("--evidence", evidence)
+    chosen = [corpus.theme(n).item for n in theme or []]
+    places = [corpus.gazetteer.resolve(n) for n in area or []]
+    kind = evidence_kind(kind) if kind else None
+    pack = documents.build_brief(corpus, chosen, places, kind, documents.build_date(), short)
+    for hint in pack.hints:
+        say(hint)
+    if pack.is_empty:
+        nothing("there is nothing to brief on for these themes and areas")
+    document = documents.BRIEF_FORMATS[fmt](pack)
+    if fmt == "markdown" and not to_file and output.human_mode(sys.stdout) == "rich":
+        output.emit_markdown(str(document), pager=True)
+        return
+    write_out(document, out)
+
+
+def brief_module() -> Any:
+    """The brief's builder and writers, imported only when a brief is asked for; typed
+    loosely while its interface (build_brief, BRIEF_FORMATS, format_for_path) settles."""
+    import importlib
+
+    return importlib.import_module(".brief", __package__)
+
+
+def brief_format(asked: str | None, path: Path | None) -> str:
+    """The brief's format: as asked, else from the file's extension, else Markdown; a
+    clash between the two is a usage error."""
+    by_path = brief_module().format_for_path(path) if path else None
+    if asked and by_path and asked != by_path:
+        usage(f"--format {asked} does not match the extension of {path}")
+    return asked or by_path or "markdown"
+
+
+def write_out(content: str | bytes, path: Path | None) -> None:
+    """Write to stdout, or to a file through a temporary file renamed into place, so a
+    failure leaves an old file as it was."""
+    if path is None or str(path) == "-":
+        if isinstance(content, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(content)
+        else:
+            sys.stdout.write(content)
+        return
+    import tempfile
+
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as f:
+            temp = Path(f.name)
+            f.write(data)
+        os.replace(temp, path)
+    except OSError as e:
+        if "temp" in locals():
+            temp.unlink(missing_ok=True)
+        usage(f"cannot write {path}: {e.strerror or e}")
+    say(f"wrote {path}")
 
 
 @app.command()
 def validate(
+    ctx: typer.Context,
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(  # noqa: UP007
+        typer.Argument(
             metavar="[PATH]...", help="Files or folders of records to check on top of the corpus."
         ),
     ] = None,
     json: Json = False,
+    data_dir: DataDirs = None,
 ) -> None:
     """Check data files and report every problem.
 
     Example: pcc-ideas validate my-records/
     """
     from .corpus import build_corpus, data_dirs
+    from .output.data import write_json
 
+    run: Run = ctx.obj
     try:
-        corpus = build_corpus(data_dirs([*State.data_dirs, *(paths or [])]))
+        corpus = build_corpus(data_dirs([*run.data_dirs, *(data_dir or []), *(paths or [])]))
     except InvalidData as e:
         if json:
-            _dump(
-                [{"path": x.path, "line": x.line, "message": x.message} for x in e.errors],
-                sys.stdout,
-            )
-        fail_data(e)
-    counts = {t: len(corpus.of_type(t)) for t in dict.fromkeys(r.type for r in corpus.records)}
+            problems = [{"path": x.path, "line": x.line, "message": x.message} for x in e.errors]
+            write_json(problems, sys.stdout)
+        raise
+    counts = {t: len(corpus.facet(f"type:{t}")) for t in RECORD_TYPES if corpus.facet(f"type:{t}")}
     if json:
-        _dump({"records": len(corpus.records), "by_type": counts, "problems": []}, sys.stdout)
+        write_json({"records": len(corpus.records), "by_type": counts, "problems": []}, sys.stdout)
     else:
-        print(
-            f"ok: {len(corpus.records)} records, {len(corpus.gazetteer.areas)} areas, no problems"
-        )
+        areas = len(corpus.gazetteer.areas)
+        print(f"ok: {len(corpus.records)} records, {areas} areas, no problems")
 
 
 def run() -> None:
-    """The console script: no traceback and no noise when a pipe closes early.
+    """The console script: no traceback, and no noise when a pipe closes early.
 
     The cyclic garbage collector is off for the life of this short process: the corpus holds
     no reference cycles, and collections that walk a large corpus would only add time.
@@ -452,18 +615,11 @@ def run() -> None:
     gc.disable()
     try:
         app()
-    except BrokenPipeError:
-        _quiet_stdout()
-        sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
-    finally:
-        try:
-            sys.stdout.flush()
-        except BrokenPipeError:
-            _quiet_stdout()
 
 
-def _quiet_stdout() -> None:
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null, so flushing what is left at exit cannot fail again."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())

@@ -9,16 +9,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-EVIDENCE_KINDS = (
-    "evaluation",
-    "government-evaluation",
-    "participant-reports",
-    "population-trend",
-    "none-stated",
-)
-SCOPES = ("local", "multi-area", "national", "international")
-SOURCE_KINDS = ("briefing", "news-article", "blog-post", "guide")
-GOVERNANCE = ("pcc", "pfcc", "mayor", "other")
+# Each fixed set of values with the words a reader is shown for each; a value without a
+# label is shown as written.
+EVIDENCE_LABELS = {
+    "evaluation": "an evaluation",
+    "government-evaluation": "a government evaluation",
+    "participant-reports": "reports from participants",
+    "population-trend": "a trend in the population as a whole",
+    "none-stated": "none stated in the source",
+}
+SCOPE_LABELS = {
+    "local": "one area",
+    "multi-area": "several areas",
+    "national": "England and Wales",
+    "international": "international",
+}
+SOURCE_KIND_LABELS = {
+    "briefing": "briefing",
+    "news-article": "news article",
+    "blog-post": "blog post",
+    "guide": "guide",
+}
+GOVERNANCE_LABELS = {
+    "pcc": "Police and Crime Commissioner",
+    "pfcc": "Police, Fire and Crime Commissioner",
+    "mayor": "Mayor",
+    "other": "Other arrangements",
+}
+EVIDENCE_KINDS = tuple(EVIDENCE_LABELS)
+SCOPES = tuple(SCOPE_LABELS)
+SOURCE_KINDS = tuple(SOURCE_KIND_LABELS)
+GOVERNANCE = tuple(GOVERNANCE_LABELS)
 
 # Fields whose strings must be one of a fixed set of values.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -27,6 +48,17 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "kind": SOURCE_KINDS,
     "governance": GOVERNANCE,
 }
+CHOICE_LABELS: dict[str, dict[str, str]] = {
+    "evidence": EVIDENCE_LABELS,
+    "scope": SCOPE_LABELS,
+    "kind": SOURCE_KIND_LABELS,
+    "governance": GOVERNANCE_LABELS,
+}
+
+
+def choice_label(field_name: str, value: str) -> str:
+    """The words shown for a value of a fixed set (`governance`, `evidence`...)."""
+    return CHOICE_LABELS.get(field_name, {}).get(value, value)
 
 
 @dataclass(frozen=True)
@@ -70,6 +102,7 @@ class Record:
 @dataclass(frozen=True)
 class Theme(Record):
     aliases: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()  # ids of themes a reader of this one should also see
 
 
 @dataclass(frozen=True)
@@ -170,6 +203,24 @@ RECORD_TYPES: dict[str, RecordType] = {
 
 # The order records are listed in when grouped by type: practice first, then the rest.
 TYPE_ORDER = tuple(RECORD_TYPES)
+
+
+def record_type(name: str) -> str:
+    """The type a user means by an id or a label ("case study", "Case studies");
+    raises ValueError naming the choices."""
+    wanted = " ".join(name.replace("-", " ").split()).casefold()
+    for kind, spec in RECORD_TYPES.items():
+        if wanted in (kind.replace("-", " "), spec.label.casefold(), spec.plural.casefold()):
+            return kind
+    raise ValueError(f"unknown type {name!r}; choose from {', '.join(RECORD_TYPES)}")
+
+
+def evidence_kind(name: str) -> str:
+    """The evidence kind a user means; raises ValueError naming the choices."""
+    wanted = "-".join(name.split()).casefold()
+    if wanted not in EVIDENCE_LABELS:
+        raise ValueError(f"unknown evidence kind {name!r}; choose from {', '.join(EVIDENCE_KINDS)}")
+    return wanted
 
 
 def to_dict(obj: Any) -> Any:

@@ -1,0 +1,264 @@
+"""Pages for a terminal, drawn with Rich.
+
+What a user copies is never broken: ids and URLs are printed on lines of their own with soft
+wrapping, so Rich inserts no line break inside them and cuts nothing (the terminal wraps a
+line longer than the window without breaking what is copied from it). Titles and prose wrap.
+Text from data always goes into Rich as `Text`, never as markup, and only http(s) URLs
+become links.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from rich.console import Console, RenderableType
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from ..areas import places
+from ..models import RECORD_TYPES, Record, choice_label, to_dict
+from ..pages import (
+    AreaPage,
+    AreasPage,
+    ExportPage,
+    RecordPage,
+    SearchPage,
+    SourcesPage,
+    ThemePage,
+    ThemesPage,
+)
+from .data import joined
+from .plain import citation, fields, item_text, label
+
+URL = re.compile(r"\bhttps?://\S+", re.IGNORECASE)
+SNIPPET_WIDTH = 150
+
+# One part of a page: a renderable, and whether it must be printed without wrapping.
+Part = tuple[RenderableType, bool]
+
+
+def wrapped(text: str | Text, style: str = "") -> Part:
+    return (Text(text, style) if isinstance(text, str) else text), False
+
+
+def unbroken(text: str | Text, style: str = "") -> Part:
+    """A line holding an id or a URL: printed whole, its http(s) URLs made links."""
+    out = Text(text, style) if isinstance(text, str) else text
+    for m in URL.finditer(out.plain):
+        out.stylize(Style(link=m.group(), underline=True), m.start(), m.end())
+    return out, True
+
+
+def blank() -> Part:
+    return Text(""), False
+
+
+def entry(record: Record, indent: str = "  ", detail: str = "") -> Iterator[Part]:
+    """A record in a list: its title (wrapped), then its id and where it applies."""
+    yield wrapped(Text.assemble(indent, (record.title, "bold")))
+    yield unbroken(
+        Text.assemble(
+            indent, (record.id, "cyan"), (f" · {label(record.type)} · {places(record)}", "dim")
+        )
+    )
+    if detail:
+        yield wrapped(Text(indent + detail, "dim"))
+
+
+def detail(record: Record) -> str:
+    """A one-line detail: a figure's value, a case study's first outcome…"""
+    data = to_dict(record)
+    if record.type == "figure":
+        return f"{data['value']}: {data['measure']}"
+    for name in ("outcomes", "actions", "points", "examples"):
+        if data.get(name):
+            return str(data[name][0])
+    return ""
+
+
+def snippet(text: str, matched: Iterable[str], width: int = SNIPPET_WIDTH) -> Text:
+    """About `width` characters of a text around its first matched word, cut between words
+    (never inside a figure such as "more than 4,000"), matched words in bold."""
+    stems = sorted({m for m in matched if m}, key=len, reverse=True)
+    pattern = (
+        re.compile(r"\b(" + "|".join(map(re.escape, stems)) + r")\w*", re.I) if stems else None
+    )
+    words = text.split()
+    first = 0
+    if pattern:
+        at = next((i for i, w in enumerate(words) if pattern.search(w)), 0)
+        first = max(0, at - 6)
+    end, size = first, 0
+    while end < len(words) and size + len(words[end]) <= width:
+        size += len(words[end]) + 1
+        end += 1
+    while end < len(words) and end - first > 1 and re.match(r"[\d£$€]|per\b|%", words[end]):
+        end -= 1  # keep a figure and its unit together
+    piece = ("…" if first else "") + " ".join(words[first:end]) + ("…" if end < len(words) else "")
+    out = Text(piece)
+    if pattern:
+        out.highlight_regex(pattern, "bold yellow")
+    return out
+
+
+def search_parts(page: SearchPage) -> Iterator[Part]:
+    for i, h in enumerate(page.hits, 1):
+        yield wrapped(Text.assemble((f"{i:>2}. ", "dim"), (h.record.title, "bold")))
+        yield unbroken(
+            Text.assemble(
+                "    ",
+                (h.record.id, "cyan"),
+                (f" · {label(h.record.type)} · {places(h.record)}", "dim"),
+            )
+        )
+        if page.long:
+            yield wrapped(Text.assemble("    ", snippet(h.record.summary, h.matched)))
+            yield from (unbroken("    " + citation(c), "dim") for c in h.record.sources)
+        for c in getattr(h, "explain", ()) if page.explain else ():
+            yield wrapped(
+                Text(f"      {c.word} → {c.matched} ({c.how}, {c.field}) +{c.points:.2f}", "dim")
+            )
+        if page.long or page.explain:
+            yield blank()
+
+
+def record_parts(page: RecordPage) -> Iterator[Part]:
+    r = page.record
+    yield wrapped(r.title, "bold")
+    yield unbroken(Text.assemble((r.id, "cyan"), (f" · {label(r.type)} · {places(r)}", "dim")))
+    yield blank()
+    yield wrapped(r.summary)
+    yield blank()
+    for name, value in fields(r):
+        shown = name.replace("_", " ")
+        if isinstance(value, list):
+            yield wrapped(f"{shown}:", "bold cyan")
+            for v in value:
+                yield field_line("  • " + item_text(v))
+        else:
+            yield field_line(Text.assemble((f"{shown}: ", "bold cyan"), str(value)))
+    yield wrapped("cited from:", "bold cyan")
+    for c in r.sources:
+        yield unbroken("  • " + citation(c))
+    for heading, records in (
+        (f"Cited by {len(page.cited)} records", page.cited),
+        ("Related", page.related),
+    ):
+        if records:
+            yield blank()
+            yield wrapped(heading, "bold")
+            for x in records:
+                yield from entry(x)
+
+
+def field_line(text: str | Text) -> Part:
+    plain = text.plain if isinstance(text, Text) else text
+    return unbroken(text) if URL.search(plain) else wrapped(text)
+
+
+def theme_parts(page: ThemePage) -> Iterator[Part]:
+    t = page.theme
+    yield wrapped(t.title, "bold")
+    yield unbroken(Text.assemble(("theme · ", "dim"), (t.id, "cyan")))
+    yield blank()
+    yield wrapped(t.summary)
+    if page.related:
+        yield blank()
+        yield wrapped("Related themes", "bold")
+        for other, n in page.related:
+            yield unbroken(
+                Text.assemble("  ", (other.id, "cyan"), f" · {other.title} ({n} records)")
+            )
+    by_type: dict[str, list[Record]] = {}
+    for r in page.records:
+        by_type.setdefault(r.type, []).append(r)
+    for kind, records in by_type.items():
+        yield blank()
+        yield wrapped(f"{RECORD_TYPES[kind].plural} ({len(records)})", "bold")
+        for r in records:
+            yield from entry(r, detail=detail(r))
+
+
+def themes_parts(page: ThemesPage) -> Iterator[Part]:
+    for t in page.themes:
+        c = page.counts[t.id]
+        yield wrapped(Text.assemble((t.title, "bold"), f" · {sum(c.values())} records"))
+        of_which = ", ".join(f"{n} {label(k).lower()}" for k, n in c.most_common())
+        yield unbroken(
+            Text.assemble("  ", (t.id, "cyan"), (f" · {of_which}" if of_which else "", "dim"))
+        )
+
+
+def area_parts(page: AreaPage) -> Iterator[Part]:
+    a = page.area
+    yield wrapped(Text.assemble((a.name, "bold"), f" · {a.region} · {a.holder}"))
+    for name, value in to_dict(a).items():
+        if name not in ("name", "region", "holder", "aliases") and isinstance(value, str):
+            yield field_line(Text(f"{name}: {choice_label(name, value)}", "dim"))
+    for note in page.notes:
+        yield wrapped(note, "italic yellow")
+    for _, heading, records in page.sections():
+        yield blank()
+        yield wrapped(f"{heading} ({len(records)})", "bold")
+        for r in records:
+            yield from entry(r)
+
+
+def areas_parts(page: AreasPage) -> Iterator[Part]:
+    most = max(page.counts.values(), default=1) or 1
+    t = Table(box=None, header_style="bold", pad_edge=False)
+    for name in ("Area", "Region", "PCC functions", "Records", ""):
+        t.add_column(name, no_wrap=name in ("Area", "Records"))
+    for region in dict.fromkeys(a.region for a in page.areas):
+        for a in (x for x in page.areas if x.region == region):
+            n = page.counts[a.name]
+            t.add_row(
+                Text(a.name, "bold"),
+                Text(a.region),
+                Text(choice_label("governance", a.governance)),
+                str(n),
+                Text("█" * round(10 * n / most), "green"),
+            )
+    yield t, False
+
+
+def sources_parts(page: SourcesPage) -> Iterator[Part]:
+    for s in page.sources:
+        yield wrapped(s.title, "bold")
+        yield unbroken(
+            Text.assemble((s.id, "cyan"), (f" · cited by {page.cited[s.id]} records", "dim"))
+        )
+        for name, value in fields(s):
+            if name != "endnotes" and not isinstance(value, list):
+                yield field_line(Text(f"{name}: {value}", "dim"))
+        for n in getattr(s, "endnotes", ()):
+            yield unbroken(f"  {n.number}. {n.url or n.title or ''}")
+        yield blank()
+
+
+def export_parts(page: ExportPage) -> Iterator[Part]:
+    for r in page.records:
+        yield from entry(r, indent="")
+
+
+PARTS: dict[type, Callable[[Any], Iterator[Part]]] = {
+    SearchPage: search_parts,
+    RecordPage: record_parts,
+    ThemePage: theme_parts,
+    ThemesPage: themes_parts,
+    AreaPage: area_parts,
+    AreasPage: areas_parts,
+    SourcesPage: sources_parts,
+    ExportPage: export_parts,
+}
+
+
+def print_page(page: Any, console: Console) -> None:
+    for renderable, soft in PARTS[type(page)](page):
+        console.print(renderable, soft_wrap=soft)
+
+
+__all__ = ["print_page", "snippet", "joined"]
