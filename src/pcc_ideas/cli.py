@@ -617,6 +617,9 @@ def run() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as e:  # a bug: one line, never a traceback
+        say(f"internal error: {type(e).__name__}: {e}")
+        sys.exit(2)
 
 
 def quiet_stdout() -> None:

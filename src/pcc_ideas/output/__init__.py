@@ -91,7 +91,7 @@ def emit_markdown(text: str, out: TextIO | None = None, pager: bool = True) -> N
 def paged(draw: Callable[[Any], None], out: TextIO, pager: bool) -> None:
     """Draw on a terminal, through the pager when it is longer than the window."""
     if not pager:
-        draw(console(out))
+        draw(console(out, color=out.isatty()))
         return
     size = shutil.get_terminal_size()
     buffer = io.StringIO()

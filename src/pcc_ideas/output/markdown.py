@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from ..models import RECORD_TYPES
-from .data import flat
+from .data import flat, joined
 from .plain import SKIP_FIELDS
 
 # Shown in a record's heading lines rather than as a field.
@@ -23,8 +23,13 @@ def md(text: str) -> str:
     return re.sub(r"(?m)^(\s*)([-+=]|\d+[.)])", r"\1\\\2", escaped)
 
 
-def write_markdown(records: Sequence[dict[str, Any]], out: TextIO) -> None:
+def write_markdown(rows: Sequence[dict[str, Any]], out: TextIO) -> None:
+    """Records grouped by type under headings; rows that are not records (areas) as a
+    list."""
     out.write("# pcc-ideas corpus\n\n")
+    records = [r for r in rows if r.get("type") in RECORD_TYPES and "id" in r]
+    others = [r for r in rows if r not in records]
+    out.writelines(f"- {md(joined(flat(v) for v in r.values()))}\n" for r in others)
     for kind, spec in RECORD_TYPES.items():
         group = [r for r in records if r["type"] == kind]
         if group:

@@ -56,16 +56,25 @@ def blank() -> Part:
     return Text(""), False
 
 
+def hanging(lead: str, text: Text) -> Part:
+    """Text after a lead ("  ", " 3. "), wrapped lines indented under the text."""
+    grid = Table.grid()
+    grid.add_column(width=len(lead), no_wrap=True)
+    grid.add_column()
+    grid.add_row(Text(lead, "dim"), text)
+    return grid, False
+
+
 def entry(record: Record, indent: str = "  ", detail: str = "") -> Iterator[Part]:
     """A record in a list: its title (wrapped), then its id and where it applies."""
-    yield wrapped(Text.assemble(indent, (record.title, "bold")))
+    yield hanging(indent, Text(record.title, "bold")) if indent else wrapped(record.title, "bold")
     yield unbroken(
         Text.assemble(
             indent, (record.id, "cyan"), (f" · {label(record.type)} · {places(record)}", "dim")
         )
     )
     if detail:
-        yield wrapped(Text(indent + detail, "dim"))
+        yield field_line(Text(indent + detail, "dim"))
 
 
 def detail(record: Record) -> str:
@@ -106,7 +115,7 @@ def snippet(text: str, matched: Iterable[str], width: int = SNIPPET_WIDTH) -> Te
 
 def search_parts(page: SearchPage) -> Iterator[Part]:
     for i, h in enumerate(page.hits, 1):
-        yield wrapped(Text.assemble((f"{i:>2}. ", "dim"), (h.record.title, "bold")))
+        yield hanging(f"{i:>2}. ", Text(h.record.title, "bold"))
         yield unbroken(
             Text.assemble(
                 "    ",
@@ -186,7 +195,7 @@ def themes_parts(page: ThemesPage) -> Iterator[Part]:
     for t in page.themes:
         c = page.counts[t.id]
         yield wrapped(Text.assemble((t.title, "bold"), f" · {sum(c.values())} records"))
-        of_which = ", ".join(f"{n} {label(k).lower()}" for k, n in c.most_common())
+        of_which = ", ".join(f"{label(k).lower()} {n}" for k, n in c.most_common())
         yield unbroken(
             Text.assemble("  ", (t.id, "cyan"), (f" · {of_which}" if of_which else "", "dim"))
         )
@@ -208,19 +217,18 @@ def area_parts(page: AreaPage) -> Iterator[Part]:
 
 
 def areas_parts(page: AreasPage) -> Iterator[Part]:
-    most = max(page.counts.values(), default=1) or 1
     t = Table(box=None, header_style="bold", pad_edge=False)
-    for name in ("Area", "Region", "PCC functions", "Records", ""):
-        t.add_column(name, no_wrap=name in ("Area", "Records"))
+    t.add_column("Area", no_wrap=True)
+    t.add_column("Records", justify="right", no_wrap=True)
+    t.add_column("PCC functions")
     for region in dict.fromkeys(a.region for a in page.areas):
+        t.add_row(Text(region, "bold italic"))
         for a in (x for x in page.areas if x.region == region):
             n = page.counts[a.name]
             t.add_row(
-                Text(a.name, "bold"),
-                Text(a.region),
+                Text("  " + a.name, "bold"),
+                Text(str(n), "green" if n else "dim"),
                 Text(choice_label("governance", a.governance)),
-                str(n),
-                Text("█" * round(10 * n / most), "green"),
             )
     yield t, False
 
@@ -235,7 +243,7 @@ def sources_parts(page: SourcesPage) -> Iterator[Part]:
             if name != "endnotes" and not isinstance(value, list):
                 yield field_line(Text(f"{name}: {value}", "dim"))
         for n in getattr(s, "endnotes", ()):
-            yield unbroken(f"  {n.number}. {n.url or n.title or ''}")
+            yield field_line(f"  {n.number}. {joined(dict.fromkeys((n.url, n.title)))}")
         yield blank()
 
 
