@@ -133,6 +133,13 @@ class ThemePage:
     def is_empty(self) -> bool:
         return not self.records
 
+    @property
+    def notes(self) -> list[str]:
+        if not self.related:
+            return []
+        shown = "; ".join(f"{t.id} ({n} records)" for t, n in self.related)
+        return [f"related themes: {shown}"]
+
     def empty_message(self) -> str:
         if self.emptied:
             return self.emptied.message(f"on the theme {self.theme.id}")
