@@ -480,7 +480,8 @@ def hostile_dir(tmp_path: Path) -> Path:
             make_record(
                 "ex-hostile-markup",
                 HOSTILE_TITLE,
-                summary="Rich markup [bold]in a summary[/bold] and [red]colour[/red] stay as typed.",
+                summary="Rich markup [bold]in a summary[/bold] and [red]colour[/red] stay as "
+                "typed.",
             )
         ],
     )
@@ -766,8 +767,10 @@ def test_a_filter_that_empties_the_answer_says_which_and_how_many_match_without_
 
 def test_repeated_filters_keep_any_of_their_values(cli):
     def ids(*args: str) -> set[str]:
-        return {r["id"] for r in json.loads(cli("search", "support", "-n", "0", "--json",
-                                                 *args).stdout or "[]")}
+        return {
+            r["id"]
+            for r in json.loads(cli("search", "support", "-n", "0", "--json", *args).stdout or "[]")
+        }
 
     women, drugs = ids("--theme", "women-and-girls"), ids("--theme", "drugs")
     assert women and drugs
@@ -776,8 +779,9 @@ def test_repeated_filters_keep_any_of_their_values(cli):
     assert ids("--area", "Kent", "--area", "Sussex") == kent | sussex
 
 
-@pytest.mark.parametrize("command", [["search", "drugs"], ["theme", "drugs"], ["area", "Kent"],
-                                     ["export"]])
+@pytest.mark.parametrize(
+    "command", [["search", "drugs"], ["theme", "drugs"], ["area", "Kent"], ["export"]]
+)
 def test_a_second_value_for_a_single_valued_option_is_a_usage_error(cli, command):
     out = cli(*command, "--evidence", "evaluation", "--evidence", "none-stated")
     assert out.exit_code == 2 and "--evidence" in out.stderr
@@ -792,8 +796,7 @@ def test_type_labels_are_accepted_where_ids_are(cli):
 
 def test_filters_are_the_same_on_theme_and_area(cli):
     kent = json.loads(cli("area", "Kent", "--theme", "violence", "--json").stdout)
-    assert kent["records"] and all("violence-exploitation" in r["themes"]
-                                   for r in kent["records"])
+    assert kent["records"] and all("violence-exploitation" in r["themes"] for r in kent["records"])
     figures = json.loads(cli("theme", "drugs", "--type", "figure", "--json").stdout)
     assert figures["records"] and {r["type"] for r in figures["records"]} == {"figure"}
 
@@ -808,8 +811,13 @@ def test_area_with_evidence_counts_its_england_and_wales_records(cli):
 def test_areas_jsonl_into_head_exits_0(command, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "PCC_IDEAS_DATA"}
     env["XDG_CACHE_HOME"] = str(tmp_path)
-    proc = subprocess.run(["bash", "-c", 'set -o pipefail; "$0" areas --jsonl | head -1',
-                           command], capture_output=True, text=True, env=env, timeout=60)
+    proc = subprocess.run(
+        ["bash", "-c", 'set -o pipefail; "$0" areas --jsonl | head -1', command],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert proc.returncode == 0 and proc.stderr == ""
     assert json.loads(proc.stdout)["name"]
 
@@ -819,8 +827,9 @@ def test_writing_to_a_full_device_is_one_line_and_exit_2(command, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "PCC_IDEAS_DATA"}
     env["XDG_CACHE_HOME"] = str(tmp_path)
     with open("/dev/full", "w") as full:
-        proc = subprocess.run([command, "export"], stdout=full, stderr=subprocess.PIPE,
-                              text=True, env=env, timeout=60)
+        proc = subprocess.run(
+            [command, "export"], stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=60
+        )
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
 

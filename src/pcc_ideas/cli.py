@@ -8,42 +8,44 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from . import __version__, output
+from . import __version__, output, pages
 from .corpus import Corpus
 from .loading import InvalidData
 from .lookup import NotResolved
-from .models import EVIDENCE_KINDS, RECORD_TYPES, evidence_kind
-
-
-class Run:
-    """What one run of the command knows: the data folders and the corpus, read once."""
-
-    def __init__(self, data_dirs: Sequence[Path] = (), use_cache: bool = True):
-        self.data_dirs, self.use_cache = list(data_dirs), use_cache
-        self._corpus: Corpus | None = None
-
-    def corpus(self) -> Corpus:
-        if self._corpus is None:
-            from .cache import load_cached
-
-            self._corpus = load_cached(self.data_dirs, self.use_cache)
-        return self._corpus
-
-
-class Failed(Exception):
-    """A run that ends with a message on stderr and an exit code."""
-
-    def __init__(self, message: str, code: int):
-        super().__init__(message)
-        self.code = code
+from .models import RECORD_TYPES, evidence_kind
+from .options import (
+    Areas,
+    Csv,
+    DataDirs,
+    Evidence,
+    Failed,
+    Json,
+    Jsonl,
+    Limit,
+    Many,
+    NoPager,
+    Output,
+    Run,
+    Shown,
+    Themes,
+    Types,
+    choices,
+    complete_area,
+    complete_id,
+    complete_source,
+    complete_theme,
+    nothing,
+    say,
+    single,
+    usage,
+)
 
 
 class Commands(TyperGroup):
@@ -89,125 +91,6 @@ app = typer.Typer(
 )
 
 
-def say(message: str) -> None:
-    print(f"pcc-ideas: {message}", file=sys.stderr)
-
-
-def usage(message: str) -> NoReturn:
-    raise Failed(message, 2)
-
-
-def nothing(message: str) -> NoReturn:
-    raise Failed(message, 1)
-
-
-# ---------------------------------------------------------------- completion
-
-
-def _complete(names: Callable[[Corpus], list[str]]) -> Callable[[str], list[str]]:
-    def complete(incomplete: str) -> list[str]:
-        try:
-            found = names(Run().corpus())
-        except Exception:  # completion must never print a traceback into the shell
-            return []
-        return [n for n in found if n.casefold().startswith(incomplete.casefold())]
-
-    return complete
-
-
-complete_theme = _complete(lambda c: [t.id for t in c.themes])
-complete_area = _complete(lambda c: [a.name for a in c.gazetteer.areas])
-complete_id = _complete(lambda c: c.ids)
-complete_source = _complete(lambda c: [s.id for s in c.sources])
-
-
-def _choices(values: Sequence[str]) -> Callable[[str], list[str]]:
-    return lambda incomplete: [v for v in values if v.startswith(incomplete)]
-
-
-# ---------------------------------------------------------------- shared options
-
-Many = list[str] | None
-DataDirs = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--data-dir",
-        metavar="DIR",
-        help="Add your own YAML records from DIR on top of the bundled corpus (repeatable).",
-    ),
-]
-Types = Annotated[
-    Many,
-    typer.Option(
-        "--type",
-        "-t",
-        metavar="TYPE",
-        help='Only records of this type, by id or label: case-study, "case study"... '
-        "(repeatable: any of them).",
-        autocompletion=_choices(list(RECORD_TYPES)),
-    ),
-]
-Themes = Annotated[
-    Many,
-    typer.Option(
-        "--theme",
-        metavar="NAME",
-        help="Only records on this theme (repeatable: any of them).",
-        autocompletion=complete_theme,
-    ),
-]
-Areas = Annotated[
-    Many,
-    typer.Option(
-        "--area",
-        metavar="NAME",
-        help="Only records tagged with this police force area, county or town (repeatable).",
-        autocompletion=complete_area,
-    ),
-]
-Evidence = Annotated[
-    Many,
-    typer.Option(
-        "--evidence",
-        metavar="KIND",
-        help="Only case studies and examples whose outcomes rest on this kind of evidence: "
-        + ", ".join(EVIDENCE_KINDS)
-        + ".",
-        autocompletion=_choices(EVIDENCE_KINDS),
-    ),
-]
-Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-Jsonl = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
-Csv = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
-NoPager = Annotated[bool, typer.Option("--no-pager", help="Never page long output.")]
-Limit = Annotated[int, typer.Option("--limit", "-n", min=0, help="How many results (0 for all).")]
-Output = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (- for stdout)."),
-]
-
-
-@dataclass
-class Shown:
-    """How a page is to be shown: the output options every command shares."""
-
-    json: bool = False
-    jsonl: bool = False
-    csv: bool = False
-    no_pager: bool = False
-    modes: dict[str, bool] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.modes = {"json": self.json, "jsonl": self.jsonl, "csv": self.csv}
-
-    @property
-    def mode(self) -> str:
-        chosen = [m for m, on in self.modes.items() if on]
-        if len(chosen) > 1:
-            usage(f"choose one of {', '.join('--' + m for m in chosen)}")
-        return chosen[0] if chosen else output.human_mode(sys.stdout)
-
-
 def corpus_of(ctx: typer.Context, data_dir: list[Path] | None = None) -> Corpus:
     """The run's corpus, with the folders given after the command added."""
     run: Run = ctx.obj
@@ -215,12 +98,6 @@ def corpus_of(ctx: typer.Context, data_dir: list[Path] | None = None) -> Corpus:
         run.data_dirs += data_dir
         run._corpus = None
     return run.corpus()
-
-
-def single(option: str, values: Many) -> str | None:
-    if values and len(values) > 1:
-        usage(f"{option} takes one value; got {', '.join(map(repr, values))}")
-    return values[0] if values else None
 
 
 def show(page: Any, shown: Shown) -> None:
@@ -288,12 +165,10 @@ def search(
 
     Example: pcc-ideas search heroin assisted treatment --area Cleveland
     """
-    from .pages import search_page
-
     corpus = corpus_of(ctx, data_dir)
     filters = corpus.filters(type, theme, area, source, single("--evidence", evidence))
     text = " ".join(query)
-    page = search_page(corpus, text, filters, limit)
+    page = pages.search_page(corpus, text, filters, limit)
     page.long, page.explain = long, explain
     show(page, Shown(json, jsonl, csv, no_pager))
     if page.weak:
@@ -320,10 +195,10 @@ def show_record(
 
     Example: pcc-ideas show cs-11-middlesbrough-heroin-assisted-treatment
     """
-    from .pages import record_page
-
     corpus = corpus_of(ctx, data_dir)
-    show(record_page(corpus, corpus.get_or_suggest(record_id)), Shown(json, no_pager=no_pager))
+    show(
+        pages.record_page(corpus, corpus.get_or_suggest(record_id)), Shown(json, no_pager=no_pager)
+    )
 
 
 @app.command()
@@ -345,29 +220,9 @@ def theme(
 
     Example: pcc-ideas theme drugs
     """
-    from .pages import theme_page
-
     corpus = corpus_of(ctx, data_dir)
     filters = corpus.filters(types=type, areas=area, evidence=single("--evidence", evidence))
-    show(theme_page(corpus, name, filters), Shown(json, jsonl, csv, no_pager))
-
-
-@app.command()
-def themes(
-    ctx: typer.Context,
-    json: Json = False,
-    jsonl: Jsonl = False,
-    csv: Csv = False,
-    no_pager: NoPager = False,
-    data_dir: DataDirs = None,
-) -> None:
-    """Every theme, with counts of what it holds.
-
-    Example: pcc-ideas themes
-    """
-    from .pages import themes_page
-
-    show(themes_page(corpus_of(ctx, data_dir)), Shown(json, jsonl, csv, no_pager))
+    show(pages.theme_page(corpus, name, filters), Shown(json, jsonl, csv, no_pager))
 
 
 @app.command()
@@ -392,48 +247,43 @@ def area(
 
     Example: pcc-ideas area Middlesbrough
     """
-    from .pages import area_page
-
     corpus = corpus_of(ctx, data_dir)
     filters = corpus.filters(types=type, themes=theme, evidence=single("--evidence", evidence))
-    show(area_page(corpus, name, filters), Shown(json, jsonl, csv, no_pager))
+    show(pages.area_page(corpus, name, filters), Shown(json, jsonl, csv, no_pager))
 
 
-@app.command()
-def areas(
-    ctx: typer.Context,
-    json: Json = False,
-    jsonl: Jsonl = False,
-    csv: Csv = False,
-    no_pager: NoPager = False,
-    data_dir: DataDirs = None,
-) -> None:
-    """Every police force area with its region and count of records.
+def list_command(name: str, build: Callable[[Corpus], Any], doc: str) -> None:
+    """A command that lists one kind of thing, with every output option."""
 
-    Example: pcc-ideas areas
-    """
-    from .pages import areas_page
+    def command(
+        ctx: typer.Context,
+        json: Json = False,
+        jsonl: Jsonl = False,
+        csv: Csv = False,
+        no_pager: NoPager = False,
+        data_dir: DataDirs = None,
+    ) -> None:
+        show(build(corpus_of(ctx, data_dir)), Shown(json, jsonl, csv, no_pager))
 
-    show(areas_page(corpus_of(ctx, data_dir)), Shown(json, jsonl, csv, no_pager))
+    command.__doc__ = doc
+    app.command(name)(command)
 
 
-@app.command()
-def sources(
-    ctx: typer.Context,
-    json: Json = False,
-    jsonl: Jsonl = False,
-    csv: Csv = False,
-    no_pager: NoPager = False,
-    data_dir: DataDirs = None,
-) -> None:
-    """The source documents and their endnotes.
-
-    Example: pcc-ideas sources
-    """
-    from .pages import sources_page
-
-    show(sources_page(corpus_of(ctx, data_dir)), Shown(json, jsonl, csv, no_pager))
-
+list_command(
+    "themes",
+    pages.themes_page,
+    "Every theme, with counts of what it holds.\n\nExample: pcc-ideas themes",
+)
+list_command(
+    "areas",
+    pages.areas_page,
+    "Every police force area with its region and count of records.\n\nExample: pcc-ideas areas",
+)
+list_command(
+    "sources",
+    pages.sources_page,
+    "The source documents and their endnotes.\n\nExample: pcc-ideas sources",
+)
 
 EXPORT_FORMATS = ("json", "jsonl", "csv", "markdown")
 
@@ -447,7 +297,7 @@ def export(
             "--format",
             "-f",
             help=f"One of: {', '.join(EXPORT_FORMATS)}.",
-            autocompletion=_choices(EXPORT_FORMATS),
+            autocompletion=choices(EXPORT_FORMATS),
         ),
     ] = "json",
     type: Types = None,
@@ -464,14 +314,12 @@ def export(
     """
     import io
 
-    from .pages import export_page
-
     fmt = "json" if json else format
     if fmt not in EXPORT_FORMATS:
         usage(f"unknown format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
     corpus = corpus_of(ctx, data_dir)
     filters = corpus.filters(type, theme, area, (), single("--evidence", evidence))
-    page = export_page(corpus, filters)
+    page = pages.export_page(corpus, filters)
     if page.is_empty:
         nothing(page.empty_message())
     buffer = io.StringIO()
@@ -500,6 +348,8 @@ def brief(
 
     Example: pcc-ideas brief --area Cleveland -o cleveland.html
     """
+    if not theme and not area:
+        usage("brief needs --theme NAME or --area NAME (or both)")
     documents = brief_module()
 
     to_file = out is not None and str(out) != "-"
@@ -508,8 +358,6 @@ def brief(
         usage(f"unknown format {fmt!r}; choose from {', '.join(documents.BRIEF_FORMATS)}")
     if fmt == "docx" and not to_file and sys.stdout.isatty():
         usage("a Word brief needs -o FILE.docx (or a pipe)")
-    if not theme and not area:
-        usage("brief needs --theme NAME or --area NAME (or both)")
     corpus = corpus_of(ctx, data_dir)
     kind = single("--evidence", evidence)
     chosen = [corpus.theme(n).item for n in theme or []]
@@ -545,26 +393,13 @@ def brief_format(asked: str | None, path: Path | None) -> str:
 
 
 def write_out(content: str | bytes, path: Path | None) -> None:
-    """Write to stdout, or to a file through a temporary file renamed into place, so a
-    failure leaves an old file as it was."""
+    """Write to stdout, or to a file (`-` is stdout) and say so on stderr."""
     if path is None or str(path) == "-":
-        if isinstance(content, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(content)
-        else:
-            sys.stdout.write(content)
+        output.write_stdout(content)
         return
-    import tempfile
-
-    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as f:
-            temp = Path(f.name)
-            f.write(data)
-        os.replace(temp, path)
+        output.write_file(content, path)
     except OSError as e:
-        if "temp" in locals():
-            temp.unlink(missing_ok=True)
         usage(f"cannot write {path}: {e.strerror or e}")
     say(f"wrote {path}")
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .areas import covers, explain, untagged
 from .corpus import Corpus, Filter, sort_by_type
 from .lookup import Match
 from .models import RECORD_TYPES, Area, Record, Theme, choice_label, to_dict
-from .search import Hit
+
+if TYPE_CHECKING:
+    from .search import Hit
 
 NO_FILTERS: tuple[Filter, ...] = ()
 

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
 
 from . import data, plain
@@ -109,3 +110,32 @@ def page_through(text: str) -> bool:
     except OSError:
         return False
     return True
+
+
+def write_stdout(content: str | bytes) -> None:
+    if isinstance(content, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+    else:
+        sys.stdout.write(content)
+
+
+def write_file(content: str | bytes, path: Path) -> None:
+    """Write a file whole or not at all: through a temporary file in the same folder,
+    renamed into place, so a failure leaves an old file as it was. Raises OSError."""
+    import tempfile
+
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as f:
+        temp = Path(f.name)
+        try:
+            f.write(data)
+        except OSError:
+            f.close()
+            temp.unlink(missing_ok=True)
+            raise
+    try:
+        os.replace(temp, path)
+    except OSError:
+        temp.unlink(missing_ok=True)
+        raise
