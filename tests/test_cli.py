@@ -875,3 +875,24 @@ def test_piped_theme_and_area_are_one_record_per_line(run):
         out = run(*args)
         assert out.returncode == 0
         assert all(line.count("\t") >= 3 for line in out.stdout.splitlines()), args
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("pcc-ideas theme dru", "drugs"),
+        ("pcc-ideas search x --area Clev", "Cleveland"),
+        ("pcc-ideas show cs-11", CS11),
+        ("pcc-ideas search x --evidence eval", "evaluation"),
+        ("pcc-ideas search x -t fig", "figure"),
+    ],
+)
+def test_values_complete(run, words, expected):
+    out = run(
+        env={
+            "_PCC_IDEAS_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split()) - 1),
+        }
+    )
+    assert out.returncode == 0 and expected in out.stdout.split()

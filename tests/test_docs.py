@@ -39,3 +39,23 @@ def test_every_command_has_help_with_an_example():
 @pytest.mark.parametrize("name", COMMANDS)
 def test_command_is_documented_in_the_readme(name):
     assert re.search(rf"`(pcc-ideas )?{name}\b", README), f"README does not document {name}"
+
+
+def test_the_package_docstring_example_runs():
+    import doctest
+
+    import pcc_ideas
+
+    result = doctest.testmod(pcc_ideas, verbose=False)
+    assert result.attempted and not result.failed
+
+
+def test_the_readme_python_examples_run():
+    import doctest
+
+    blocks = re.findall(r"```pycon\n(.*?)```", README, re.S)
+    assert blocks, "the README has Python examples"
+    parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for i, block in enumerate(blocks):
+        runner.run(parser.get_doctest(block, {}, f"README[{i}]", "README.md", 0))
+    assert runner.summarize(verbose=False).failed == 0
