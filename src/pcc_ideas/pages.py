@@ -324,14 +324,20 @@ def theme_page(corpus: Corpus, name: str, filters: Sequence[Filter] = ()) -> The
     theme = corpus.theme(name).item
     records = corpus.with_theme(theme.id, corpus.kept(filters))
     related = [
-        (t, len(corpus.with_theme(t.id)))
+        (t, theme_size(corpus, t.id))
         for t in corpus.themes
-        if t.id in theme.related or theme.id in getattr(t, "related", ())
+        if t.id in theme.related or theme.id in t.related
     ]
     gone = None
     if not records:
         gone = emptied(filters, lambda fs: len(corpus.with_theme(theme.id, corpus.kept(fs))))
     return ThemePage(theme, records, related, gone)
+
+
+def theme_size(corpus: Corpus, theme_id: str) -> int:
+    """How many records are on a theme (themes aside), without reading them."""
+    counts = corpus.counts_by_type(f"theme:{theme_id}")
+    return sum(counts.values()) - counts["theme"]
 
 
 def themes_page(corpus: Corpus) -> ThemesPage:
@@ -347,13 +353,15 @@ def area_page(corpus: Corpus, name: str, filters: Sequence[Filter] = ()) -> Area
     found = corpus.gazetteer.resolve(name)
     area = found.item
 
+    # Practice tagged with no area: the only records that may cover the whole country.
+    untagged = {i for t in ("case-study", "example") for i in corpus.facet(f"type:{t}")}.difference(
+        *(corpus.facet(f"area:{a.name}") for a in corpus.gazetteer.areas)
+    )
+
     def parts(fs: Sequence[Filter]) -> tuple[list[Record], list[Record]]:
         keep = corpus.kept(fs)
-        national = [
-            r
-            for r in corpus.of_type("case-study", "example")
-            if (keep is None or corpus.positions[r.id] in keep) and covers(r, area)
-        ]
+        wanted = untagged if keep is None else untagged & keep
+        national = [r for r in corpus.at(wanted) if covers(r, area)]
         return corpus.in_area(area.name, keep), sort_by_type(national)
 
     tagged, national = parts(filters)
