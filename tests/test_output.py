@@ -115,3 +115,39 @@ def test_markdown_escapes_fences_and_markup():
         escaped = md(hostile)
         assert escaped != hostile
     assert "```" not in md("a ``` b") and "~~~" not in md("~~~")
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path, monkeypatch):
+    target = tmp_path / "out.json"
+    target.write_text("old", encoding="utf-8")
+
+    def refuse(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output.os, "replace", refuse)
+    with pytest.raises(OSError):
+        output.write_file("new", target)
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_a_write_replaces_the_file_whole(tmp_path):
+    target = tmp_path / "out.docx"
+    target.write_bytes(b"old")
+    output.write_file(b"PK\x03\x04new", target)
+    assert target.read_bytes() == b"PK\x03\x04new"
+
+
+def test_snippets_are_cut_between_words_and_keep_figures_whole():
+    from pcc_ideas.output.rich import snippet
+
+    text = (
+        " ".join(["word"] * 40)
+        + " naloxone was given to more than 4,000 people "
+        + " ".join(["tail"] * 40)
+    )
+    shown = snippet(text, ["naloxone"], width=60).plain
+    assert "naloxone" in shown
+    inner = shown.strip("…").split()
+    assert all(w in text.split() for w in inner), "no word is cut"
+    assert not shown.rstrip("…").endswith(("than", "more")), shown

@@ -104,13 +104,35 @@ def snippet(text: str, matched: Iterable[str], width: int = SNIPPET_WIDTH) -> Te
     while end < len(words) and size + len(words[end]) <= width:
         size += len(words[end]) + 1
         end += 1
-    while end < len(words) and end - first > 1 and re.match(r"[\d£$€]|per\b|%", words[end]):
-        end -= 1  # keep a figure and its unit together
+    end = figure_end(words, end)
     piece = ("…" if first else "") + " ".join(words[first:end]) + ("…" if end < len(words) else "")
     out = Text(piece)
     if pattern:
         out.highlight_regex(pattern, "bold yellow")
     return out
+
+
+QUALIFIERS = frozenset("more less fewer than almost over nearly around about under up to".split())
+UNITS = frozenset("per cent percent % million billion thousand times".split())
+NUMBER = re.compile(r"[£$€]?\d")
+
+
+def figure_end(words: list[str], end: int) -> int:
+    """Where to end a piece of text cut before `end` so that no figure is split: a number
+    with the words qualifying it ("more than 4,000") and its unit ("39 per cent")."""
+    ahead = end
+    while ahead < len(words) and ahead - end < 3 and words[ahead].casefold() in QUALIFIERS:
+        ahead += 1
+    if end < ahead < len(words) and NUMBER.match(words[ahead]):
+        end = ahead + 1  # the words qualifying a number, and the number
+    while (
+        end < len(words)
+        and end > 0
+        and NUMBER.match(words[end - 1])
+        and (words[end].casefold().strip(".,;") in UNITS)
+    ):
+        end += 1
+    return end
 
 
 def search_parts(page: SearchPage) -> Iterator[Part]:
