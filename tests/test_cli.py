@@ -896,3 +896,56 @@ def test_values_complete(run, words, expected):
         }
     )
     assert out.returncode == 0 and expected in out.stdout.split()
+
+
+# ---------------------------------------------------------------- the brief command's side
+
+
+@pytest.fixture
+def fake_brief(monkeypatch):
+    """The brief module's interface, faked: what the command does with it is tested here."""
+    from types import SimpleNamespace
+
+    import pcc_ideas.brief as brief_module
+
+    calls: list[tuple] = []
+
+    def build_brief(corpus, themes, areas, evidence, today, short):
+        calls.append(
+            (tuple(t.id for t in themes), tuple(a.item.name for a in areas), evidence, short)
+        )
+        return SimpleNamespace(hints=("choose themes with --theme",), is_empty=False)
+
+    formats = {
+        "markdown": lambda b: "# Brief\n",
+        "html": lambda b: "<html></html>\n",
+        "json": lambda b: "{}\n",
+        "docx": lambda b: b"PK\x03\x04",
+    }
+    extensions = {".md": "markdown", ".html": "html", ".json": "json", ".docx": "docx"}
+    monkeypatch.setattr(brief_module, "build_brief", build_brief, raising=False)
+    monkeypatch.setattr(brief_module, "BRIEF_FORMATS", formats, raising=False)
+    monkeypatch.setattr(
+        brief_module, "format_for_path", lambda p: extensions.get(Path(p).suffix), raising=False
+    )
+    return calls
+
+
+def test_brief_format_follows_the_output_file(cli, fake_brief, tmp_path):
+    out = cli("brief", "--area", "Kent", "--area", "Sussex", "-o", str(tmp_path / "b.docx"))
+    assert out.exit_code == 0, out.stderr
+    assert (tmp_path / "b.docx").read_bytes() == b"PK\x03\x04"
+    assert fake_brief == [((), ("Kent", "Sussex"), None, False)]
+    assert "pcc-ideas: choose themes with --theme" in out.stderr  # hints never in the document
+
+
+def test_brief_format_that_clashes_with_the_extension_is_a_usage_error(cli, fake_brief, tmp_path):
+    out = cli("brief", "--theme", "drugs", "--format", "html", "-o", str(tmp_path / "b.md"))
+    assert out.exit_code == 2 and "--format" in out.stderr
+    assert not (tmp_path / "b.md").exists()
+
+
+def test_brief_short_and_evidence_reach_the_builder(cli, fake_brief):
+    out = cli("brief", "--theme", "drug harm", "--evidence", "evaluation", "--short")
+    assert out.exit_code == 0 and out.stdout == "# Brief\n"
+    assert fake_brief == [(("drugs",), (), "evaluation", True)]

@@ -146,7 +146,7 @@ def search_parts(page: SearchPage) -> Iterator[Part]:
             )
         )
         if page.long:
-            yield wrapped(Text.assemble("    ", snippet(h.record.summary, h.matched)))
+            yield hanging("    ", snippet(h.record.summary, h.matched))
             yield from (unbroken("    " + citation(c), "dim") for c in h.record.sources)
         for c in getattr(h, "explain", ()) if page.explain else ():
             yield wrapped(
