@@ -30,7 +30,7 @@ from ..pages import (
     ThemePage,
     ThemesPage,
 )
-from .data import joined
+from .data import JOIN, joined
 from .plain import citation, fields, item_text, label
 
 URL = re.compile(r"\bhttps?://\S+", re.IGNORECASE)
@@ -65,14 +65,18 @@ def hanging(lead: str, text: Text) -> Part:
     return grid, False
 
 
+def id_line(indent: str, record_id: str, *about: str) -> Part:
+    """An id, whole, then what it is: "cs-09-... · Case study · West Midlands"."""
+    rest = joined(about)
+    return unbroken(
+        Text.assemble(indent, (record_id, "cyan"), (JOIN + rest if rest else "", "dim"))
+    )
+
+
 def entry(record: Record, indent: str = "  ", detail: str = "") -> Iterator[Part]:
     """A record in a list: its title (wrapped), then its id and where it applies."""
     yield hanging(indent, Text(record.title, "bold")) if indent else wrapped(record.title, "bold")
-    yield unbroken(
-        Text.assemble(
-            indent, (record.id, "cyan"), (f" · {label(record.type)} · {places(record)}", "dim")
-        )
-    )
+    yield id_line(indent, record.id, label(record.type), places(record))
     if detail:
         yield field_line(Text(indent + detail, "dim"))
 
@@ -138,13 +142,7 @@ def figure_end(words: list[str], end: int) -> int:
 def search_parts(page: SearchPage) -> Iterator[Part]:
     for i, h in enumerate(page.hits, 1):
         yield hanging(f"{i:>2}. ", Text(h.record.title, "bold"))
-        yield unbroken(
-            Text.assemble(
-                "    ",
-                (h.record.id, "cyan"),
-                (f" · {label(h.record.type)} · {places(h.record)}", "dim"),
-            )
-        )
+        yield id_line("    ", h.record.id, label(h.record.type), places(h.record))
         if page.long:
             yield hanging("    ", snippet(h.record.summary, h.matched))
             yield from (unbroken("    " + citation(c), "dim") for c in h.record.sources)
@@ -159,7 +157,7 @@ def search_parts(page: SearchPage) -> Iterator[Part]:
 def record_parts(page: RecordPage) -> Iterator[Part]:
     r = page.record
     yield wrapped(r.title, "bold")
-    yield unbroken(Text.assemble((r.id, "cyan"), (f" · {label(r.type)} · {places(r)}", "dim")))
+    yield id_line("", r.id, label(r.type), places(r))
     yield blank()
     yield wrapped(r.summary)
     yield blank()
@@ -193,16 +191,14 @@ def field_line(text: str | Text) -> Part:
 def theme_parts(page: ThemePage) -> Iterator[Part]:
     t = page.theme
     yield wrapped(t.title, "bold")
-    yield unbroken(Text.assemble(("theme · ", "dim"), (t.id, "cyan")))
+    yield id_line("", t.id, "theme")
     yield blank()
     yield wrapped(t.summary)
     if page.related:
         yield blank()
         yield wrapped("Related themes", "bold")
         for other, n in page.related:
-            yield unbroken(
-                Text.assemble("  ", (other.id, "cyan"), f" · {other.title} ({n} records)")
-            )
+            yield id_line("  ", other.id, other.title, f"{n} records")
     by_type: dict[str, list[Record]] = {}
     for r in page.records:
         by_type.setdefault(r.type, []).append(r)
@@ -216,16 +212,14 @@ def theme_parts(page: ThemePage) -> Iterator[Part]:
 def themes_parts(page: ThemesPage) -> Iterator[Part]:
     for t in page.themes:
         c = page.counts[t.id]
-        yield wrapped(Text.assemble((t.title, "bold"), f" · {sum(c.values())} records"))
+        yield wrapped(Text.assemble((t.title, "bold"), JOIN, f"{sum(c.values())} records"))
         of_which = ", ".join(f"{label(k).lower()} {n}" for k, n in c.most_common())
-        yield unbroken(
-            Text.assemble("  ", (t.id, "cyan"), (f" · {of_which}" if of_which else "", "dim"))
-        )
+        yield id_line("  ", t.id, of_which)
 
 
 def area_parts(page: AreaPage) -> Iterator[Part]:
     a = page.area
-    yield wrapped(Text.assemble((a.name, "bold"), f" · {a.region} · {a.holder}"))
+    yield wrapped(Text.assemble((a.name, "bold"), JOIN, joined((a.region, a.holder))))
     for name, value in to_dict(a).items():
         if name not in ("name", "region", "holder", "aliases") and isinstance(value, str):
             yield field_line(Text(f"{name}: {choice_label(name, value)}", "dim"))
@@ -258,9 +252,7 @@ def areas_parts(page: AreasPage) -> Iterator[Part]:
 def sources_parts(page: SourcesPage) -> Iterator[Part]:
     for s in page.sources:
         yield wrapped(s.title, "bold")
-        yield unbroken(
-            Text.assemble((s.id, "cyan"), (f" · cited by {page.cited[s.id]} records", "dim"))
-        )
+        yield id_line("", s.id, f"cited by {page.cited[s.id]} records")
         for name, value in fields(s):
             if name != "endnotes" and not isinstance(value, list):
                 yield field_line(Text(f"{name}: {value}", "dim"))
