@@ -134,9 +134,14 @@ class Corpus:
         study"); several values of one filter keep records with any of them, and filters
         combine. Raises NotResolved for a name that fits nothing, ValueError for an unknown
         type or evidence kind."""
-        found = self.filters(types=types, themes=themes, areas=areas, sources=sources)
-        found += self.filters(evidence=evidence)
-        return self.index.search(query, self.records, self.kept(found), limit)
+        found = self.filters(types, themes, areas, sources, evidence)
+        return self.matching(query, found, limit)
+
+    def matching(
+        self, query: str, filters: Sequence[Filter] = (), limit: int | None = None
+    ) -> list[Hit]:
+        """`search` with its filters already resolved."""
+        return self.index.search(query, self.records, self.kept(filters), limit)
 
     def filters(
         self,

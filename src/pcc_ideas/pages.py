@@ -29,6 +29,9 @@ def with_evidence(records: Iterable[Record], evidence: str | None) -> list[Recor
 
 
 def record_json(record: Record, **extra: Any) -> dict[str, Any]:
+    # TODO(lead): mark records added with --data-dir (a `"user": true` field here, a marker
+    # in `output.rich.id_line` and plain lines) once loading keeps which folder each record
+    # came from (the bundled records come first, so a count of them would do).
     return {**to_dict(record), **extra}
 
 
@@ -304,12 +307,12 @@ Page = (
 def search_page(
     corpus: Corpus, query: str, filters: Sequence[Filter], limit: int | None
 ) -> SearchPage:
-    hits = corpus.index.search(query, corpus.records, corpus.kept(filters), limit or None)
+    hits = corpus.matching(query, filters, limit or None)
     if hits:
         return SearchPage(query, hits, filters)
 
     def count(fs: Sequence[Filter]) -> int:
-        return len(corpus.index.search(query, corpus.records, corpus.kept(fs), None))
+        return len(corpus.matching(query, fs))
 
     gone = emptied(filters, count)
     return SearchPage(query, [], filters, gone, [] if gone else corpus.index.suggestions(query))
