@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from rich.console import Console, RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -56,13 +56,22 @@ def blank() -> Part:
     return Text(""), False
 
 
+class Hanging:
+    """Text after a lead ("  ", " 3. "), its wrapped lines indented under the text, with no
+    padding after them."""
+
+    def __init__(self, lead: str, text: Text):
+        self.lead, self.text = lead, text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        indent = len(self.lead)
+        for i, line in enumerate(self.text.wrap(console, max(options.max_width - indent, 20))):
+            line.rstrip()
+            yield Text(self.lead if i == 0 else " " * indent, "dim") + line
+
+
 def hanging(lead: str, text: Text) -> Part:
-    """Text after a lead ("  ", " 3. "), wrapped lines indented under the text."""
-    grid = Table.grid()
-    grid.add_column(width=len(lead), no_wrap=True)
-    grid.add_column()
-    grid.add_row(Text(lead, "dim"), text)
-    return grid, False
+    return Hanging(lead, text), False
 
 
 def id_line(indent: str, record_id: str, *about: str) -> Part:
@@ -127,8 +136,8 @@ def figure_end(words: list[str], end: int) -> int:
     ahead = end
     while ahead < len(words) and ahead - end < 3 and words[ahead].casefold() in QUALIFIERS:
         ahead += 1
-    if end < ahead < len(words) and NUMBER.match(words[ahead]):
-        end = ahead + 1  # the words qualifying a number, and the number
+    if ahead < len(words) and NUMBER.match(words[ahead]):
+        end = ahead + 1  # the number, and the words qualifying it
     while (
         end < len(words)
         and end > 0
