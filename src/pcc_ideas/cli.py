@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,17 +30,16 @@ from .options import (
     Json,
     Jsonl,
     Limit,
-    Many,
     NoPager,
     Output,
     Run,
     Shown,
+    Sources,
     Themes,
     Types,
     choices,
     complete_area,
     complete_id,
-    complete_source,
     complete_theme,
     nothing,
     say,
@@ -94,9 +94,7 @@ app = typer.Typer(
 def corpus_of(ctx: typer.Context, data_dir: list[Path] | None = None) -> Corpus:
     """The run's corpus, with the folders given after the command added."""
     run: Run = ctx.obj
-    if data_dir:
-        run.data_dirs += data_dir
-        run._corpus = None
+    run.add(data_dir or [])
     return run.corpus()
 
 
@@ -145,12 +143,7 @@ def search(
     type: Types = None,
     theme: Themes = None,
     area: Areas = None,
-    source: Annotated[
-        Many,
-        typer.Option(
-            metavar="NAME", help="Only records citing this source.", autocompletion=complete_source
-        ),
-    ] = None,
+    source: Sources = None,
     evidence: Evidence = None,
     limit: Limit = 10,
     long: Annotated[bool, typer.Option("--long", "-l", help="Each hit with its summary.")] = False,
@@ -351,7 +344,6 @@ def brief(
     if not theme and not area:
         usage("brief needs --theme NAME or --area NAME (or both)")
     documents = brief_module()
-
     to_file = out is not None and str(out) != "-"
     fmt = brief_format(format or ("json" if json else None), out if to_file else None)
     if fmt not in documents.BRIEF_FORMATS:
@@ -359,10 +351,9 @@ def brief(
     if fmt == "docx" and not to_file and sys.stdout.isatty():
         usage("a Word brief needs -o FILE.docx (or a pipe)")
     corpus = corpus_of(ctx, data_dir)
-    kind = single("--evidence", evidence)
+    kind = evidence_kind(asked) if (asked := single("--evidence", evidence)) else None
     chosen = [corpus.theme(n).item for n in theme or []]
     places = [corpus.gazetteer.resolve(n) for n in area or []]
-    kind = evidence_kind(kind) if kind else None
     pack = documents.build_brief(corpus, chosen, places, kind, documents.build_date(), short)
     for hint in pack.hints:
         say(hint)
@@ -431,9 +422,10 @@ def validate(
             problems = [{"path": x.path, "line": x.line, "message": x.message} for x in e.errors]
             write_json(problems, sys.stdout)
         raise
-    counts = {t: len(corpus.facet(f"type:{t}")) for t in RECORD_TYPES if corpus.facet(f"type:{t}")}
+    counts = Counter(r.type for r in corpus.records)
     if json:
-        write_json({"records": len(corpus.records), "by_type": counts, "problems": []}, sys.stdout)
+        by_type = {t: counts[t] for t in RECORD_TYPES if counts[t]}
+        write_json({"records": len(corpus.records), "by_type": by_type, "problems": []}, sys.stdout)
     else:
         areas = len(corpus.gazetteer.areas)
         print(f"ok: {len(corpus.records)} records, {areas} areas, no problems")

@@ -23,6 +23,12 @@ class Run:
         self.data_dirs, self.use_cache = list(data_dirs), use_cache
         self._corpus: Corpus | None = None
 
+    def add(self, data_dirs: Sequence[Path]) -> None:
+        """More folders of the user's records (given after the command)."""
+        if data_dirs:
+            self.data_dirs += data_dirs
+            self._corpus = None
+
     def corpus(self) -> Corpus:
         if self._corpus is None:
             from .cache import load_cached
@@ -124,6 +130,15 @@ Evidence = Annotated[
         + ", ".join(EVIDENCE_KINDS)
         + ".",
         autocompletion=choices(EVIDENCE_KINDS),
+    ),
+]
+Sources = Annotated[
+    Many,
+    typer.Option(
+        "--source",
+        metavar="NAME",
+        help="Only records citing this source (repeatable).",
+        autocompletion=complete_source,
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
