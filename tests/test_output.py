@@ -151,3 +151,9 @@ def test_snippets_are_cut_between_words_and_keep_figures_whole():
     inner = shown.strip("…").split()
     assert all(w in text.split() for w in inner), "no word is cut"
     assert not shown.rstrip("…").endswith(("than", "more")), shown
+
+
+def test_markdown_on_a_terminal_shows_urls_as_written():
+    out = io.StringIO()
+    output.emit_markdown("See <https://example.org/News%20Articles/x.aspx>.", out, pager=False)
+    assert "https://example.org/News%20Articles/x.aspx" in out.getvalue()

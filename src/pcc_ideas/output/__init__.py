@@ -86,7 +86,19 @@ def emit_markdown(text: str, out: TextIO | None = None, pager: bool = True) -> N
     Markdown was written, so it stays inert here."""
     from rich.markdown import Markdown
 
-    paged(lambda c: c.print(Markdown(text, hyperlinks=True)), out or sys.stdout, pager)
+    document = Markdown(text, hyperlinks=True)
+    literal_autolinks(document.parsed)
+    paged(lambda c: c.print(document), out or sys.stdout, pager)
+
+
+def literal_autolinks(tokens: Any) -> None:
+    """Show each autolink's URL as written (`%20` stays `%20`), not decoded for reading, so
+    that a URL copied from the terminal works."""
+    for token in tokens:
+        children = token.children or []
+        for opening, text in zip(children, children[1:]):
+            if opening.type == "link_open" and opening.markup == "autolink":
+                text.content = str(opening.attrGet("href"))
 
 
 def paged(draw: Callable[[Any], None], out: TextIO, pager: bool) -> None:
