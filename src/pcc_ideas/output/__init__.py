@@ -96,7 +96,7 @@ def literal_autolinks(tokens: Any) -> None:
     that a URL copied from the terminal works."""
     for token in tokens:
         children = token.children or []
-        for opening, text in zip(children, children[1:]):
+        for opening, text in zip(children, children[1:], strict=False):
             if opening.type == "link_open" and opening.markup == "autolink":
                 text.content = str(opening.attrGet("href"))
 
