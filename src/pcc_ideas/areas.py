@@ -6,6 +6,7 @@ typo tier, words such as "police" or "constabulary" are dropped, so `Kent Police
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from functools import cached_property
 
@@ -36,13 +37,18 @@ class Gazetteer:
         return found.item if found else None
 
     def resolve(self, name: str) -> Match[Area]:
-        """The area a user means by `name`; raises NotResolved with suggestions."""
+        """The area a user means by `name`; raises NotResolved with suggestions. Words such
+        as "police" are dropped before typos are allowed for ("Warwickshre Police")."""
         found = self._index.exact(name)
-        if found is None:
-            stripped = " ".join(w for w in key(name).split() if w not in GENERIC)
-            if stripped and stripped != key(name):
-                found = self._index.exact(stripped)
-        return found or self._index.resolve(name)
+        if found is not None:
+            return found
+        stripped = " ".join(w for w in key(name).split() if w not in GENERIC)
+        if stripped and stripped != key(name):
+            try:
+                return dataclasses.replace(self._index.resolve(stripped), query=name)
+            except NotResolved:
+                pass
+        return self._index.resolve(name)
 
     def suggest(self, name: str) -> list[str]:
         return self._index.suggest(name)
