@@ -6,6 +6,9 @@ resolve, 2 for a usage error, invalid data or output that could not be written.
 
 from __future__ import annotations
 
+import gc
+import importlib
+import io
 import os
 import sys
 from collections import Counter
@@ -17,7 +20,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__, output, pages
-from .corpus import Corpus
+from .corpus import Corpus, build_corpus, data_dirs
 from .loading import InvalidData
 from .lookup import NotResolved
 from .models import RECORD_TYPES, evidence_kind
@@ -46,6 +49,7 @@ from .options import (
     single,
     usage,
 )
+from .output.data import write_json
 
 
 class Commands(TyperGroup):
@@ -305,8 +309,6 @@ def export(
 
     Example: pcc-ideas export --format csv --type figure -o figures.csv
     """
-    import io
-
     fmt = "json" if json else format
     if fmt not in EXPORT_FORMATS:
         usage(f"unknown format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
@@ -369,8 +371,6 @@ def brief(
 def brief_module() -> Any:
     """The brief's builder and writers, imported only when a brief is asked for; typed
     loosely while its interface (build_brief, BRIEF_FORMATS, format_for_path) settles."""
-    import importlib
-
     return importlib.import_module(".brief", __package__)
 
 
@@ -411,9 +411,6 @@ def validate(
 
     Example: pcc-ideas validate my-records/
     """
-    from .corpus import build_corpus, data_dirs
-    from .output.data import write_json
-
     run: Run = ctx.obj
     try:
         corpus = build_corpus(data_dirs([*run.data_dirs, *(data_dir or []), *(paths or [])]))
@@ -437,8 +434,6 @@ def run() -> None:
     The cyclic garbage collector is off for the life of this short process: the corpus holds
     no reference cycles, and collections that walk a large corpus would only add time.
     """
-    import gc
-
     gc.disable()
     try:
         app()

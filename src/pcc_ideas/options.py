@@ -12,6 +12,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from . import output
+from .cache import load_cached
 from .corpus import Corpus
 from .models import EVIDENCE_KINDS, RECORD_TYPES
 
@@ -31,8 +32,6 @@ class Run:
 
     def corpus(self) -> Corpus:
         if self._corpus is None:
-            from .cache import load_cached
-
             self._corpus = load_cached(self.data_dirs, self.use_cache)
         return self._corpus
 

@@ -3,6 +3,8 @@
 Modes: `json`, `jsonl`, `csv` and `markdown` (data, see `data` and `markdown`), `plain`
 (pipes and dumb terminals, see `plain`) and `rich` (terminals, see `rich`). On a terminal,
 output longer than the window goes through the user's pager (`$PAGER`, else `less -FRX`).
+Rich and the writers of a single format are imported only when asked for: most runs are
+JSON or plain lines, and importing Rich would double their start-up time.
 """
 
 from __future__ import annotations
