@@ -108,5 +108,9 @@ def page_records(page) -> list[Record]:
     if isinstance(page, pages.AreaPage):
         return [r for _, _, rs in page.sections() for r in rs]
     if isinstance(page, pages.ThemePage):
-        return [page.theme, *page.records, *(t for t, _ in page.related)]
+        return [
+            page.theme,
+            *page.records,
+            *(x for r in page.related for x in (r.theme, *r.highlights)),
+        ]
     return [page.record, *page.related, *page.cited]

@@ -127,11 +127,21 @@ class RecordPage:
         return [self.as_json()]
 
 
+@dataclass(frozen=True)
+class RelatedTheme:
+    """A theme linked to another, how many records it holds, and its practice closest to
+    the other theme (so `theme vawg` points to Merseyside's work on women and girls)."""
+
+    theme: Theme
+    size: int
+    highlights: tuple[Record, ...] = ()
+
+
 @dataclass
 class ThemePage:
     theme: Theme
     records: list[Record]
-    related: list[tuple[Theme, int]] = field(default_factory=list)  # with their counts
+    related: list[RelatedTheme] = field(default_factory=list)
     emptied: Emptied | None = None
 
     @property
@@ -142,7 +152,7 @@ class ThemePage:
     def notes(self) -> list[str]:
         if not self.related:
             return []
-        shown = "; ".join(f"{t.id} ({n} records)" for t, n in self.related)
+        shown = "; ".join(f"{r.theme.id} ({r.size} records)" for r in self.related)
         return [f"related themes: {shown}"]
 
     def empty_message(self) -> str:
@@ -154,7 +164,15 @@ class ThemePage:
         return record_json(
             self.theme,
             records=[record_json(r) for r in self.records],
-            related_themes=[{"id": t.id, "title": t.title, "records": n} for t, n in self.related],
+            related_themes=[
+                {
+                    "id": r.theme.id,
+                    "title": r.theme.title,
+                    "records": r.size,
+                    "highlights": [x.id for x in r.highlights],
+                }
+                for r in self.related
+            ],
         )
 
     def rows(self) -> list[dict[str, Any]]:
@@ -327,7 +345,7 @@ def theme_page(corpus: Corpus, name: str, filters: Sequence[Filter] = ()) -> The
     theme = corpus.theme(name).item
     records = corpus.with_theme(theme.id, corpus.kept(filters))
     related = [
-        (t, theme_size(corpus, t.id))
+        related_theme(corpus, t, theme)
         for t in corpus.themes
         if t.id in theme.related or theme.id in t.related
     ]
@@ -335,6 +353,16 @@ def theme_page(corpus: Corpus, name: str, filters: Sequence[Filter] = ()) -> The
     if not records:
         gone = emptied(filters, lambda fs: len(corpus.with_theme(theme.id, corpus.kept(fs))))
     return ThemePage(theme, records, related, gone)
+
+
+def related_theme(corpus: Corpus, other: Theme, to: Theme, most: int = 3) -> RelatedTheme:
+    """A related theme with the case studies and examples on it that best match the words
+    of the theme it is related to."""
+    practice = Filter("type", ("case-study", "example"))
+    words = " ".join((to.title, *to.aliases))
+    hits = corpus.matching(words, [Filter("theme", (other.id,)), practice], most * 3)
+    new = [h.record for h in hits if to.id not in h.record.themes]  # not on the page already
+    return RelatedTheme(other, theme_size(corpus, other.id), tuple(new[:most]))
 
 
 def theme_size(corpus: Corpus, theme_id: str) -> int:

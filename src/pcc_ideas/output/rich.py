@@ -87,7 +87,11 @@ def entry(record: Record, indent: str = "  ", detail: str = "") -> Iterator[Part
     yield hanging(indent, Text(record.title, "bold")) if indent else wrapped(record.title, "bold")
     yield id_line(indent, record.id, label(record.type), places(record))
     if detail:
-        yield field_line(Text(indent + detail, "dim"))
+        yield (
+            unbroken(indent + detail, "dim")
+            if URL.search(detail)
+            else hanging(indent, Text(detail, "dim"))
+        )
 
 
 def detail(record: Record) -> str:
@@ -206,8 +210,11 @@ def theme_parts(page: ThemePage) -> Iterator[Part]:
     if page.related:
         yield blank()
         yield wrapped("Related themes", "bold")
-        for other, n in page.related:
-            yield id_line("  ", other.id, other.title, f"{n} records")
+        for related in page.related:
+            t = related.theme
+            yield id_line("  ", t.id, t.title, f"{related.size} records")
+            for r in related.highlights:
+                yield from entry(r, indent="      ")
     by_type: dict[str, list[Record]] = {}
     for r in page.records:
         by_type.setdefault(r.type, []).append(r)
