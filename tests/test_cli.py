@@ -949,3 +949,12 @@ def test_brief_short_and_evidence_reach_the_builder(cli, fake_brief):
     out = cli("brief", "--theme", "drug harm", "--evidence", "evaluation", "--short")
     assert out.exit_code == 0 and out.stdout == "# Brief\n"
     assert fake_brief == [(("drugs",), (), "evaluation", True)]
+
+
+def test_theme_and_area_limit_each_type_and_say_what_is_left_out(cli):
+    whole = json.loads(cli("theme", "drugs", "--json").stdout)["records"]
+    out = cli("theme", "drugs", "-n", "1")
+    lines = out.stdout.splitlines()
+    assert out.exit_code == 0
+    assert len(lines) == len({r["type"] for r in whole})
+    assert f"{len(whole) - len(lines)} more records are not shown" in out.stderr

@@ -35,6 +35,7 @@ from .options import (
     Limit,
     NoPager,
     Output,
+    PerType,
     Run,
     Shown,
     Sources,
@@ -207,6 +208,7 @@ def theme(
     type: Types = None,
     area: Areas = None,
     evidence: Evidence = None,
+    limit: PerType = 0,
     json: Json = False,
     jsonl: Jsonl = False,
     csv: Csv = False,
@@ -219,7 +221,7 @@ def theme(
     """
     corpus = corpus_of(ctx, data_dir)
     filters = corpus.filters(types=type, areas=area, evidence=single("--evidence", evidence))
-    show(pages.theme_page(corpus, name, filters), Shown(json, jsonl, csv, no_pager))
+    show(pages.theme_page(corpus, name, filters, limit), Shown(json, jsonl, csv, no_pager))
 
 
 @app.command()
@@ -234,6 +236,7 @@ def area(
     type: Types = None,
     theme: Themes = None,
     evidence: Evidence = None,
+    limit: PerType = 0,
     json: Json = False,
     jsonl: Jsonl = False,
     csv: Csv = False,
@@ -246,7 +249,7 @@ def area(
     """
     corpus = corpus_of(ctx, data_dir)
     filters = corpus.filters(types=type, themes=theme, evidence=single("--evidence", evidence))
-    show(pages.area_page(corpus, name, filters), Shown(json, jsonl, csv, no_pager))
+    show(pages.area_page(corpus, name, filters, limit), Shown(json, jsonl, csv, no_pager))
 
 
 def list_command(name: str, build: Callable[[Corpus], Any], doc: str) -> None:

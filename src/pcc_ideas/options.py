@@ -145,6 +145,12 @@ Jsonl = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per 
 Csv = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
 NoPager = Annotated[bool, typer.Option("--no-pager", help="Never page long output.")]
 Limit = Annotated[int, typer.Option("--limit", "-n", min=0, help="How many results (0 for all).")]
+PerType = Annotated[
+    int,
+    typer.Option(
+        "--limit", "-n", min=0, help="At most this many records of each type (0 for all)."
+    ),
+]
 Output = Annotated[
     Path | None,
     typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (- for stdout)."),

@@ -49,6 +49,10 @@ class Emptied:
         return f"no records {scope} are {phrase}; {self.without} match without {options}"
 
 
+def left_out(hidden: int) -> str:
+    return f"{hidden} more records are not shown (-n 0 shows them all)"
+
+
 def filter_phrase(f: Filter) -> str:
     """How a filter reads after "records ... are": "tagged Kent or Sussex"."""
     values = " or ".join(
@@ -143,6 +147,7 @@ class ThemePage:
     records: list[Record]
     related: list[RelatedTheme] = field(default_factory=list)
     emptied: Emptied | None = None
+    hidden: int = 0  # records left out by a limit
 
     @property
     def is_empty(self) -> bool:
@@ -150,10 +155,11 @@ class ThemePage:
 
     @property
     def notes(self) -> list[str]:
-        if not self.related:
-            return []
-        shown = "; ".join(f"{r.theme.id} ({r.size} records)" for r in self.related)
-        return [f"related themes: {shown}"]
+        notes = [left_out(self.hidden)] if self.hidden else []
+        if self.related:
+            shown = "; ".join(f"{r.theme.id} ({r.size} records)" for r in self.related)
+            notes.append(f"related themes: {shown}")
+        return notes
 
     def empty_message(self) -> str:
         if self.emptied:
@@ -203,6 +209,7 @@ class AreaPage:
     # Case studies and examples covering the area's whole country (England and Wales).
     national: list[Record] = field(default_factory=list)
     emptied: Emptied | None = None
+    hidden: int = 0  # records left out by a limit
 
     @property
     def area(self) -> Area:
@@ -218,6 +225,8 @@ class AreaPage:
         notes = [explain(self.found)] if self.found.via != "name" else []
         if self.nearby:
             notes.append(untagged(self.area))
+        if self.hidden:
+            notes.append(left_out(self.hidden))
         return notes
 
     def empty_message(self) -> str:
@@ -341,7 +350,22 @@ def record_page(corpus: Corpus, record: Record) -> RecordPage:
     return RecordPage(record, corpus.related(record), cited)
 
 
-def theme_page(corpus: Corpus, name: str, filters: Sequence[Filter] = ()) -> ThemePage:
+def at_most(records: list[Record], limit: int) -> tuple[list[Record], int]:
+    """The first `limit` records of each type (all of them for 0), and how many were left."""
+    if not limit:
+        return records, 0
+    seen: Counter[str] = Counter()
+    kept = []
+    for r in records:
+        seen[r.type] += 1
+        if seen[r.type] <= limit:
+            kept.append(r)
+    return kept, len(records) - len(kept)
+
+
+def theme_page(
+    corpus: Corpus, name: str, filters: Sequence[Filter] = (), limit: int = 0
+) -> ThemePage:
     theme = corpus.theme(name).item
     records = corpus.with_theme(theme.id, corpus.kept(filters))
     related = [
@@ -352,7 +376,8 @@ def theme_page(corpus: Corpus, name: str, filters: Sequence[Filter] = ()) -> The
     gone = None
     if not records:
         gone = emptied(filters, lambda fs: len(corpus.with_theme(theme.id, corpus.kept(fs))))
-    return ThemePage(theme, records, related, gone)
+    shown, hidden = at_most(records, limit)
+    return ThemePage(theme, shown, related, gone, hidden)
 
 
 def related_theme(corpus: Corpus, other: Theme, to: Theme, most: int = 3) -> RelatedTheme:
@@ -378,7 +403,9 @@ def themes_page(corpus: Corpus) -> ThemesPage:
     return ThemesPage(corpus.themes, counts)
 
 
-def area_page(corpus: Corpus, name: str, filters: Sequence[Filter] = ()) -> AreaPage:
+def area_page(
+    corpus: Corpus, name: str, filters: Sequence[Filter] = (), limit: int = 0
+) -> AreaPage:
     """An area's records, and those covering its whole country; its region's instead when
     nothing at all is tagged with it."""
     found = corpus.gazetteer.resolve(name)
@@ -412,6 +439,10 @@ def area_page(corpus: Corpus, name: str, filters: Sequence[Filter] = ()) -> Area
     )
     if page.is_empty:
         page.emptied = emptied(filters, lambda fs: sum(map(len, parts(fs))))
+    page.local, hidden_local = at_most(page.local, limit)
+    page.shared, hidden_shared = at_most(page.shared, limit)
+    page.national, hidden_national = at_most(page.national, limit)
+    page.hidden = hidden_local + hidden_shared + hidden_national
     return page
 
 

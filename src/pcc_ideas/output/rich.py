@@ -29,6 +29,7 @@ from ..pages import (
     SourcesPage,
     ThemePage,
     ThemesPage,
+    left_out,
 )
 from .data import JOIN, joined
 from .plain import citation, fields, item_text, label
@@ -223,6 +224,9 @@ def theme_parts(page: ThemePage) -> Iterator[Part]:
         yield wrapped(f"{RECORD_TYPES[kind].plural} ({len(records)})", "bold")
         for r in records:
             yield from entry(r, detail=detail(r))
+    if page.hidden:
+        yield blank()
+        yield wrapped(left_out(page.hidden), "italic yellow")
 
 
 def themes_parts(page: ThemesPage) -> Iterator[Part]:
