@@ -12,7 +12,7 @@ from conftest import TESTS
 
 from pcc_ideas.corpus import Corpus
 from pcc_ideas.lookup import NotResolved
-from pcc_ideas.views import area_view
+from pcc_ideas.pages import area_page as area_view
 
 PLACES_FILE = TESTS / "area_places.yaml"
 REGIONS = {
@@ -218,3 +218,18 @@ def test_country_wide_practice_is_what_covers_the_areas_country(corpus):
     for r in practice:
         if r.effective_scope in ("unplaced", "past", "international", "local", "multi-area"):
             assert not covers(r, cleveland) and not covers(r, gwent), r.id
+
+
+def test_country_wide_practice_follows_an_areas_own_records(corpus):
+    # NHS England's liaison and diversion services cover all of England: Cleveland's page
+    # lists them after its own records, marked national; Gwent's (Wales) and Scotland's do not.
+    from pcc_ideas.pages import area_page
+
+    cleveland = area_page(corpus, "Cleveland")
+    assert "ex-nhse-liaison-and-diversion-services" in {r.id for r in cleveland.national}
+    assert all(r.type in ("case-study", "example") and not r.areas for r in cleveland.national)
+    assert not set(map(id, cleveland.national)) & set(map(id, cleveland.local + cleveland.shared))
+    assert "national" in cleveland.as_json()
+    gwent = {r.id for r in area_page(corpus, "Gwent").national}
+    assert "ex-nhse-liaison-and-diversion-services" not in gwent
+    assert area_page(corpus, "Glasgow").national == []

@@ -27,10 +27,13 @@ def cache_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def user_dir(tmp_path: Path) -> Path:
-    return write_records(tmp_path / "data", [
-        make_record("ex-cache-alpha", "Cachealpha project"),
-        make_record("ex-cache-beta", "Cachebeta project"),
-    ])
+    return write_records(
+        tmp_path / "data",
+        [
+            make_record("ex-cache-alpha", "Cachealpha project"),
+            make_record("ex-cache-beta", "Cachebeta project"),
+        ],
+    )
 
 
 @pytest.fixture
@@ -168,8 +171,15 @@ def _json_instead(path: Path, sig: str) -> None:
     path.write_text(json.dumps({"sig": sig}))
 
 
-SPOILERS = [_garbage, _truncated, _empty, _other_shape, _other_signature,
-            _right_signature_wrong_object, _json_instead]
+SPOILERS = [
+    _garbage,
+    _truncated,
+    _empty,
+    _other_shape,
+    _other_signature,
+    _right_signature_wrong_object,
+    _json_instead,
+]
 
 
 @pytest.mark.parametrize("spoil", SPOILERS, ids=[s.__name__.strip("_") for s in SPOILERS])
@@ -202,8 +212,13 @@ def test_an_unusable_cache_directory_is_no_crash(tmp_path, user_dir, monkeypatch
 def test_an_unusable_cache_directory_is_no_crash_for_the_command(tmp_path, user_dir, run):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
-    out = run("--data-dir", str(user_dir), "search", "cachealpha",
-              env={"XDG_CACHE_HOME": str(blocker / "cache")})
+    out = run(
+        "--data-dir",
+        str(user_dir),
+        "search",
+        "cachealpha",
+        env={"XDG_CACHE_HOME": str(blocker / "cache")},
+    )
     assert out.returncode == 0, out.stderr
     assert "ex-cache-alpha" in out.stdout
     assert out.stderr == ""
@@ -263,5 +278,6 @@ def test_a_cached_corpus_answers_like_a_fresh_one(cache_root, user_dir):
     cached = cache.load_cached([user_dir])
     for query in ("naloxone", "restorative justice", "cachealpha", "stop and search"):
         assert [(h.record.id, round(h.score, 6)) for h in cached.search(query)] == [
-            (h.record.id, round(h.score, 6)) for h in fresh.search(query)]
+            (h.record.id, round(h.score, 6)) for h in fresh.search(query)
+        ]
     assert os.listdir(cache_root)

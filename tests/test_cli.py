@@ -18,7 +18,7 @@ import pytest
 from conftest import FIXTURES, make_record, write_records, write_yaml
 
 import pcc_ideas
-from pcc_ideas.formats import FORMATS
+from pcc_ideas.cli import EXPORT_FORMATS as FORMATS
 from pcc_ideas.models import RECORD_TYPES
 
 CS11 = "cs-11-middlesbrough-heroin-assisted-treatment"
@@ -94,7 +94,8 @@ def test_search_jsonl_is_one_object_per_line(cli):
     lines = out.stdout.splitlines()
     assert out.exit_code == 0 and lines
     assert [json.loads(line)["id"] for line in lines] == [
-        h["id"] for h in json.loads(cli("search", "naloxone", "--json").stdout)]
+        h["id"] for h in json.loads(cli("search", "naloxone", "--json").stdout)
+    ]
 
 
 def test_search_filters(cli):
@@ -106,7 +107,8 @@ def test_search_filters(cli):
     assert by_theme and all("drugs" in r["themes"] for r in by_theme)
     by_source = json.loads(cli("search", "drugs", "--source", "briefing-2021", "--json").stdout)
     assert by_source and all(
-        any(c["source"] == "briefing-2021" for c in r["sources"]) for r in by_source)
+        any(c["source"] == "briefing-2021" for c in r["sources"]) for r in by_source
+    )
 
 
 def test_search_with_an_unknown_type_is_a_usage_error(cli):
@@ -129,8 +131,22 @@ def test_search_with_no_query_is_a_usage_error(pcc):
     assert out.stderr.strip() and "Traceback" not in out.stderr
 
 
-@pytest.mark.parametrize("query", ["", " ", "the", "[bold]x[/bold]", "\\", "*", "a&b&c", "x" * 3000,
-                                   "ﬁ ŵ 🙂", "--", "drugs " * 200])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        " ",
+        "the",
+        "[bold]x[/bold]",
+        "\\",
+        "*",
+        "a&b&c",
+        "x" * 3000,
+        "ﬁ ŵ 🙂",
+        "--",
+        "drugs " * 200,
+    ],
+)
 def test_any_query_string_is_answered_without_a_crash(cli, query):
     for command in ("search", "area", "theme", "show"):
         out = cli(command, "--", query) if query.startswith("-") else cli(command, query)
@@ -161,8 +177,19 @@ def test_show_plain_has_the_citation(run):
     assert "Case study 11" in out.stdout and "briefing-2021" in out.stdout
 
 
+def test_show_takes_a_unique_start_of_an_id(pcc):
+    out = pcc("show", "cs-11", "--json")
+    assert out.code == 0 and out.json()["id"] == CS11
+
+
+def test_show_with_the_start_of_several_ids_lists_them(pcc):
+    out = pcc("show", "cs-1")
+    assert out.code == 1 and out.stdout == ""
+    assert CS11 in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
 def test_show_unknown_id_suggests(pcc):
-    out = pcc("show", CS11[:-3])
+    out = pcc("show", CS11.replace("heroin", "hreoin"))
     assert out.code == 1
     assert out.stdout == ""
     assert "did you mean" in out.stderr.casefold()
@@ -244,15 +271,19 @@ def test_area_with_no_records_points_to_its_region(cli):
     rows = json.loads(cli("areas", "--json").stdout)
     counts = {r["name"]: r["records"] for r in rows}
     regions = {r["name"]: r["region"] for r in rows}
-    empty = [n for n, c in counts.items()
-             if c == 0 and any(counts[o] for o in counts if regions[o] == regions[n] and o != n)]
+    empty = [
+        n
+        for n, c in counts.items()
+        if c == 0 and any(counts[o] for o in counts if regions[o] == regions[n] and o != n)
+    ]
     if not empty:
         pytest.skip("every area with neighbours has records (see test_areas for the library)")
     data = json.loads(cli("area", empty[0], "--json").stdout)
     assert data["records"] == []
     assert data["nearby"] and all(regions[n["area"]] == regions[empty[0]] for n in data["nearby"])
-    plain = cli("area", empty[0]).stdout
-    assert f"No records are tagged with {empty[0]}" in plain
+    plain = cli("area", empty[0])
+    assert f"No records are tagged with {empty[0]}" in plain.stderr
+    assert all("\t" in line for line in plain.stdout.splitlines())
 
 
 def test_areas_json(pcc):
@@ -286,7 +317,8 @@ def parse_export(fmt: str, text: str) -> list[str]:
     if fmt == "jsonl":
         return [json.loads(line)["id"] for line in text.splitlines()]
     if fmt == "csv":
-        return [row["id"] for row in csv.DictReader(io.StringIO(text))]
+        assert text.startswith("\ufeff"), "a CSV starts with a byte order mark, for Excel"
+        return [row["id"] for row in csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))]
     if fmt == "markdown":
         return [line for line in text.splitlines() if line.startswith("### ")]
     raise AssertionError(f"no test knows how to read the {fmt!r} format")
@@ -363,8 +395,9 @@ def test_the_app_can_be_invoked_twice_in_one_process(two_data_dirs):
     runner = CliRunner()
     first = runner.invoke(app, ["show", CS11, "--json"], catch_exceptions=False)
     assert first.exit_code == 0
-    second = runner.invoke(app, ["--data-dir", str(one), "show", "ex-user-one", "--json"],
-                           catch_exceptions=False)
+    second = runner.invoke(
+        app, ["--data-dir", str(one), "show", "ex-user-one", "--json"], catch_exceptions=False
+    )
     assert second.exit_code == 0, second.stderr
 
 
@@ -443,9 +476,17 @@ def test_piped_output_is_plain_even_where_the_terminal_would_colour(run):
 
 @pytest.fixture
 def hostile_dir(tmp_path: Path) -> Path:
-    return write_records(tmp_path / "hostile", [make_record(
-        "ex-hostile-markup", HOSTILE_TITLE,
-        summary="Rich markup [bold]in a summary[/bold] and [red]colour[/red] stay as typed.")])
+    return write_records(
+        tmp_path / "hostile",
+        [
+            make_record(
+                "ex-hostile-markup",
+                HOSTILE_TITLE,
+                summary="Rich markup [bold]in a summary[/bold] and [red]colour[/red] stay as "
+                "typed.",
+            )
+        ],
+    )
 
 
 def test_rich_markup_in_data_is_printed_literally(pcc, hostile_dir):
@@ -460,11 +501,21 @@ def run_on_terminal(command: str, *args: str, env: dict[str, str]) -> str:
     """Run the command with stdout on a pseudo-terminal; return what it printed."""
     pty = pytest.importorskip("pty")
     master, slave = pty.openpty()
-    full_env = {k: v for k, v in os.environ.items()
-                if k not in ("NO_COLOR", "FORCE_COLOR", "PCC_IDEAS_DATA")}
-    full_env.update({"COLUMNS": "250", "LINES": "50", "TERM": "xterm-256color", **env})
-    proc = subprocess.Popen([command, *args], stdout=slave, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL, env=full_env)
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("NO_COLOR", "FORCE_COLOR", "PCC_IDEAS_DATA")
+    }
+    full_env.update(
+        {"COLUMNS": "250", "LINES": "50", "TERM": "xterm-256color", "PAGER": "cat", **env}
+    )
+    proc = subprocess.Popen(
+        [command, *args],
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=full_env,
+    )
     os.close(slave)
     chunks = []
     try:
@@ -490,8 +541,9 @@ def run_on_terminal(command: str, *args: str, env: dict[str, str]) -> str:
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_rich_markup_in_data_is_literal_on_a_terminal(command, hostile_dir, tmp_path):
     env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
-    shown = run_on_terminal(command, "--data-dir", str(hostile_dir), "search", "zanzibarquux",
-                            env=env)
+    shown = run_on_terminal(
+        command, "--data-dir", str(hostile_dir), "search", "zanzibarquux", env=env
+    )
     assert "\x1b[" in shown, "a terminal gets Rich output"
     text = re.sub(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\", "", shown)
     assert "[bold red]Zanzibarquux[/bold red]" in text
@@ -501,8 +553,15 @@ def test_rich_markup_in_data_is_literal_on_a_terminal(command, hostile_dir, tmp_
 def test_brief_is_rendered_on_a_terminal_with_data_kept_literal(command, hostile_dir, tmp_path):
     # On a terminal the pack's Markdown is rendered (no "#" headings or "**" left), and text
     # from data, escaped when the Markdown was written, shows as typed.
-    shown = run_on_terminal(command, "--data-dir", str(hostile_dir), "brief", "--theme", "drugs",
-                            env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    shown = run_on_terminal(
+        command,
+        "--data-dir",
+        str(hostile_dir),
+        "brief",
+        "--theme",
+        "drugs",
+        env={"XDG_CACHE_HOME": str(tmp_path / "cache")},
+    )
     text = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]|\x1b\]8;[^\x1b]*\x1b\\", "", shown)
     assert "Briefing pack" in text and "Key figures" in text
     assert "## Key figures" not in text and "**4,393**" not in text
@@ -511,11 +570,16 @@ def test_brief_is_rendered_on_a_terminal_with_data_kept_literal(command, hostile
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_no_color_is_respected_on_a_terminal(command, tmp_path):
-    shown = run_on_terminal(command, "search", "naloxone",
-                            env={"NO_COLOR": "1", "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    shown = run_on_terminal(
+        command,
+        "search",
+        "naloxone",
+        env={"NO_COLOR": "1", "XDG_CACHE_HOME": str(tmp_path / "cache")},
+    )
     params = re.findall(r"\x1b\[([0-9;]*)m", shown)
-    colours = [p for p in params for n in p.split(";")
-               if n and (30 <= int(n) <= 49 or 90 <= int(n) <= 107)]
+    colours = [
+        p for p in params for n in p.split(";") if n and (30 <= int(n) <= 49 or 90 <= int(n) <= 107)
+    ]
     assert not colours, colours[:5]
     assert "naloxone" in shown.casefold()
 
@@ -533,14 +597,17 @@ def without_tabs(data):
 
 def tabbed_dirs(tmp_path: Path, records: list[dict]) -> tuple[Path, Path]:
     """The records as written, and a control copy with no tabs or newlines in them."""
-    return (write_records(tmp_path / "tabs", records),
-            write_records(tmp_path / "clean", without_tabs(records)))
+    return (
+        write_records(tmp_path / "tabs", records),
+        write_records(tmp_path / "clean", without_tabs(records)),
+    )
 
 
 def test_tabs_and_newlines_in_data_do_not_break_one_record_per_line(cli, tmp_path):
     """Either refused as invalid data, or shown on one line with the same number of fields."""
-    tabs, clean = tabbed_dirs(tmp_path, [
-        make_record("ex-tab-title", "Vorpalblade\tcolumn\nand a second line")])
+    tabs, clean = tabbed_dirs(
+        tmp_path, [make_record("ex-tab-title", "Vorpalblade\tcolumn\nand a second line")]
+    )
     control = cli("--data-dir", str(clean), "search", "vorpalblade")
     assert control.exit_code == 0, control.stderr
     out = cli("--data-dir", str(tabs), "search", "vorpalblade")
@@ -557,14 +624,30 @@ def test_tabs_and_newlines_in_data_do_not_break_one_record_per_line(cli, tmp_pat
 def test_tabs_and_newlines_in_data_do_not_break_the_other_lists(cli, tmp_path, command):
     """`themes` and `sources` are lists too: a user's theme or source with a tab or a newline
     in its title (or an endnote's) is still one line with the usual number of fields."""
-    tabs, clean = tabbed_dirs(tmp_path, [
-        {"id": "snark-theme", "type": "theme", "title": "Snark\thunt\nsecond line",
-         "summary": "A theme made by the tests.", "themes": ["snark-theme"],
-         "sources": [{"source": "briefing-2021"}], "aliases": ["snark"]},
-        {"id": "snark-source", "type": "source", "title": "Snark\tsource\nsecond line",
-         "summary": "A source made by the tests.", "themes": [], "sources": [], "year": 2020,
-         "endnotes": [{"number": 1, "title": "An endnote\twith a tab\nand a newline"}]},
-    ])
+    tabs, clean = tabbed_dirs(
+        tmp_path,
+        [
+            {
+                "id": "snark-theme",
+                "type": "theme",
+                "title": "Snark\thunt\nsecond line",
+                "summary": "A theme made by the tests.",
+                "themes": ["snark-theme"],
+                "sources": [{"source": "briefing-2021"}],
+                "aliases": ["snark"],
+            },
+            {
+                "id": "snark-source",
+                "type": "source",
+                "title": "Snark\tsource\nsecond line",
+                "summary": "A source made by the tests.",
+                "themes": [],
+                "sources": [],
+                "year": 2020,
+                "endnotes": [{"number": 1, "title": "An endnote\twith a tab\nand a newline"}],
+            },
+        ],
+    )
     control = cli("--data-dir", str(clean), command)
     assert control.exit_code == 0, control.stderr
     out = cli("--data-dir", str(tabs), command)
@@ -581,8 +664,12 @@ def test_a_pipe_closed_early_is_quiet(command, big_data_dir, tmp_path):
     """`pcc-ideas export --format jsonl | head -c 64K`: output far beyond a pipe's buffer."""
     env = {k: v for k, v in os.environ.items() if k != "PCC_IDEAS_DATA"}
     env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
-    proc = subprocess.Popen([command, "--data-dir", str(big_data_dir), "export", "--format",
-                             "jsonl"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [command, "--data-dir", str(big_data_dir), "export", "--format", "jsonl"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     assert proc.stdout is not None and proc.stderr is not None
     head = proc.stdout.read(64 * 1024 + 1)
     assert len(head) == 64 * 1024 + 1, "the export is larger than 64 KiB"
@@ -600,9 +687,19 @@ def test_a_pipe_closed_early_is_quiet(command, big_data_dir, tmp_path):
 def test_a_shell_pipe_into_head_is_quiet(command, big_data_dir, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "PCC_IDEAS_DATA"}
     env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
-    proc = subprocess.run(["sh", "-c", '"$0" --data-dir "$1" export --format jsonl | head -1',
-                           command, str(big_data_dir)], capture_output=True, text=True,
-                          env=env, timeout=60)
+    proc = subprocess.run(
+        [
+            "sh",
+            "-c",
+            '"$0" --data-dir "$1" export --format jsonl | head -1',
+            command,
+            str(big_data_dir),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert proc.returncode == 0
     assert len(proc.stdout.splitlines()) == 1
     assert json.loads(proc.stdout)["id"]
@@ -621,22 +718,6 @@ def test_python_m_version(run):
 def test_command_version(pcc):
     out = pcc("--version")
     assert out.code == 0 and pcc_ideas.__version__ in out.stdout
-
-
-def command_names() -> list[str]:
-    from pcc_ideas.cli import app
-
-    names = [c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands]
-    assert {"search", "show", "theme", "themes", "area", "areas", "sources", "export",
-            "validate"} <= set(names)
-    return names
-
-
-@pytest.mark.parametrize("name", ["(top)", *command_names()])
-def test_every_command_has_help_with_an_example(pcc, name):
-    out = pcc("--help") if name == "(top)" else pcc(name, "--help")
-    assert out.code == 0, out.stderr
-    assert re.search(r"^\s*Example: pcc-ideas \S", out.stdout, re.M), out.stdout
 
 
 def test_no_arguments_shows_help(pcc):
@@ -659,3 +740,223 @@ def test_the_written_data_is_read_as_written(tmp_path, cli):
     for key, value in record.items():
         assert shown[key] == value, key
     assert shown["scope"] == "multi-area"
+
+
+# ---------------------------------------------------------------- issue: what users tried
+
+
+def test_dash_h_is_help(cli):
+    out = cli("search", "-h")
+    assert out.exit_code == 0 and "Example: pcc-ideas search" in out.stdout
+
+
+def test_data_dir_is_accepted_after_the_command(cli, two_data_dirs):
+    first, _ = two_data_dirs
+    out = cli("search", "--json", "--data-dir", str(first), "-n", "0", "xylophonic")
+    before = cli("--data-dir", str(first), "search", "--json", "-n", "0", "xylophonic")
+    assert out.exit_code == before.exit_code == 0
+    assert json.loads(out.stdout) == json.loads(before.stdout)
+
+
+def test_a_filter_that_empties_the_answer_says_which_and_how_many_match_without_it(cli):
+    without = json.loads(cli("search", "reoffending", "-n", "0", "--json").stdout)
+    out = cli("search", "reoffending", "--area", "Norfolk")
+    assert out.exit_code == 1 and out.stdout == ""
+    assert "Norfolk" in out.stderr and "--area" in out.stderr
+    assert f"{len(without)} match without --area" in out.stderr
+    assert "did you mean" not in out.stderr
+
+
+def test_repeated_filters_keep_any_of_their_values(cli):
+    def ids(*args: str) -> set[str]:
+        return {
+            r["id"]
+            for r in json.loads(cli("search", "support", "-n", "0", "--json", *args).stdout or "[]")
+        }
+
+    women, drugs = ids("--theme", "women-and-girls"), ids("--theme", "drugs")
+    assert women and drugs
+    assert ids("--theme", "women-and-girls", "--theme", "drugs") == women | drugs
+    kent, sussex = ids("--area", "Kent"), ids("--area", "Sussex")
+    assert ids("--area", "Kent", "--area", "Sussex") == kent | sussex
+
+
+@pytest.mark.parametrize(
+    "command", [["search", "drugs"], ["theme", "drugs"], ["area", "Kent"], ["export"]]
+)
+def test_a_second_value_for_a_single_valued_option_is_a_usage_error(cli, command):
+    out = cli(*command, "--evidence", "evaluation", "--evidence", "none-stated")
+    assert out.exit_code == 2 and "--evidence" in out.stderr
+
+
+def test_type_labels_are_accepted_where_ids_are(cli):
+    by_label = cli("search", "drugs", "-t", "case study", "--json")
+    by_id = cli("search", "drugs", "-t", "case-study", "--json")
+    assert by_label.exit_code == 0 and by_label.stdout == by_id.stdout
+    assert {r["type"] for r in json.loads(by_label.stdout)} == {"case-study"}
+
+
+def test_filters_are_the_same_on_theme_and_area(cli):
+    kent = json.loads(cli("area", "Kent", "--theme", "violence", "--json").stdout)
+    assert kent["records"] and all("violence-exploitation" in r["themes"] for r in kent["records"])
+    figures = json.loads(cli("theme", "drugs", "--type", "figure", "--json").stdout)
+    assert figures["records"] and {r["type"] for r in figures["records"]} == {"figure"}
+
+
+def test_area_with_evidence_counts_its_england_and_wales_records(cli):
+    out = cli("area", "Cleveland", "--evidence", "evaluation", "--json")
+    assert out.exit_code == 0
+    data = json.loads(out.stdout)
+    assert data["national"] and all(r["evidence"] == "evaluation" for r in data["national"])
+
+
+def test_areas_jsonl_into_head_exits_0(command, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PCC_IDEAS_DATA"}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    proc = subprocess.run(
+        ["bash", "-c", 'set -o pipefail; "$0" areas --jsonl | head -1', command],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert json.loads(proc.stdout)["name"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_writing_to_a_full_device_is_one_line_and_exit_2(command, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PCC_IDEAS_DATA"}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [command, "export"], stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=60
+        )
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+def test_output_file_is_replaced_only_when_written_whole(cli, tmp_path):
+    target = tmp_path / "figures.csv"
+    out = cli("export", "--format", "csv", "--type", "figure", "-o", str(target))
+    assert out.exit_code == 0 and out.stdout == ""
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert rows and {"value", "measure", "year", "place", "document", "url"} <= set(rows[0])
+    assert [p.name for p in tmp_path.iterdir()] == ["figures.csv"]
+    missing = tmp_path / "no-such-folder" / "x.json"
+    out = cli("export", "-o", str(missing))
+    assert out.exit_code == 2 and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_export_takes_the_filters(cli):
+    records = json.loads(cli("export", "--theme", "drugs", "--area", "Cleveland").stdout)
+    assert records and all("drugs" in r["themes"] and "Cleveland" in r["areas"] for r in records)
+
+
+def test_search_csv(cli):
+    out = cli("search", "naloxone", "--csv")
+    rows = list(csv.DictReader(io.StringIO(out.stdout.removeprefix("\ufeff"))))
+    assert out.exit_code == 0 and rows[0]["id"].startswith("cs-09")
+
+
+def test_search_explain_gives_each_hit_its_reasons(cli):
+    hits = json.loads(cli("search", "naloxone", "--explain", "--json").stdout)
+    assert hits and all(isinstance(h["explain"], list) for h in hits)
+
+
+def test_a_related_theme_is_shown_on_the_theme_page(cli):
+    data = json.loads(cli("theme", "vawg", "--json").stdout)
+    related = {t["id"]: t for t in data["related_themes"]}
+    assert "ex-merseyside-safer-streets-vawg" in related["women-and-girls"]["highlights"]
+    other = json.loads(cli("theme", "women-and-girls", "--json").stdout)
+    assert data["id"] in {t["id"] for t in other["related_themes"]}
+
+
+def test_piped_theme_and_area_are_one_record_per_line(run):
+    for args in (["theme", "drugs"], ["area", "Middlesbrough"]):
+        out = run(*args)
+        assert out.returncode == 0
+        assert all(line.count("\t") >= 3 for line in out.stdout.splitlines()), args
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("pcc-ideas theme dru", "drugs"),
+        ("pcc-ideas search x --area Clev", "Cleveland"),
+        ("pcc-ideas show cs-11", CS11),
+        ("pcc-ideas search x --evidence eval", "evaluation"),
+        ("pcc-ideas search x -t fig", "figure"),
+    ],
+)
+def test_values_complete(run, words, expected):
+    out = run(
+        env={
+            "_PCC_IDEAS_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split()) - 1),
+        }
+    )
+    assert out.returncode == 0 and expected in out.stdout.split()
+
+
+# ---------------------------------------------------------------- the brief command's side
+
+
+@pytest.fixture
+def fake_brief(monkeypatch):
+    """The brief module's interface, faked: what the command does with it is tested here."""
+    from types import SimpleNamespace
+
+    import pcc_ideas.brief as brief_module
+
+    calls: list[tuple] = []
+
+    def build_brief(corpus, themes, areas, evidence, today, short):
+        calls.append(
+            (tuple(t.id for t in themes), tuple(a.item.name for a in areas), evidence, short)
+        )
+        return SimpleNamespace(hints=("choose themes with --theme",), is_empty=False)
+
+    formats = {
+        "markdown": lambda b: "# Brief\n",
+        "html": lambda b: "<html></html>\n",
+        "json": lambda b: "{}\n",
+        "docx": lambda b: b"PK\x03\x04",
+    }
+    extensions = {".md": "markdown", ".html": "html", ".json": "json", ".docx": "docx"}
+    monkeypatch.setattr(brief_module, "build_brief", build_brief, raising=False)
+    monkeypatch.setattr(brief_module, "BRIEF_FORMATS", formats, raising=False)
+    monkeypatch.setattr(
+        brief_module, "format_for_path", lambda p: extensions.get(Path(p).suffix), raising=False
+    )
+    return calls
+
+
+def test_brief_format_follows_the_output_file(cli, fake_brief, tmp_path):
+    out = cli("brief", "--area", "Kent", "--area", "Sussex", "-o", str(tmp_path / "b.docx"))
+    assert out.exit_code == 0, out.stderr
+    assert (tmp_path / "b.docx").read_bytes() == b"PK\x03\x04"
+    assert fake_brief == [((), ("Kent", "Sussex"), None, False)]
+    assert "pcc-ideas: choose themes with --theme" in out.stderr  # hints never in the document
+
+
+def test_brief_format_that_clashes_with_the_extension_is_a_usage_error(cli, fake_brief, tmp_path):
+    out = cli("brief", "--theme", "drugs", "--format", "html", "-o", str(tmp_path / "b.md"))
+    assert out.exit_code == 2 and "--format" in out.stderr
+    assert not (tmp_path / "b.md").exists()
+
+
+def test_brief_short_and_evidence_reach_the_builder(cli, fake_brief):
+    out = cli("brief", "--theme", "drug harm", "--evidence", "evaluation", "--short")
+    assert out.exit_code == 0 and out.stdout == "# Brief\n"
+    assert fake_brief == [(("drugs",), (), "evaluation", True)]
+
+
+def test_theme_and_area_limit_each_type_and_say_what_is_left_out(cli):
+    whole = json.loads(cli("theme", "drugs", "--json").stdout)["records"]
+    out = cli("theme", "drugs", "-n", "1")
+    lines = out.stdout.splitlines()
+    assert out.exit_code == 0
+    assert len(lines) == len({r["type"] for r in whole})
+    assert f"{len(whole) - len(lines)} more records are not shown" in out.stderr

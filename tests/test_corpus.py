@@ -93,7 +93,7 @@ def test_urls_look_like_urls(corpus):
 def test_every_place_named_in_a_case_study_finds_it_by_area(corpus):
     # "every case study of the corpus is found by `area` for each place it names"
     from pcc_ideas.lookup import NotResolved
-    from pcc_ideas.views import area_view
+    from pcc_ideas.pages import area_page as area_view
 
     for r in corpus.of_type("case-study"):
         for place in r.places:
@@ -105,8 +105,9 @@ def test_every_place_named_in_a_case_study_finds_it_by_area(corpus):
 
 
 def test_gwent_lists_as_country_wide_practice_only_what_covers_wales(corpus):
-    from pcc_ideas.models import covers
     from pcc_ideas.views import area_view
+
+    from pcc_ideas.models import covers
 
     gwent = area_view(corpus, "Gwent")
     assert all(covers(r, gwent.area) for r in gwent.national)

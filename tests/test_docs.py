@@ -29,13 +29,33 @@ def test_the_commands_are_the_ones_the_contract_names():
     }
 
 
-@pytest.mark.parametrize("name", COMMANDS)
-def test_command_has_help_with_an_example(name):
-    result = CliRunner().invoke(app, [name, "--help"])
-    assert result.exit_code == 0
-    assert re.search(rf"Example: pcc-ideas {name}\b", result.output), result.output
+def test_every_command_has_help_with_an_example():
+    for args in ([], *([name] for name in COMMANDS)):
+        result = CliRunner().invoke(app, [*args, "--help"])
+        assert result.exit_code == 0, args
+        assert re.search(r"^\s*Example: pcc-ideas \S", result.output, re.M), args
 
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_command_is_documented_in_the_readme(name):
     assert re.search(rf"`(pcc-ideas )?{name}\b", README), f"README does not document {name}"
+
+
+def test_the_package_docstring_example_runs():
+    import doctest
+
+    import pcc_ideas
+
+    result = doctest.testmod(pcc_ideas, verbose=False)
+    assert result.attempted and not result.failed
+
+
+def test_the_readme_python_examples_run():
+    import doctest
+
+    blocks = re.findall(r"```pycon\n(.*?)```", README, re.S)
+    assert blocks, "the README has Python examples"
+    parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for i, block in enumerate(blocks):
+        runner.run(parser.get_doctest(block, {}, f"README[{i}]", "README.md", 0))
+    assert runner.summarize(verbose=False).failed == 0

@@ -1,4 +1,4 @@
-"""Export formats: every format of `formats.FORMATS` is exported and read back; CSV flattens
+"""Export formats: every format of `export` is exported and read back; CSV flattens
 lists; Markdown never lets text from data become HTML or a link."""
 
 from __future__ import annotations
@@ -12,8 +12,14 @@ import pytest
 from conftest import live_markdown
 from markdown_it import MarkdownIt
 
-from pcc_ideas.formats import FORMATS, export
+from pcc_ideas import output
+from pcc_ideas.cli import EXPORT_FORMATS as FORMATS
 from pcc_ideas.models import CaseStudy, Citation, Record, Source, to_dict
+from pcc_ideas.pages import ExportPage
+
+
+def export(records, fmt: str, out) -> None:
+    output.emit(ExportPage(list(records)), fmt, out)
 
 
 def read_json(text: str) -> list[dict]:
@@ -29,7 +35,8 @@ def read_jsonl(text: str) -> list[dict]:
 
 
 def read_csv(text: str) -> list[dict]:
-    rows = list(csv.DictReader(io.StringIO(text)))
+    assert text.startswith("\ufeff"), "a byte order mark, so Excel reads UTF-8"
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert all(None not in row for row in rows), "a row has more cells than the header"
     return rows
 
@@ -162,7 +169,7 @@ def test_csv_quotes_commas_quotes_and_newlines():
 def test_csv_columns_cover_every_type(corpus):
     """Rows of different types share one header: every key of every record is a column."""
     text = exported(corpus.records, "csv")
-    header = set(next(csv.reader(io.StringIO(text))))
+    header = set(next(csv.reader(io.StringIO(text.removeprefix("\ufeff")))))
     for record in corpus.records:
         assert set(to_dict(record)) <= header, record.id
 
@@ -241,3 +248,36 @@ def test_markdown_of_a_source_lists_its_endnotes(corpus):
     assert "endnotes" in text
     items = [line for line in text.splitlines() if line.startswith("- ")]
     assert len(items) >= len(source.endnotes)
+
+
+def test_a_figures_export_has_the_columns_a_spreadsheet_user_wants(corpus):
+    figures = [r for r in corpus.records if r.type == "figure"]
+    rows = read_csv(exported(figures, "csv"))
+    assert list(rows[0]) == [
+        "value",
+        "measure",
+        "year",
+        "place",
+        "areas",
+        "document",
+        "ref",
+        "url",
+        "id",
+    ]
+    assert len(rows) == len(figures)
+    by_id = {r["id"]: r for r in rows}
+    for f in figures:
+        assert by_id[f.id]["value"].lstrip("'") == f.value
+        assert by_id[f.id]["document"] == f.sources[0].source
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_quoted_as_text():
+    rows = read_csv(exported([make(title='=HYPERLINK("http://x")', summary="+1 and -2")], "csv"))
+    assert rows[0]["title"] == '\'=HYPERLINK("http://x")'
+    assert rows[0]["summary"] == "'+1 and -2"
+
+
+def test_markdown_fences_in_data_do_not_open_code_blocks():
+    text = exported([make(title="```python", summary="~~~\nimport os\n~~~")], "markdown")
+    html = MarkdownIt("commonmark").render(text)
+    assert "<pre" not in html and "<code>python" not in html

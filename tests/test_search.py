@@ -75,11 +75,11 @@ def test_phrase_and_all_words_rank_above_partial(corpus):
 
 
 def test_filters_combine(corpus):
-    hits = corpus.search("drug", types=["case-study"], area="Cleveland")
+    hits = corpus.search("drug", types=["case-study"], areas="Cleveland")
     assert hits and all(
         h.record.type == "case-study" and "Cleveland" in h.record.areas for h in hits
     )
-    themed = corpus.search("naloxone", theme="drugs", source="briefing-2021")
+    themed = corpus.search("naloxone", themes="drugs", sources="briefing-2021")
     assert themed and all("drugs" in h.record.themes for h in themed)
     assert all(any(c.source == "briefing-2021" for c in h.record.sources) for h in themed)
 

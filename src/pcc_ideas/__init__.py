@@ -4,11 +4,12 @@ The library is usable without the command line:
 
     >>> import pcc_ideas
     >>> corpus = pcc_ideas.load()
-    >>> [hit.record.title for hit in corpus.search("naloxone")][:1]
+    >>> [hit.record.id for hit in corpus.search("naloxone", types="case study")]
+    ['cs-09-naloxone-west-midlands-durham']
 """
 
 __version__ = "0.1.0"
 
-from .corpus import Corpus, load  # noqa: E402
+from .corpus import Corpus, load  # noqa: E402 (after the version, which the build reads)
 
 __all__ = ["Corpus", "load", "__version__"]

@@ -6,16 +6,18 @@ typo tier, words such as "police" or "constabulary" are dropped, so `Kent Police
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from functools import cached_property
 
+from . import models
 from .lookup import Match, NameIndex, NotResolved
-from .models import Area
+from .models import Area, Record, choice_label
 from .text import key
 
 GENERIC = frozenset({"police", "constabulary", "force", "pcc", "opcc", "area", "the"})
 
-__all__ = ["Gazetteer", "Match", "NotResolved", "explain"]
+__all__ = ["Gazetteer", "Match", "NotResolved", "covers", "explain", "places", "untagged"]
 
 
 class Gazetteer:
@@ -24,11 +26,7 @@ class Gazetteer:
 
     @cached_property
     def _index(self) -> NameIndex[Area]:
-        return NameIndex((a, [a.name], a.aliases) for a in self.areas)
-
-    def get(self, name: str) -> Area | None:
-        """The area with exactly this name (case and punctuation aside)."""
-        return next((a for a in self.areas if key(a.name) == key(name)), None)
+        return NameIndex(((a, [a.name], a.aliases) for a in self.areas), "police force area")
 
     def exact(self, name: str) -> Area | None:
         """The single area with this name or alias, no typo tolerance: for data files."""
@@ -39,13 +37,18 @@ class Gazetteer:
         return found.item if found else None
 
     def resolve(self, name: str) -> Match[Area]:
-        """The area a user means by `name`; raises NotResolved with suggestions."""
+        """The area a user means by `name`; raises NotResolved with suggestions. Words such
+        as "police" are dropped before typos are allowed for ("Warwickshre Police")."""
         found = self._index.exact(name)
-        if found is None:
-            stripped = " ".join(w for w in key(name).split() if w not in GENERIC)
-            if stripped and stripped != key(name):
-                found = self._index.exact(stripped)
-        return found or self._index.resolve(name)
+        if found is not None:
+            return found
+        stripped = " ".join(w for w in key(name).split() if w not in GENERIC)
+        if stripped and stripped != key(name):
+            try:
+                return dataclasses.replace(self._index.resolve(stripped), query=name)
+            except NotResolved:
+                pass
+        return self._index.resolve(name)
 
     def suggest(self, name: str) -> list[str]:
         return self._index.suggest(name)
@@ -62,3 +65,25 @@ def explain(found: Match[Area]) -> str:
         return f"{found.matched} is in {found.item.name}"
     where = "" if found.matched == found.item.name else f" ({found.item.name})"
     return f"{found.query!r} read as {found.matched}{where}"
+
+
+def untagged(area: Area) -> str:
+    """What the area page says when no record is tagged with the area."""
+    return (
+        f"No records are tagged with {area.name}; here is what has been done elsewhere in "
+        f"{area.region}."
+    )
+
+
+def places(record: Record) -> str:
+    """Where a record applies: its areas, or its scope in words ("England and Wales")."""
+    return ", ".join(record.areas) or choice_label("scope", record.effective_scope)
+
+
+def covers(record: Record, area: Area) -> bool:
+    """Whether a record without the area's tag still covers it: a national record, for an
+    area of England or Wales. Defers to `models.covers` where the schema gives one."""
+    schema_rule = getattr(models, "covers", None)
+    if schema_rule is not None:
+        return bool(schema_rule(record, area))
+    return area.country in ("England", "Wales") and record.effective_scope == "national"

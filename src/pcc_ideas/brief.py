@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from . import __version__
 from .areas import explain
 from .corpus import Corpus, sort_by_type
-from .formats import md
 from .lookup import Match
 from .models import (
     Area,
@@ -48,7 +47,8 @@ from .models import (
     Theme,
     to_dict,
 )
-from .views import with_evidence
+from .output.markdown import md
+from .pages import with_evidence
 
 MAX_AREA_RECOMMENDATIONS = 8
 EVIDENCE_LABELS = {

@@ -1,139 +1,116 @@
-"""The `pcc-ideas` command: parses arguments, asks the library, hands the answer to `render`."""
+"""The `pcc-ideas` command: options in, a library call, `output.emit`, exceptions to exit codes.
+
+Exit codes: 0 when there is something to show, 1 when nothing matched or a name did not
+resolve, 2 for a usage error, invalid data or output that could not be written.
+"""
 
 from __future__ import annotations
 
+import gc
+import importlib
+import io
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
-from . import __version__
-from .corpus import Corpus
-from .formats import FORMATS
+from . import __version__, output, pages
+from .corpus import Corpus, data_dirs, validated
 from .loading import InvalidData
 from .lookup import NotResolved
-from .models import EVIDENCE_KINDS
+from .models import RECORD_TYPES, evidence_kind
+from .options import (
+    Areas,
+    Csv,
+    DataDirs,
+    Evidence,
+    Failed,
+    Json,
+    Jsonl,
+    Limit,
+    NoPager,
+    Output,
+    PerType,
+    Run,
+    Shown,
+    Sources,
+    Themes,
+    Types,
+    choices,
+    complete_area,
+    complete_id,
+    complete_theme,
+    nothing,
+    say,
+    single,
+    usage,
+)
+from .output.data import write_json
 
-if TYPE_CHECKING:
-    from .search import Hit
+
+class Commands(TyperGroup):
+    """Turns what the library raises into one line on stderr and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            result = super().invoke(ctx)
+            sys.stdout.flush()
+            return result
+        except Failed as e:
+            say(str(e))
+            raise typer.Exit(e.code) from None
+        except NotResolved as e:
+            hints = f"; did you mean: {', '.join(e.suggestions)}?" if e.suggestions else ""
+            say(f"{e}{hints}")
+            raise typer.Exit(1) from None
+        except ValueError as e:
+            say(str(e))
+            raise typer.Exit(2) from None
+        except InvalidData as e:
+            for err in e.errors:
+                print(f"{err.path}: {err.message}" if err.line == 0 else err, file=sys.stderr)
+            say(f"{len(e.errors)} problem(s) in the data files")
+            raise typer.Exit(2) from None
+        except BrokenPipeError:
+            quiet_stdout()
+            raise typer.Exit(0) from None
+        except OSError as e:
+            say(f"cannot write the output: {e.strerror or e}")
+            quiet_stdout()
+            raise typer.Exit(2) from None
+
 
 app = typer.Typer(
+    cls=Commands,
     help="Find what works in local policing and justice, and where it has been done.\n\n"
     "Example: pcc-ideas search naloxone",
     no_args_is_help=True,
-    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-Jsonl = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
+
+def corpus_of(ctx: typer.Context, data_dir: list[Path] | None = None) -> Corpus:
+    """The run's corpus, with the folders given after the command added."""
+    run: Run = ctx.obj
+    run.add(data_dir or [])
+    return run.corpus()
 
 
-def evidence_option(what: str) -> Any:
-    """`--evidence KIND`, worded for what it keeps."""
-    return typer.Option("--evidence", metavar="KIND", help=f"{what}: {', '.join(EVIDENCE_KINDS)}.")
-
-
-Evidence = Annotated[
-    str | None,  # noqa: UP007
-    evidence_option(
-        "Only records whose outcomes rest on this kind of evidence (so only case "
-        "studies and examples, the records that give one)"
-    ),
-]
-BriefEvidence = Annotated[
-    str | None,  # noqa: UP007
-    evidence_option(
-        "Only case studies and examples whose outcomes rest on this kind of "
-        "evidence; figures and recommendations are kept"
-    ),
-]
-
-
-class State:
-    data_dirs: list[Path] = []
-    use_cache: bool = True
-    _corpus: Corpus | None = None
-
-    @classmethod
-    def corpus(cls) -> Corpus:
-        if cls._corpus is None:
-            from .cache import load_cached
-
-            try:
-                cls._corpus = load_cached(cls.data_dirs, cls.use_cache)
-            except InvalidData as e:
-                fail_data(e)
-        return cls._corpus
-
-
-def fail_data(e: InvalidData) -> NoReturn:
-    for err in e.errors:
-        print(f"{err.path}: {err.message}" if err.line == 0 else str(err), file=sys.stderr)
-    print(f"pcc-ideas: {len(e.errors)} problem(s) in the data files", file=sys.stderr)
-    raise typer.Exit(2)
-
-
-def not_found(message: str, suggestions: Iterable[str] = ()) -> NoReturn:
-    hints = list(suggestions)
-    print(
-        f"pcc-ideas: {message}" + (f"; did you mean: {', '.join(hints)}?" if hints else ""),
-        file=sys.stderr,
-    )
-    raise typer.Exit(1)
-
-
-def usage(message: str) -> NoReturn:
-    print(f"pcc-ideas: {message}", file=sys.stderr)
-    raise typer.Exit(2)
-
-
-def emit(view: Any, json: bool = False, jsonl: bool = False) -> None:
-    """Show a view: JSON, JSON lines, Rich on a terminal, or plain lines in a pipe."""
-    out = sys.stdout
-    if json:
-        _dump(view.as_json(), out)
-    elif jsonl:
-        FORMATS["jsonl"](view.rows(), out)
-    elif out.isatty():
-        from rich.console import Console
-
-        from .render import print_rich
-
-        print_rich(view, Console(highlight=False, emoji=False, markup=False))
-    else:
-        from .render import plain
-
-        for line in plain(view):
-            out.write(line + "\n")
-
-
-def _dump(obj: Any, out: Any) -> None:
-    import json as json_module
-
-    out.write(json_module.dumps(obj, ensure_ascii=False, indent=2) + "\n")
-
-
-def evidence_kind(value: str | None) -> str | None:
-    """The evidence kind a user asked for, checked against the corpus's kinds."""
-    if value is None:
-        return None
-    kind = value.strip().casefold()
-    if kind not in EVIDENCE_KINDS:
-        usage(f"unknown evidence kind {value!r}; choose from {', '.join(EVIDENCE_KINDS)}")
-    return kind
-
-
-def resolve(what: str, fn: Callable[[str], Any], name: str) -> Any:
-    try:
-        return fn(name)
-    except NotResolved as e:
-        kind = "is in more than one " + what if e.ambiguous else "is not a known " + what
-        not_found(f"{name!r} {kind}", e.suggestions)
+def show(page: Any, shown: Shown) -> None:
+    """Emit a page; an empty page says why on stderr and exits 1 (JSON still prints)."""
+    mode = shown.mode
+    if page.is_empty:
+        if mode == "json":
+            output.emit(page, mode)
+        nothing(page.empty_message())
+    output.emit(page, mode, pager=not shown.no_pager)
 
 
 def version_callback(value: bool) -> None:
@@ -144,14 +121,8 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def main(
-    data_dir: Annotated[
-        list[Path] | None,
-        typer.Option(  # noqa: UP007
-            "--data-dir",
-            metavar="DIR",
-            help="Add your own YAML records from DIR on top of the bundled corpus (repeatable).",
-        ),
-    ] = None,
+    ctx: typer.Context,
+    data_dir: DataDirs = None,
     no_cache: Annotated[
         bool,
         typer.Option("--no-cache", help="Read and index the data files afresh, without the cache."),
@@ -167,306 +138,316 @@ def main(
 
     Example: pcc-ideas search naloxone
     """
-    State.data_dirs = list(data_dir or [])
-    State._corpus = None
-    State.use_cache = not no_cache and not os.environ.get("PCC_IDEAS_NO_CACHE")
+    ctx.obj = Run(data_dir or [], not no_cache and not os.environ.get("PCC_IDEAS_NO_CACHE"))
 
 
 @app.command()
 def search(
+    ctx: typer.Context,
     query: Annotated[list[str], typer.Argument(help="Words to look for.")],
-    type: Annotated[
-        list[str] | None,
-        typer.Option(  # noqa: UP007
-            "--type", "-t", help="Only records of this type (repeatable)."
-        ),
-    ] = None,
-    theme: Annotated[str | None, typer.Option(help="Only records on this theme.")] = None,  # noqa: UP007
-    area: Annotated[str | None, typer.Option(help="Only records tagged with this area.")] = None,  # noqa: UP007
-    source: Annotated[str | None, typer.Option(help="Only records citing this source.")] = None,  # noqa: UP007
-    limit: Annotated[
-        int, typer.Option("--limit", "-n", min=0, help="How many results (0 for all).")
-    ] = 10,
+    type: Types = None,
+    theme: Themes = None,
+    area: Areas = None,
+    source: Sources = None,
     evidence: Evidence = None,
+    limit: Limit = 10,
+    long: Annotated[bool, typer.Option("--long", "-l", help="Each hit with its summary.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Say why each hit matched.")] = False,
     json: Json = False,
     jsonl: Jsonl = False,
+    csv: Csv = False,
+    no_pager: NoPager = False,
+    data_dir: DataDirs = None,
 ) -> None:
     """Ranked search over every record.
 
     Example: pcc-ideas search heroin assisted treatment --area Cleveland
     """
-    from .models import RECORD_TYPES
-    from .views import SearchView
-
-    for t in type or []:
-        if t not in RECORD_TYPES:
-            usage(f"unknown type {t!r}; choose from {', '.join(RECORD_TYPES)}")
-    kind = evidence_kind(evidence)
-    corpus = State.corpus()
-    theme_id = resolve("theme", corpus.theme, theme).item.id if theme else None
-    area_name = resolve("area", corpus.gazetteer.resolve, area).item.name if area else None
-    source_id = resolve("source", corpus.source, source).item.id if source else None
+    corpus = corpus_of(ctx, data_dir)
+    filters = corpus.filters(type, theme, area, source, single("--evidence", evidence))
     text = " ".join(query)
-
-    def hits_with(evidence: str | None, most: int | None = None) -> list[Hit]:
-        try:
-            return corpus.search(
-                text, type or (), theme_id, area_name, source_id, limit=most, evidence=evidence
-            )
-        except ValueError as e:
-            usage(str(e))
-
-    hits = hits_with(kind)
-    view = SearchView(text, hits[:limit] if limit else hits)
-    if not hits:
-        if json:
-            print("[]")
-        if kind and hits_with(None, 1):
-            not_found(f"no records matching {text!r} rest on {kind} evidence")
-        near = corpus.suggestions(text)
-        not_found(f"no records match {text!r}", near)
-    emit(view, json, jsonl)
+    page = pages.search_page(corpus, text, filters, limit)
+    page.long, page.explain = long, explain
+    show(page, Shown(json, jsonl, csv, no_pager))
+    if page.weak or not page.close:
+        near = "; ".join(h.record.title for h in page.hits[:3])
+        (nothing if page.weak else say)(f"no close match for {text!r}; nearest: {near}")
 
 
-@app.command()
-def show(
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="The record's id.")],
+@app.command("show")
+def show_record(
+    ctx: typer.Context,
+    record_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="The record's id, or the start of it (cs-11).",
+            autocompletion=complete_id,
+        ),
+    ],
     json: Json = False,
+    no_pager: NoPager = False,
+    data_dir: DataDirs = None,
 ) -> None:
     """One record in full, with its citation.
 
     Example: pcc-ideas show cs-11-middlesbrough-heroin-assisted-treatment
     """
-    from .lookup import NameIndex
-    from .views import record_view
-
-    corpus = State.corpus()
-    record = corpus.get(record_id)
-    if record is None:
-        near = NameIndex((r.id, [r.id], ()) for r in corpus.records).suggest(record_id)
-        not_found(f"no record has the id {record_id!r}", near)
-    emit(record_view(corpus, record), json)
+    corpus = corpus_of(ctx, data_dir)
+    show(
+        pages.record_page(corpus, corpus.get_or_suggest(record_id)), Shown(json, no_pager=no_pager)
+    )
 
 
 @app.command()
 def theme(
-    name: Annotated[str, typer.Argument(help="A theme's id, title or alias.")],
+    ctx: typer.Context,
+    name: Annotated[
+        str, typer.Argument(help="A theme's id, title or alias.", autocompletion=complete_theme)
+    ],
+    type: Types = None,
+    area: Areas = None,
     evidence: Evidence = None,
+    limit: PerType = 0,
     json: Json = False,
+    jsonl: Jsonl = False,
+    csv: Csv = False,
+    no_pager: NoPager = False,
+    data_dir: DataDirs = None,
 ) -> None:
-    """One theme with everything linked to it.
+    """One theme with everything linked to it, and its related themes.
 
     Example: pcc-ideas theme drugs
     """
-    from .views import theme_view
-
-    kind = evidence_kind(evidence)
-    corpus = State.corpus()
-    view = resolve("theme", lambda n: theme_view(corpus, n, kind), name)
-    if kind and not view.records:
-        if json:
-            emit(view, json)
-        not_found(f"no records on the theme {view.theme.id!r} rest on {kind} evidence")
-    emit(view, json)
-
-
-@app.command()
-def themes(json: Json = False, jsonl: Jsonl = False) -> None:
-    """Every theme, with counts of what it holds.
-
-    Example: pcc-ideas themes
-    """
-    from .views import themes_view
-
-    emit(themes_view(State.corpus()), json, jsonl)
+    corpus = corpus_of(ctx, data_dir)
+    filters = corpus.filters(types=type, areas=area, evidence=single("--evidence", evidence))
+    show(pages.theme_page(corpus, name, filters, limit), Shown(json, jsonl, csv, no_pager))
 
 
 @app.command()
 def area(
-    name: Annotated[str, typer.Argument(help="A force area, county, city, town or short form.")],
+    ctx: typer.Context,
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="A force area, county, city, town or short form.", autocompletion=complete_area
+        ),
+    ],
+    type: Types = None,
+    theme: Themes = None,
     evidence: Evidence = None,
+    limit: PerType = 0,
     json: Json = False,
+    jsonl: Jsonl = False,
+    csv: Csv = False,
+    no_pager: NoPager = False,
+    data_dir: DataDirs = None,
 ) -> None:
     """One police force area and every record tagged with it.
 
     Example: pcc-ideas area Middlesbrough
     """
-    from .views import area_view
-
-    kind = evidence_kind(evidence)
-    corpus = State.corpus()
-    view = resolve("police force area", lambda n: area_view(corpus, n, kind), name)
-    if kind and not (view.local or view.shared or view.nearby):
-        if json:
-            emit(view, json)
-        not_found(f"no records for {view.area.name} rest on {kind} evidence")
-    emit(view, json)
+    corpus = corpus_of(ctx, data_dir)
+    filters = corpus.filters(types=type, themes=theme, evidence=single("--evidence", evidence))
+    show(pages.area_page(corpus, name, filters, limit), Shown(json, jsonl, csv, no_pager))
 
 
-@app.command()
-def areas(json: Json = False, jsonl: Jsonl = False) -> None:
-    """Every police force area with its region and count of records.
+def list_command(name: str, build: Callable[[Corpus], Any], doc: str) -> None:
+    """A command that lists one kind of thing, with every output option."""
 
-    Example: pcc-ideas areas
-    """
-    from .views import areas_view
+    def command(
+        ctx: typer.Context,
+        json: Json = False,
+        jsonl: Jsonl = False,
+        csv: Csv = False,
+        no_pager: NoPager = False,
+        data_dir: DataDirs = None,
+    ) -> None:
+        show(build(corpus_of(ctx, data_dir)), Shown(json, jsonl, csv, no_pager))
 
-    emit(areas_view(State.corpus()), json, jsonl)
-
-
-@app.command()
-def brief(
-    theme: Annotated[
-        list[str] | None,
-        typer.Option(  # noqa: UP007
-            "--theme", metavar="NAME", help="A theme the pack is about (repeatable)."
-        ),
-    ] = None,
-    area: Annotated[
-        str | None,  # noqa: UP007
-        typer.Option(metavar="NAME", help="A police force area, county, city, town or short form."),
-    ] = None,
-    evidence: BriefEvidence = None,
-    format: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="One of: markdown, html, json.")
-    ] = "markdown",
-    output: Annotated[
-        Path | None,  # noqa: UP007
-        typer.Option(
-            "--output", "-o", metavar="FILE", help="Write the pack to FILE (- for stdout)."
-        ),
-    ] = None,
-    json: Json = False,
-) -> None:
-    """A briefing pack with a numbered reference list, for themes, an area or both.
-
-    Example: pcc-ideas brief --area Cleveland --format html -o cleveland.html
-    """
-    from .brief import FORMATS as BRIEF_FORMATS
-    from .brief import build_brief, build_date
-
-    fmt = "json" if json else format
-    if fmt not in BRIEF_FORMATS:
-        usage(f"unknown format {fmt!r}; choose from {', '.join(BRIEF_FORMATS)}")
-    if not theme and not area:
-        usage("brief needs --theme NAME or --area NAME (or both)")
-    kind = evidence_kind(evidence)
-    corpus = State.corpus()
-    themes = [resolve("theme", corpus.theme, name).item for name in theme or []]
-    found = resolve("police force area", corpus.gazetteer.resolve, area) if area else None
-    pack = build_brief(corpus, themes, found, kind, build_date())
-    if pack.is_empty:
-        not_found(f"there is nothing to brief on for {pack.title.removeprefix('Briefing pack: ')}")
-    text = BRIEF_FORMATS[fmt](pack)
-    if fmt == "markdown" and output is None and sys.stdout.isatty():
-        from rich.console import Console
-        from rich.markdown import Markdown
-
-        # Text from data was escaped when the Markdown was written, so it stays inert here.
-        Console(highlight=False, emoji=False).print(Markdown(text, hyperlinks=True))
-        return
-    write_out(text, output)
+    command.__doc__ = doc
+    app.command(name)(command)
 
 
-def write_out(text: str, output: Path | None) -> None:
-    """Print text, or write it to a file (`-` is stdout) and say so on stderr."""
-    if output is None or str(output) == "-":
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as e:
-        usage(f"cannot write {output}: {e.strerror or e}")
-    print(f"pcc-ideas: wrote {output}", file=sys.stderr)
+list_command(
+    "themes",
+    pages.themes_page,
+    "Every theme, with counts of what it holds.\n\nExample: pcc-ideas themes",
+)
+list_command(
+    "areas",
+    pages.areas_page,
+    "Every police force area with its region and count of records.\n\nExample: pcc-ideas areas",
+)
+list_command(
+    "sources",
+    pages.sources_page,
+    "The source documents and their endnotes.\n\nExample: pcc-ideas sources",
+)
 
-
-@app.command()
-def sources(json: Json = False, jsonl: Jsonl = False) -> None:
-    """The source documents and their endnotes.
-
-    Example: pcc-ideas sources
-    """
-    from .views import sources_view
-
-    emit(sources_view(State.corpus()), json, jsonl)
+EXPORT_FORMATS = ("json", "jsonl", "csv", "markdown")
 
 
 @app.command()
 def export(
+    ctx: typer.Context,
     format: Annotated[
-        str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help=f"One of: {', '.join(EXPORT_FORMATS)}.",
+            autocompletion=choices(EXPORT_FORMATS),
+        ),
     ] = "json",
+    type: Types = None,
+    theme: Themes = None,
+    area: Areas = None,
+    evidence: Evidence = None,
+    out: Output = None,
     json: Json = False,
+    data_dir: DataDirs = None,
 ) -> None:
-    """The whole corpus in one format.
+    """The corpus, or the part the filters select, in one format.
 
-    Example: pcc-ideas export --format csv > corpus.csv
+    Example: pcc-ideas export --format csv --type figure -o figures.csv
     """
-    from .formats import export as write
-
     fmt = "json" if json else format
-    if fmt not in FORMATS:
-        usage(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-    write(State.corpus().records, fmt, sys.stdout)
+    if fmt not in EXPORT_FORMATS:
+        usage(f"unknown format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    corpus = corpus_of(ctx, data_dir)
+    filters = corpus.filters(type, theme, area, (), single("--evidence", evidence))
+    page = pages.export_page(corpus, filters)
+    if page.is_empty:
+        nothing(page.empty_message())
+    buffer = io.StringIO()
+    output.emit(page, fmt, buffer)
+    write_out(buffer.getvalue(), out)
+
+
+@app.command()
+def brief(
+    ctx: typer.Context,
+    theme: Themes = None,
+    area: Areas = None,
+    evidence: Evidence = None,
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="markdown, html, json or docx (else from -o)."
+        ),
+    ] = None,
+    short: Annotated[bool, typer.Option("--short", help="A one-to-two-page summary.")] = False,
+    out: Output = None,
+    json: Json = False,
+    data_dir: DataDirs = None,
+) -> None:
+    """A briefing pack with a numbered reference list, for themes, areas or both.
+
+    Example: pcc-ideas brief --area Cleveland -o cleveland.html
+    """
+    if not theme and not area:
+        usage("brief needs --theme NAME or --area NAME (or both)")
+    documents = brief_module()
+    to_file = out is not None and str(out) != "-"
+    fmt = brief_format(format or ("json" if json else None), out if to_file else None)
+    if fmt not in documents.BRIEF_FORMATS:
+        usage(f"unknown format {fmt!r}; choose from {', '.join(documents.BRIEF_FORMATS)}")
+    if fmt == "docx" and not to_file and sys.stdout.isatty():
+        usage("a Word brief needs -o FILE.docx (or a pipe)")
+    corpus = corpus_of(ctx, data_dir)
+    kind = evidence_kind(asked) if (asked := single("--evidence", evidence)) else None
+    chosen = [corpus.theme(n).item for n in theme or []]
+    places = [corpus.gazetteer.resolve(n) for n in area or []]
+    pack = documents.build_brief(corpus, chosen, places, kind, documents.build_date(), short)
+    for hint in pack.hints:
+        say(hint)
+    if pack.is_empty:
+        nothing("there is nothing to brief on for these themes and areas")
+    document = documents.BRIEF_FORMATS[fmt](pack)
+    if fmt == "markdown" and not to_file and output.human_mode(sys.stdout) == "rich":
+        output.emit_markdown(str(document), pager=True)
+        return
+    write_out(document, out)
+
+
+def brief_module() -> Any:
+    """The brief's builder and writers, imported only when a brief is asked for; typed
+    loosely while its interface (build_brief, BRIEF_FORMATS, format_for_path) settles."""
+    return importlib.import_module(".brief", __package__)
+
+
+def brief_format(asked: str | None, path: Path | None) -> str:
+    """The brief's format: as asked, else from the file's extension, else Markdown; a
+    clash between the two is a usage error."""
+    by_path = brief_module().format_for_path(path) if path else None
+    if asked and by_path and asked != by_path:
+        usage(f"--format {asked} does not match the extension of {path}")
+    return asked or by_path or "markdown"
+
+
+def write_out(content: str | bytes, path: Path | None) -> None:
+    """Write to stdout, or to a file (`-` is stdout) and say so on stderr."""
+    if path is None or str(path) == "-":
+        output.write_stdout(content)
+        return
+    try:
+        output.write_file(content, path)
+    except OSError as e:
+        usage(f"cannot write {path}: {e.strerror or e}")
+    say(f"wrote {path}")
 
 
 @app.command()
 def validate(
+    ctx: typer.Context,
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(  # noqa: UP007
+        typer.Argument(
             metavar="[PATH]...", help="Files or folders of records to check on top of the corpus."
         ),
     ] = None,
     json: Json = False,
+    data_dir: DataDirs = None,
 ) -> None:
     """Check data files and report every problem.
 
     Example: pcc-ideas validate my-records/
     """
-    from .corpus import data_dirs, validated
-
+    run: Run = ctx.obj
     try:
-        corpus = validated(data_dirs([*State.data_dirs, *(paths or [])]))
+        corpus = validated(data_dirs([*run.data_dirs, *(data_dir or []), *(paths or [])]))
     except InvalidData as e:
         if json:
-            _dump(
-                [{"path": x.path, "line": x.line, "message": x.message} for x in e.errors],
-                sys.stdout,
-            )
-        fail_data(e)
-    counts = {t: len(corpus.of_type(t)) for t in dict.fromkeys(r.type for r in corpus.records)}
+            problems = [{"path": x.path, "line": x.line, "message": x.message} for x in e.errors]
+            write_json(problems, sys.stdout)
+        raise
+    counts = Counter(r.type for r in corpus.records)
     if json:
-        _dump({"records": len(corpus.records), "by_type": counts, "problems": []}, sys.stdout)
+        by_type = {t: counts[t] for t in RECORD_TYPES if counts[t]}
+        write_json({"records": len(corpus.records), "by_type": by_type, "problems": []}, sys.stdout)
     else:
-        print(
-            f"ok: {len(corpus.records)} records, {len(corpus.gazetteer.areas)} areas, no problems"
-        )
+        areas = len(corpus.gazetteer.areas)
+        print(f"ok: {len(corpus.records)} records, {areas} areas, no problems")
 
 
 def run() -> None:
-    """The console script: no traceback and no noise when a pipe closes early.
+    """The console script: no traceback, and no noise when a pipe closes early.
 
     The cyclic garbage collector is off for the life of this short process: the corpus holds
     no reference cycles, and collections that walk a large corpus would only add time.
     """
-    import gc
-
     gc.disable()
     try:
         app()
-    except BrokenPipeError:
-        _quiet_stdout()
-        sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
-    finally:
-        try:
-            sys.stdout.flush()
-        except BrokenPipeError:
-            _quiet_stdout()
+    except Exception as e:  # a bug: one line, never a traceback
+        say(f"internal error: {type(e).__name__}: {e}")
+        sys.exit(2)
 
 
-def _quiet_stdout() -> None:
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null, so flushing what is left at exit cannot fail again."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())

@@ -8,7 +8,8 @@ from __future__ import annotations
 import functools
 import os
 import pickle
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -16,8 +17,8 @@ from typing import TYPE_CHECKING, Protocol, overload
 
 from .areas import Gazetteer
 from .loading import InvalidData, Progress, data_dirs, read_parts, without_gc
-from .lookup import Match, NameIndex
-from .models import TYPE_ORDER, Record, Source, Theme
+from .lookup import Match, NameIndex, NotResolved, nearest
+from .models import RECORD_TYPES, TYPE_ORDER, Record, Source, Theme, evidence_kind, record_type
 from .thesaurus import Thesaurus
 
 if TYPE_CHECKING:
@@ -104,37 +105,63 @@ class Corpus:
     def search(
         self,
         query: str,
-        types: Sequence[str] = (),
-        theme: str | None = None,
-        area: str | None = None,
-        source: str | None = None,
+        types: Names = (),
+        themes: Names = (),
+        areas: Names = (),
+        sources: Names = (),
         limit: int | None = None,
-        evidence: str | None = None,
+        evidence: Names = (),
     ) -> list[Hit]:
-        """Records matching the query, best first (the first `limit`, or all), optionally only
-        of some types, on a theme (id), in an area (gazetteer name), citing a source (id) or
-        whose outcomes rest on a kind of evidence."""
+        """Records matching the query, best first (the first `limit`, or all). Filters take
+        names as users type them (a theme's alias, a town, a type's label such as "case
+        study"); several values of one filter keep records with any of them, and filters
+        combine. Raises NotResolved for a name that fits nothing, ValueError for an unknown
+        type or evidence kind."""
+        found = self.filters(types, themes, areas, sources, evidence)
+        return self.matching(query, found, limit)
+
+    def matching(
+        self, query: str, filters: Sequence[Filter] = (), limit: int | None = None
+    ) -> list[Hit]:
+        """`search` with its filters already resolved."""
         from .search import read_query
 
         index = self.index
-        wanted = [{f"type:{t}" for t in types}] if types else []
-        for facet, value in (
-            ("theme", theme),
-            ("area", area),
-            ("source", source),
-            ("evidence", evidence),
-        ):
-            if value:
-                wanted.append({f"{facet}:{value}"})
-        keep: set[int] | None = None
-        for any_of in wanted:  # each filter is one of its values; filters combine
-            found = set().union(*(index.facet(v) for v in any_of))
-            keep = found if keep is None else keep & found
         query_read = read_query(
             query, self.thesaurus, index.postings.__contains__, self.topic_words.__contains__
         )
-        ranked = index.search(query_read, keep, limit, self.ids)
+        ranked = index.search(query_read, self.kept(filters), limit, self.ids)
         return [r.hit(self.records[r.position], self.theme_names) for r in ranked]
+
+    def filters(
+        self,
+        types: Names = (),
+        themes: Names = (),
+        areas: Names = (),
+        sources: Names = (),
+        evidence: Names = (),
+    ) -> list[Filter]:
+        """The filters asked for, their names resolved (see `search`)."""
+        asked: list[tuple[str, Names, Callable[[str], str]]] = [
+            ("type", types, record_type),
+            ("theme", themes, lambda n: self.theme(n).item.id),
+            ("area", areas, lambda n: self.gazetteer.resolve(n).item.name),
+            ("source", sources, lambda n: self.source(n).item.id),
+            ("evidence", evidence, evidence_kind),
+        ]
+        return [
+            Filter(name, tuple(dict.fromkeys(resolve(v) for v in values)))
+            for name, given, resolve in asked
+            if (values := [given] if isinstance(given, str) else list(given or ()))
+        ]
+
+    def kept(self, filters: Iterable[Filter]) -> set[int] | None:
+        """The positions of the records every filter keeps; None when there is no filter."""
+        keep: set[int] | None = None
+        for f in filters:
+            found = set().union(*(self.facet(k) for k in f.keys))
+            keep = found if keep is None else keep & found
+        return keep
 
     def suggestions(self, query: str, limit: int = 3) -> list[str]:
         """Words of the corpus nearest to the query's words, as the records spell them."""
@@ -191,28 +218,50 @@ class Corpus:
         `area:Cleveland`, `source:briefing-2021`, `evidence:evaluation`."""
         return self.index.facet(key)
 
+    def at(self, positions: Iterable[int]) -> list[Record]:
+        """The records at these positions, in corpus order; only they are read."""
+        return [self.records[i] for i in sorted(positions)]
+
     def get(self, record_id: str) -> Record | None:
         i = self.positions.get(record_id)
         return None if i is None else self.records[i]
 
+    def get_or_suggest(self, record_id: str) -> Record:
+        """The record with this id, or the one record whose id starts with it (`cs-11`);
+        raises NotResolved with the nearest ids."""
+        found = self.get(record_id)
+        if found is not None:
+            return found
+        starting = [i for i in self.positions if record_id and i.startswith(record_id)]
+        if len(starting) == 1:
+            return self.records[self.positions[starting[0]]]
+        if starting:
+            raise NotResolved(record_id, starting[:5], ambiguous=True, what="record id")
+        raise NotResolved(record_id, [i for i, _ in nearest(record_id, self.ids)], what="record id")
+
     def of_type(self, *types: str) -> list[Record]:
-        return [r for r in self.records if r.type in types]
+        return self.at(i for t in types for i in self.facet(f"type:{t}"))
+
+    @cached_property
+    def type_at(self) -> dict[int, str]:
+        """Each record's type, by position, without reading the records."""
+        return {i: t for t in RECORD_TYPES for i in self.facet(f"type:{t}")}
 
     @cached_property
     def themes(self) -> list[Theme]:
-        return [r for r in self.records if isinstance(r, Theme)]
+        return [r for r in self.of_type("theme") if isinstance(r, Theme)]
 
     @cached_property
     def sources(self) -> list[Source]:
-        return [r for r in self.records if isinstance(r, Source)]
+        return [r for r in self.of_type("source") if isinstance(r, Source)]
 
     @cached_property
     def _theme_names(self) -> NameIndex[Theme]:
-        return NameIndex((t, [t.id, t.title], t.aliases) for t in self.themes)
+        return NameIndex(((t, [t.id, t.title], t.aliases) for t in self.themes), "theme")
 
     @cached_property
     def _source_names(self) -> NameIndex[Source]:
-        return NameIndex((s, [s.id, s.title], ()) for s in self.sources)
+        return NameIndex(((s, [s.id, s.title], ()) for s in self.sources), "source")
 
     def theme(self, name: str) -> Match[Theme]:
         """The theme a user means: id, title or alias, typos allowed; raises NotResolved."""
@@ -221,28 +270,51 @@ class Corpus:
     def source(self, name: str) -> Match[Source]:
         return self._source_names.resolve(name)
 
-    def with_theme(self, theme_id: str) -> list[Record]:
-        return sort_by_type(r for r in self.records if theme_id in r.themes and r.type != "theme")
+    def counts_by_type(self, key: str) -> Counter[str]:
+        """How many records of each type have a filter value, without reading them."""
+        return Counter(self.type_at[i] for i in self.facet(key))
 
-    def in_area(self, area_name: str) -> list[Record]:
-        return sort_by_type(r for r in self.records if area_name in r.areas)
+    def with_theme(self, theme_id: str, keep: set[int] | None = None) -> list[Record]:
+        """The records on a theme (not themes themselves), those in `keep` if given."""
+        found = {i for i in self.facet(f"theme:{theme_id}") if self.type_at[i] != "theme"}
+        return sort_by_type(self.at(found if keep is None else found & keep))
+
+    def in_area(self, area_name: str, keep: set[int] | None = None) -> list[Record]:
+        found = set(self.facet(f"area:{area_name}"))
+        return sort_by_type(self.at(found if keep is None else found & keep))
 
     def cited_in(self, source_id: str) -> list[Record]:
-        return [r for r in self.records if any(c.source == source_id for c in r.sources)]
+        return self.at(self.facet(f"source:{source_id}"))
 
     def related(self, record: Record, limit: int = 8) -> list[Record]:
-        """Other records sharing the most themes and areas with this one."""
+        """Other records sharing the most themes and areas with this one (an area counts
+        twice); only the records returned are read."""
+        shared: Counter[int] = Counter()
+        for weight, keys in ((2, [f"area:{a}" for a in record.areas]), (1, record.themes)):
+            for k in keys:
+                shared.update(dict.fromkeys(self.facet(k if ":" in k else f"theme:{k}"), weight))
+        me = self.positions.get(record.id)
+        ranked = sorted(
+            (i for i in shared if i != me and self.type_at[i] not in ("theme", "source")),
+            key=lambda i: (-shared[i], TYPE_ORDER.index(self.type_at[i]), i),
+        )
+        return [self.records[i] for i in ranked[:limit]]
 
-        def shared(other: Record) -> int:
-            return 2 * len(set(record.areas) & set(other.areas)) + len(
-                set(record.themes) & set(other.themes)
-            )
 
-        others = [
-            r for r in self.records if r.id != record.id and r.type not in ("theme", "source")
-        ]
-        ranked = sorted(others, key=lambda r: (-shared(r), TYPE_ORDER.index(r.type), r.id))
-        return [r for r in ranked if shared(r) > 0][:limit]
+Names = str | Sequence[str] | None
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One filter of a query: its name (`type`, `theme`, `area`, `source`, `evidence`) and
+    the resolved values it keeps any of."""
+
+    name: str
+    values: tuple[str, ...]
+
+    @property
+    def keys(self) -> list[str]:
+        return [f"{self.name}:{v}" for v in self.values]
 
 
 def sort_by_type(records: Iterable[Record]) -> list[Record]:

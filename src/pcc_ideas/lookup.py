@@ -32,18 +32,28 @@ class Match(Generic[T]):
 
 
 class NotResolved(LookupError):
-    """No single thing fits the query; `suggestions` are the nearest names."""
+    """No single thing fits the query; `suggestions` are the nearest names. `what` names
+    the kind of thing looked for ("theme", "police force area")."""
 
-    def __init__(self, query: str, suggestions: Sequence[str], ambiguous: bool = False):
+    def __init__(
+        self, query: str, suggestions: Sequence[str], ambiguous: bool = False, what: str = "name"
+    ):
         super().__init__(
-            f"{query!r} matches more than one" if ambiguous else f"no match for {query!r}"
+            f"{query!r} is in more than one {what}"
+            if ambiguous
+            else f"{query!r} is not a known {what}"
         )
         self.query, self.suggestions, self.ambiguous = query, list(suggestions), ambiguous
+        self.what = what
 
 
 class NameIndex(Generic[T]):
-    def __init__(self, entries: Iterable[tuple[T, Sequence[str], Sequence[str]]]):
-        """entries: (thing, its names, its aliases); the first name is the one shown."""
+    def __init__(
+        self, entries: Iterable[tuple[T, Sequence[str], Sequence[str]]], what: str = "name"
+    ):
+        """entries: (thing, its names, its aliases); the first name is the one shown. `what`
+        names the things for messages."""
+        self.what = what
         self._entries = [(item, list(names), list(aliases)) for item, names, aliases in entries]
 
     @cached_property
@@ -70,13 +80,15 @@ class NameIndex(Generic[T]):
                 i, label = hits[0]
                 return Match(self._entries[i][0], query, via, label)
             if len(hits) > 1:
-                raise NotResolved(query, [self.label(i) for i, _ in hits], ambiguous=True)
+                raise NotResolved(
+                    query, [self.label(i) for i, _ in hits], ambiguous=True, what=self.what
+                )
         return None
 
     def resolve(self, query: str) -> Match[T]:
         found = self.exact(query) or self._partial(query) or self._typo(query)
         if found is None:
-            raise NotResolved(query, self.suggest(query))
+            raise NotResolved(query, self.suggest(query), what=self.what)
         return found
 
     def _all_keys(self) -> list[str]:
@@ -88,21 +100,16 @@ class NameIndex(Generic[T]):
         return names.get(k) or aliases.get(k, [])
 
     def _typo(self, query: str) -> Match[T] | None:
-        from rapidfuzz import process
-        from rapidfuzz.distance import OSA
-
         k = key(query)
         if not max_edits(k):
             return None
-        near = process.extract(
-            k, self._all_keys(), scorer=OSA.distance, limit=10, score_cutoff=max_edits(k)
-        )
+        near = nearest(k, self._all_keys(), limit=10, max_edits=max_edits(k))
         if not near:
             return None
-        best = min(d for _, d, _ in near)
-        hits = {i: label for m, d, _ in near if d == best for i, label in self._hits(m)}
+        best = min(d for _, d in near)
+        hits = {i: label for m, d in near if d == best for i, label in self._hits(m)}
         if len(hits) > 1:
-            raise NotResolved(query, [self.label(i) for i in hits], ambiguous=True)
+            raise NotResolved(query, [self.label(i) for i in hits], ambiguous=True, what=self.what)
         ((i, label),) = hits.items()
         return Match(self._entries[i][0], query, "typo", label)
 
@@ -120,18 +127,34 @@ class NameIndex(Generic[T]):
             ((i, label),) = hits.items()
             return Match(self._entries[i][0], query, "partial", label)
         if len(hits) > 1:
-            raise NotResolved(query, sorted({self.label(i) for i in hits}), ambiguous=True)
+            raise NotResolved(
+                query, sorted({self.label(i) for i in hits}), ambiguous=True, what=self.what
+            )
         return None
 
     def suggest(self, query: str, limit: int = 5) -> list[str]:
         """The nearest names to a query that did not resolve, best first."""
-        from rapidfuzz import fuzz, process
-
         found: dict[int, str] = {}
-        for m, _, _ in process.extract(
-            key(query), self._all_keys(), scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=70
-        ):
+        for m, _ in nearest(key(query), self._all_keys(), limit=limit * 4):
             for i, label in self._hits(m):
                 shown = self.label(i)
                 found.setdefault(i, shown if key(label) == key(shown) else f"{label} ({shown})")
         return list(found.values())[:limit]
+
+
+def nearest(
+    query: str, choices: Sequence[str], limit: int = 5, max_edits: int | None = None
+) -> list[tuple[str, float]]:
+    """The choices nearest to a query, best first, with how near: with `max_edits`, those
+    within that many edits (a swap of two letters counting as one) and their distance;
+    otherwise those that look alike (similarity of at least 70 out of 100) and their score."""
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import OSA
+
+    if max_edits is not None:
+        edits = process.extract(
+            query, choices, scorer=OSA.distance, limit=limit, score_cutoff=max_edits
+        )
+        return [(choice, float(d)) for choice, d, _ in edits]
+    alike = process.extract(query, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=70)
+    return [(choice, score) for choice, score, _ in alike]

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# The kind of evidence a source gives for a piece of work's outcomes, each with its label.
+# Each fixed set of values with the words a reader is shown for each; a value without a
+# label is shown as written. The kind of evidence a source gives for a piece of work's
+# outcomes:
 EVIDENCE_LABELS = {
     "evaluation": "an evaluation",
     "government-evaluation": "a government evaluation",
@@ -39,8 +41,20 @@ SCOPE_COUNTRIES = {
     "england": ("England",),
     "wales": ("Wales",),
 }
-SOURCE_KINDS = ("briefing", "news-article", "blog-post", "guide")
-GOVERNANCE = ("pcc", "pfcc", "mayor", "other")
+SOURCE_KIND_LABELS = {
+    "briefing": "briefing",
+    "news-article": "news article",
+    "blog-post": "blog post",
+    "guide": "guide",
+}
+GOVERNANCE_LABELS = {
+    "pcc": "Police and Crime Commissioner",
+    "pfcc": "Police, Fire and Crime Commissioner",
+    "mayor": "Mayor",
+    "other": "Other arrangements",
+}
+SOURCE_KINDS = tuple(SOURCE_KIND_LABELS)
+GOVERNANCE = tuple(GOVERNANCE_LABELS)
 CHANGE_STATUSES = ("announced, subject to legislation", "proposed", "under review")
 
 # Fields whose strings must be one of a fixed set of values.
@@ -51,6 +65,17 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "governance": GOVERNANCE,
     "status": CHANGE_STATUSES,
 }
+CHOICE_LABELS: dict[str, dict[str, str]] = {
+    "evidence": EVIDENCE_LABELS,
+    "scope": SCOPE_LABELS,
+    "kind": SOURCE_KIND_LABELS,
+    "governance": GOVERNANCE_LABELS,
+}
+
+
+def choice_label(field_name: str, value: str) -> str:
+    """The words shown for a value of a fixed set (`governance`, `evidence`...)."""
+    return CHOICE_LABELS.get(field_name, {}).get(value, value)
 
 
 @dataclass(frozen=True)
@@ -96,6 +121,7 @@ class Record:
 @dataclass(frozen=True)
 class Theme(Record):
     aliases: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()  # ids of themes a reader of this one should also see
 
 
 @dataclass(frozen=True)
@@ -218,6 +244,24 @@ RECORD_TYPES: dict[str, RecordType] = {
 
 # The order records are listed in when grouped by type: practice first, then the rest.
 TYPE_ORDER = tuple(RECORD_TYPES)
+
+
+def record_type(name: str) -> str:
+    """The type a user means by an id or a label ("case study", "Case studies");
+    raises ValueError naming the choices."""
+    wanted = " ".join(name.replace("-", " ").split()).casefold()
+    for kind, spec in RECORD_TYPES.items():
+        if wanted in (kind.replace("-", " "), spec.label.casefold(), spec.plural.casefold()):
+            return kind
+    raise ValueError(f"unknown type {name!r}; choose from {', '.join(RECORD_TYPES)}")
+
+
+def evidence_kind(name: str) -> str:
+    """The evidence kind a user means; raises ValueError naming the choices."""
+    wanted = "-".join(name.split()).casefold()
+    if wanted not in EVIDENCE_LABELS:
+        raise ValueError(f"unknown evidence kind {name!r}; choose from {', '.join(EVIDENCE_KINDS)}")
+    return wanted
 
 
 def to_dict(obj: Any) -> Any:

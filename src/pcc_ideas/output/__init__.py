@@ -1,0 +1,155 @@
+"""The one way a page reaches the user: `emit(page, mode)`.
+
+Modes: `json`, `jsonl`, `csv` and `markdown` (data, see `data` and `markdown`), `plain`
+(pipes and dumb terminals, see `plain`) and `rich` (terminals, see `rich`). On a terminal,
+output longer than the window goes through the user's pager (`$PAGER`, else `less -FRX`).
+Rich and the writers of a single format are imported only when asked for: most runs are
+JSON or plain lines, and importing Rich would double their start-up time.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import data, plain
+
+DATA_MODES: dict[str, Callable[[Any, TextIO], None]] = {
+    "json": lambda page, out: data.write_json(page.as_json(), out),
+    "jsonl": lambda page, out: data.write_jsonl(page.rows(), out),
+    "csv": lambda page, out: data.write_csv(page.rows(), out),
+    "markdown": lambda page, out: _markdown(page.rows(), out),
+}
+MODES = (*DATA_MODES, "plain", "rich")
+DEFAULT_PAGER = "less -FRX"
+
+
+def _markdown(rows: Any, out: TextIO) -> None:
+    from .markdown import write_markdown
+
+    write_markdown(rows, out)
+
+
+def human_mode(stream: TextIO) -> str:
+    """`rich` on a terminal that can show it, else `plain` (a pipe, TERM=dumb, NO_COLOR)."""
+    if not stream.isatty() or os.environ.get("TERM") == "dumb" or "NO_COLOR" in os.environ:
+        return "plain"
+    return "rich"
+
+
+def emit(page: Any, mode: str, out: TextIO | None = None, pager: bool = True) -> None:
+    """Write a page in a mode. Notes about the page (how a name was read) go to stderr in
+    plain mode, where they would break one record per line."""
+    out = out or sys.stdout
+    if mode in DATA_MODES:
+        DATA_MODES[mode](page, out)
+    elif mode == "plain":
+        for note in getattr(page, "notes", ()):
+            print(f"pcc-ideas: {note}", file=sys.stderr)
+        for line in plain.lines(page):
+            out.write(line + "\n")
+    elif mode == "rich":
+        _rich(page, out, pager)
+    else:
+        raise ValueError(f"unknown output mode {mode!r}; choose from {', '.join(MODES)}")
+
+
+def console(file: TextIO, width: int | None = None, color: bool = True) -> Any:
+    """A Console that never reads data as markup or emoji."""
+    from rich.console import Console
+
+    return Console(
+        file=file,
+        width=width,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        force_terminal=color or None,
+        no_color=not color,
+        color_system="auto" if color else None,
+    )
+
+
+def _rich(page: Any, out: TextIO, pager: bool) -> None:
+    from .rich import print_page
+
+    paged(lambda c: print_page(page, c), out, pager)
+
+
+def emit_markdown(text: str, out: TextIO | None = None, pager: bool = True) -> None:
+    """Markdown drawn for a terminal, links kept. Text from data was escaped when the
+    Markdown was written, so it stays inert here."""
+    from rich.markdown import Markdown
+
+    document = Markdown(text, hyperlinks=True)
+    literal_autolinks(document.parsed)
+    paged(lambda c: c.print(document), out or sys.stdout, pager)
+
+
+def literal_autolinks(tokens: Any) -> None:
+    """Show each autolink's URL as written (`%20` stays `%20`), not decoded for reading, so
+    that a URL copied from the terminal works."""
+    for token in tokens:
+        children = token.children or []
+        for opening, text in zip(children, children[1:], strict=False):
+            if opening.type == "link_open" and opening.markup == "autolink":
+                text.content = str(opening.attrGet("href"))
+
+
+def paged(draw: Callable[[Any], None], out: TextIO, pager: bool) -> None:
+    """Draw on a terminal, through the pager when it is longer than the window."""
+    if not pager:
+        draw(console(out, color=out.isatty()))
+        return
+    size = shutil.get_terminal_size()
+    buffer = io.StringIO()
+    draw(console(buffer, width=size.columns))
+    text = buffer.getvalue()
+    if text.count("\n") < size.lines or not page_through(text):
+        out.write(text)
+
+
+def page_through(text: str) -> bool:
+    """Show text in the user's pager; False if it could not be started."""
+    command = shlex.split(os.environ.get("PAGER") or DEFAULT_PAGER)
+    try:
+        subprocess.run(command, input=text, text=True, check=False)
+    except OSError:
+        return False
+    return True
+
+
+def write_stdout(content: str | bytes) -> None:
+    if isinstance(content, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+    else:
+        sys.stdout.write(content)
+
+
+def write_file(content: str | bytes, path: Path) -> None:
+    """Write a file whole or not at all: through a temporary file in the same folder,
+    renamed into place, so a failure leaves an old file as it was. Raises OSError."""
+    import tempfile
+
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as f:
+        temp = Path(f.name)
+        try:
+            f.write(data)
+        except OSError:
+            f.close()
+            temp.unlink(missing_ok=True)
+            raise
+    try:
+        os.replace(temp, path)
+    except OSError:
+        temp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,306 @@
+"""Pages for a terminal, drawn with Rich.
+
+What a user copies is never broken: ids and URLs are printed on lines of their own with soft
+wrapping, so Rich inserts no line break inside them and cuts nothing (the terminal wraps a
+line longer than the window without breaking what is copied from it). Titles and prose wrap.
+Text from data always goes into Rich as `Text`, never as markup, and only http(s) URLs
+become links.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from ..areas import places
+from ..models import RECORD_TYPES, Record, choice_label, to_dict
+from ..pages import (
+    AreaPage,
+    AreasPage,
+    ExportPage,
+    RecordPage,
+    SearchPage,
+    SourcesPage,
+    ThemePage,
+    ThemesPage,
+    left_out,
+)
+from .data import JOIN, joined
+from .plain import citation, fields, item_text, label
+
+URL = re.compile(r"\bhttps?://\S+", re.IGNORECASE)
+SNIPPET_WIDTH = 150
+
+# One part of a page: a renderable, and whether it must be printed without wrapping.
+Part = tuple[RenderableType, bool]
+
+
+def wrapped(text: str | Text, style: str = "") -> Part:
+    return (Text(text, style) if isinstance(text, str) else text), False
+
+
+def unbroken(text: str | Text, style: str = "") -> Part:
+    """A line holding an id or a URL: printed whole, its http(s) URLs made links."""
+    out = Text(text, style) if isinstance(text, str) else text
+    for m in URL.finditer(out.plain):
+        out.stylize(Style(link=m.group(), underline=True), m.start(), m.end())
+    return out, True
+
+
+def blank() -> Part:
+    return Text(""), False
+
+
+class Hanging:
+    """Text after a lead ("  ", " 3. "), its wrapped lines indented under the text, with no
+    padding after them."""
+
+    def __init__(self, lead: str, text: Text):
+        self.lead, self.text = lead, text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        indent = len(self.lead)
+        for i, line in enumerate(self.text.wrap(console, max(options.max_width - indent, 20))):
+            line.rstrip()
+            yield Text(self.lead if i == 0 else " " * indent, "dim") + line
+
+
+def hanging(lead: str, text: Text) -> Part:
+    return Hanging(lead, text), False
+
+
+def id_line(indent: str, record_id: str, *about: str) -> Part:
+    """An id, whole, then what it is: "cs-09-... · Case study · West Midlands"."""
+    rest = joined(about)
+    return unbroken(
+        Text.assemble(indent, (record_id, "cyan"), (JOIN + rest if rest else "", "dim"))
+    )
+
+
+def entry(record: Record, indent: str = "  ", detail: str = "") -> Iterator[Part]:
+    """A record in a list: its title (wrapped), then its id and where it applies."""
+    yield hanging(indent, Text(record.title, "bold")) if indent else wrapped(record.title, "bold")
+    yield id_line(indent, record.id, label(record.type), places(record))
+    if detail:
+        yield (
+            unbroken(indent + detail, "dim")
+            if URL.search(detail)
+            else hanging(indent, Text(detail, "dim"))
+        )
+
+
+def detail(record: Record) -> str:
+    """A one-line detail: a figure's value, a case study's first outcome…"""
+    data = to_dict(record)
+    if record.type == "figure":
+        return f"{data['value']}: {data['measure']}"
+    for name in ("outcomes", "actions", "points", "examples"):
+        if data.get(name):
+            return str(data[name][0])
+    return ""
+
+
+def snippet(text: str, matched: Iterable[str], width: int = SNIPPET_WIDTH) -> Text:
+    """About `width` characters of a text around its first matched word, cut between words
+    (never inside a figure such as "more than 4,000"), matched words in bold."""
+    stems = sorted({m for m in matched if m}, key=len, reverse=True)
+    pattern = (
+        re.compile(r"\b(" + "|".join(map(re.escape, stems)) + r")\w*", re.I) if stems else None
+    )
+    words = text.split()
+    first = 0
+    if pattern:
+        at = next((i for i, w in enumerate(words) if pattern.search(w)), 0)
+        first = max(0, at - 6)
+    end, size = first, 0
+    while end < len(words) and size + len(words[end]) <= width:
+        size += len(words[end]) + 1
+        end += 1
+    end = figure_end(words, end)
+    piece = ("…" if first else "") + " ".join(words[first:end]) + ("…" if end < len(words) else "")
+    out = Text(piece)
+    if pattern:
+        out.highlight_regex(pattern, "bold yellow")
+    return out
+
+
+QUALIFIERS = frozenset("more less fewer than almost over nearly around about under up to".split())
+UNITS = frozenset("per cent percent % million billion thousand times".split())
+NUMBER = re.compile(r"[£$€]?\d")
+
+
+def figure_end(words: list[str], end: int) -> int:
+    """Where to end a piece of text cut before `end` so that no figure is split: a number
+    with the words qualifying it ("more than 4,000") and its unit ("39 per cent")."""
+    ahead = end
+    while ahead < len(words) and ahead - end < 3 and words[ahead].casefold() in QUALIFIERS:
+        ahead += 1
+    if ahead < len(words) and NUMBER.match(words[ahead]):
+        end = ahead + 1  # the number, and the words qualifying it
+    while (
+        end < len(words)
+        and end > 0
+        and NUMBER.match(words[end - 1])
+        and (words[end].casefold().strip(".,;") in UNITS)
+    ):
+        end += 1
+    return end
+
+
+def search_parts(page: SearchPage) -> Iterator[Part]:
+    for i, h in enumerate(page.hits, 1):
+        yield hanging(f"{i:>2}. ", Text(h.record.title, "bold"))
+        yield id_line("    ", h.record.id, label(h.record.type), places(h.record))
+        if page.long:
+            yield hanging("    ", snippet(h.record.summary, h.matched))
+            yield from (unbroken("    " + citation(c), "dim") for c in h.record.sources)
+        for c in h.explain if page.explain else ():
+            yield wrapped(
+                Text(f"      {c.word} → {c.matched} ({c.how}, {c.field}) +{c.points:.2f}", "dim")
+            )
+        if page.long or page.explain:
+            yield blank()
+
+
+def record_parts(page: RecordPage) -> Iterator[Part]:
+    r = page.record
+    yield wrapped(r.title, "bold")
+    yield id_line("", r.id, label(r.type), places(r))
+    yield blank()
+    yield wrapped(r.summary)
+    yield blank()
+    for name, value in fields(r):
+        shown = name.replace("_", " ")
+        if isinstance(value, list):
+            yield wrapped(f"{shown}:", "bold cyan")
+            for v in value:
+                yield field_line("  • " + item_text(v))
+        else:
+            yield field_line(Text.assemble((f"{shown}: ", "bold cyan"), str(value)))
+    yield wrapped("cited from:", "bold cyan")
+    for c in r.sources:
+        yield unbroken("  • " + citation(c))
+    for heading, records in (
+        (f"Cited by {len(page.cited)} records", page.cited),
+        ("Related", page.related),
+    ):
+        if records:
+            yield blank()
+            yield wrapped(heading, "bold")
+            for x in records:
+                yield from entry(x)
+
+
+def field_line(text: str | Text) -> Part:
+    plain = text.plain if isinstance(text, Text) else text
+    return unbroken(text) if URL.search(plain) else wrapped(text)
+
+
+def theme_parts(page: ThemePage) -> Iterator[Part]:
+    t = page.theme
+    yield wrapped(t.title, "bold")
+    yield id_line("", t.id, "theme")
+    yield blank()
+    yield wrapped(t.summary)
+    if page.related:
+        yield blank()
+        yield wrapped("Related themes", "bold")
+        for related in page.related:
+            t = related.theme
+            yield id_line("  ", t.id, t.title, f"{related.size} records")
+            for r in related.highlights:
+                yield from entry(r, indent="      ")
+    by_type: dict[str, list[Record]] = {}
+    for r in page.records:
+        by_type.setdefault(r.type, []).append(r)
+    for kind, records in by_type.items():
+        yield blank()
+        yield wrapped(f"{RECORD_TYPES[kind].plural} ({len(records)})", "bold")
+        for r in records:
+            yield from entry(r, detail=detail(r))
+    if page.hidden:
+        yield blank()
+        yield wrapped(left_out(page.hidden), "italic yellow")
+
+
+def themes_parts(page: ThemesPage) -> Iterator[Part]:
+    for t in page.themes:
+        c = page.counts[t.id]
+        yield wrapped(Text.assemble((t.title, "bold"), JOIN, f"{sum(c.values())} records"))
+        of_which = ", ".join(f"{label(k).lower()} {n}" for k, n in c.most_common())
+        yield id_line("  ", t.id, of_which)
+
+
+def area_parts(page: AreaPage) -> Iterator[Part]:
+    a = page.area
+    yield wrapped(Text.assemble((a.name, "bold"), JOIN, joined((a.region, a.holder))))
+    for name, value in to_dict(a).items():
+        if name not in ("name", "region", "holder", "aliases") and isinstance(value, str):
+            yield field_line(Text(f"{name}: {choice_label(name, value)}", "dim"))
+    for note in page.notes:
+        yield wrapped(note, "italic yellow")
+    for _, heading, records in page.sections():
+        yield blank()
+        yield wrapped(f"{heading} ({len(records)})", "bold")
+        for r in records:
+            yield from entry(r)
+
+
+def areas_parts(page: AreasPage) -> Iterator[Part]:
+    t = Table(box=None, header_style="bold", pad_edge=False)
+    t.add_column("Area", no_wrap=True)
+    t.add_column("Records", justify="right", no_wrap=True)
+    t.add_column("PCC functions")
+    for region in dict.fromkeys(a.region for a in page.areas):
+        t.add_row(Text(region, "bold italic"))
+        for a in (x for x in page.areas if x.region == region):
+            n = page.counts[a.name]
+            t.add_row(
+                Text("  " + a.name, "bold"),
+                Text(str(n), "green" if n else "dim"),
+                Text(choice_label("governance", a.governance)),
+            )
+    yield t, False
+
+
+def sources_parts(page: SourcesPage) -> Iterator[Part]:
+    for s in page.sources:
+        yield wrapped(s.title, "bold")
+        yield id_line("", s.id, f"cited by {page.cited[s.id]} records")
+        for name, value in fields(s):
+            if name != "endnotes" and not isinstance(value, list):
+                yield field_line(Text(f"{name}: {value}", "dim"))
+        for n in getattr(s, "endnotes", ()):
+            yield field_line(f"  {n.number}. {joined(dict.fromkeys((n.url, n.title)))}")
+        yield blank()
+
+
+def export_parts(page: ExportPage) -> Iterator[Part]:
+    for r in page.records:
+        yield from entry(r, indent="")
+
+
+PARTS: dict[type, Callable[[Any], Iterator[Part]]] = {
+    SearchPage: search_parts,
+    RecordPage: record_parts,
+    ThemePage: theme_parts,
+    ThemesPage: themes_parts,
+    AreaPage: area_parts,
+    AreasPage: areas_parts,
+    SourcesPage: sources_parts,
+    ExportPage: export_parts,
+}
+
+
+def print_page(page: Any, console: Console) -> None:
+    for renderable, soft in PARTS[type(page)](page):
+        console.print(renderable, soft_wrap=soft)
+
+
+__all__ = ["print_page", "snippet", "joined"]

@@ -1,0 +1,475 @@
+"""What each command answers, as data: built from the corpus here, shown by `output`.
+
+Pages read only the records they show (positions come from `Corpus.facet`). Each knows
+when it is empty and, when its filters emptied it, which filter did and how many records
+match without it, so that every command says so in the same words.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .areas import covers, explain, untagged
+from .corpus import Corpus, Filter, sort_by_type
+from .lookup import Match
+from .models import RECORD_TYPES, Area, Record, Theme, choice_label, to_dict
+
+if TYPE_CHECKING:
+    from .search import Hit
+
+NO_FILTERS: tuple[Filter, ...] = ()
+
+
+def with_evidence(records: Iterable[Record], evidence: str | None) -> list[Record]:
+    """The records whose outcomes rest on this kind of evidence; all of them for None."""
+    return [r for r in records if evidence is None or getattr(r, "evidence", None) == evidence]
+
+
+def record_json(record: Record, **extra: Any) -> dict[str, Any]:
+    # TODO(lead): mark records added with --data-dir (a `"user": true` field here, a marker
+    # in `output.rich.id_line` and plain lines) once loading keeps which folder each record
+    # came from (the bundled records come first, so a count of them would do).
+    return {**to_dict(record), **extra}
+
+
+@dataclass(frozen=True)
+class Emptied:
+    """What a filter removed: the filters that emptied a page and how many records the page
+    would have without them."""
+
+    filters: tuple[Filter, ...]
+    without: int
+
+    def message(self, scope: str) -> str:
+        phrase = " and ".join(filter_phrase(f) for f in self.filters)
+        options = " ".join(f"--{f.name}" for f in self.filters)
+        return f"no records {scope} are {phrase}; {self.without} match without {options}"
+
+
+def left_out(hidden: int) -> str:
+    return f"{hidden} more records are not shown (-n 0 shows them all)"
+
+
+def filter_phrase(f: Filter) -> str:
+    """How a filter reads after "records ... are": "tagged Kent or Sussex"."""
+    values = " or ".join(
+        RECORD_TYPES[v].plural.lower() if f.name == "type" else v for v in f.values
+    )
+    return {
+        "type": f"{values}",
+        "theme": f"on the theme {values}",
+        "area": f"tagged {values}",
+        "source": f"cited from {values}",
+        "evidence": f"resting on {values} evidence",
+    }[f.name]
+
+
+def emptied(filters: Sequence[Filter], count: Callable[[Sequence[Filter]], int]) -> Emptied | None:
+    """Which filters emptied an answer that `count` measures: the first filter whose removal
+    brings records back, or all of them; None when the answer is empty without them too."""
+    if not filters or not count(()):
+        return None
+    for f in filters:
+        rest = [g for g in filters if g is not f]
+        if n := count(rest):
+            return Emptied((f,), n)
+    return Emptied(tuple(filters), count(()))
+
+
+@dataclass
+class SearchPage:
+    query: str
+    hits: list[Hit]
+    filters: Sequence[Filter] = NO_FILTERS
+    emptied: Emptied | None = None
+    suggestions: list[str] = field(default_factory=list)
+    long: bool = False
+    explain: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.hits
+
+    @property
+    def weak(self) -> bool:
+        """True when no hit matched the query's own words (or their exact synonyms)."""
+        return bool(self.hits) and not any(h.strong for h in self.hits)
+
+    @property
+    def close(self) -> bool:
+        """True when the best hit matched a topic word of the query as typed, not only
+        through a typo, the thesaurus or a theme's name."""
+        return not self.hits or self.hits[0].close
+
+    def empty_message(self) -> str:
+        if self.emptied:
+            return self.emptied.message(f"matching {self.query!r}")
+        hints = f"; did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        return f"no records match {self.query!r}{hints}"
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [hit_json(h, self.explain) for h in self.hits]
+
+    as_json = rows
+
+
+def hit_json(hit: Hit, with_explain: bool = False) -> dict[str, Any]:
+    out = record_json(hit.record, score=round(hit.score, 4))
+    if with_explain:
+        out["explain"] = [to_dict(c) for c in hit.explain]
+    return out
+
+
+@dataclass
+class RecordPage:
+    record: Record
+    related: list[Record] = field(default_factory=list)
+    cited: list[Record] = field(default_factory=list)  # for a source: the records citing it
+    is_empty = False
+
+    def as_json(self) -> dict[str, Any]:
+        return record_json(self.record)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [self.as_json()]
+
+
+@dataclass(frozen=True)
+class RelatedTheme:
+    """A theme linked to another, how many records it holds, and its practice closest to
+    the other theme (so `theme vawg` points to Merseyside's work on women and girls)."""
+
+    theme: Theme
+    size: int
+    highlights: tuple[Record, ...] = ()
+
+
+@dataclass
+class ThemePage:
+    theme: Theme
+    records: list[Record]
+    related: list[RelatedTheme] = field(default_factory=list)
+    emptied: Emptied | None = None
+    hidden: int = 0  # records left out by a limit
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.records
+
+    @property
+    def notes(self) -> list[str]:
+        notes = [left_out(self.hidden)] if self.hidden else []
+        if self.related:
+            shown = "; ".join(f"{r.theme.id} ({r.size} records)" for r in self.related)
+            notes.append(f"related themes: {shown}")
+        return notes
+
+    def empty_message(self) -> str:
+        if self.emptied:
+            return self.emptied.message(f"on the theme {self.theme.id}")
+        return f"no records are on the theme {self.theme.id}"
+
+    def as_json(self) -> dict[str, Any]:
+        return record_json(
+            self.theme,
+            records=[record_json(r) for r in self.records],
+            related_themes=[
+                {
+                    "id": r.theme.id,
+                    "title": r.theme.title,
+                    "records": r.size,
+                    "highlights": [x.id for x in r.highlights],
+                }
+                for r in self.related
+            ],
+        )
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [record_json(r) for r in self.records]
+
+
+@dataclass
+class ThemesPage:
+    themes: list[Theme]
+    counts: dict[str, Counter[str]]
+    is_empty = False
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            record_json(t, counts=dict(self.counts[t.id]), total=sum(self.counts[t.id].values()))
+            for t in self.themes
+        ]
+
+    as_json = rows
+
+
+@dataclass
+class AreaPage:
+    found: Match[Area]
+    local: list[Record]  # tagged with this area alone
+    shared: list[Record]  # tagged with this area and others
+    nearby: list[tuple[Area, list[Record]]]  # when it has none: its region, most records first
+    # Case studies and examples covering the area's whole country (England and Wales).
+    national: list[Record] = field(default_factory=list)
+    emptied: Emptied | None = None
+    hidden: int = 0  # records left out by a limit
+
+    @property
+    def area(self) -> Area:
+        return self.found.item
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.local or self.shared or self.national or self.nearby)
+
+    @property
+    def notes(self) -> list[str]:
+        """How the name was read, and what to do when nothing is tagged with the area."""
+        notes = [explain(self.found)] if self.found.via != "name" else []
+        if self.nearby:
+            notes.append(untagged(self.area))
+        if self.hidden:
+            notes.append(left_out(self.hidden))
+        return notes
+
+    def empty_message(self) -> str:
+        if self.emptied:
+            return self.emptied.message(f"for {self.area.name}")
+        return f"no records are tagged with {self.area.name} or its region"
+
+    def sections(self) -> list[tuple[str, str, list[Record]]]:
+        """(key, heading, records) in the order shown."""
+        a = self.area
+        out = [
+            ("local", f"In {a.name}", self.local),
+            ("multi-area", f"Across several areas including {a.name}", self.shared),
+        ]
+        out += [(f"nearby:{o.name}", f"Nearby: {o.name}", rs) for o, rs in self.nearby]
+        out.append(("national", "Across England and Wales", self.national))
+        return [s for s in out if s[2]]
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "area": {
+                **to_dict(self.area),
+                "query": self.found.query,
+                "resolved_via": self.found.via,
+                "matched": self.found.matched,
+            },
+            "records": [record_json(r, coverage="local") for r in self.local]
+            + [record_json(r, coverage="multi-area") for r in self.shared],
+        }
+        if self.national:
+            data["national"] = [record_json(r, coverage="national") for r in self.national]
+        if self.nearby:
+            data["nearby"] = [
+                {"area": a.name, "records": [record_json(r) for r in rs]} for a, rs in self.nearby
+            ]
+        return data
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [record_json(r, coverage=k) for k, _, rs in self.sections() for r in rs]
+
+
+@dataclass
+class AreasPage:
+    areas: list[Area]
+    counts: Counter[str]
+    is_empty = False
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                **to_dict(a),
+                "governance_label": choice_label("governance", a.governance),
+                "records": self.counts[a.name],
+            }
+            for a in self.areas
+        ]
+
+    as_json = rows
+
+
+@dataclass
+class SourcesPage:
+    sources: list[Record]
+    cited: Counter[str]
+    is_empty = False
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [record_json(s, cited_by=self.cited[s.id]) for s in self.sources]
+
+    as_json = rows
+
+
+@dataclass
+class ExportPage:
+    records: list[Record]
+    emptied: Emptied | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.records
+
+    def empty_message(self) -> str:
+        return self.emptied.message("in the corpus") if self.emptied else "no records to export"
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [record_json(r) for r in self.records]
+
+    as_json = rows
+
+
+Page = (
+    SearchPage
+    | RecordPage
+    | ThemePage
+    | ThemesPage
+    | AreaPage
+    | AreasPage
+    | SourcesPage
+    | ExportPage
+)
+
+# ---------------------------------------------------------------- building them
+
+
+def search_page(
+    corpus: Corpus, query: str, filters: Sequence[Filter], limit: int | None
+) -> SearchPage:
+    hits = corpus.matching(query, filters, limit or None)
+    if hits:
+        return SearchPage(query, hits, filters)
+
+    def count(fs: Sequence[Filter]) -> int:
+        return len(corpus.matching(query, fs))
+
+    gone = emptied(filters, count)
+    return SearchPage(query, [], filters, gone, [] if gone else corpus.index.suggestions(query))
+
+
+def record_page(corpus: Corpus, record: Record) -> RecordPage:
+    cited = sort_by_type(corpus.cited_in(record.id)) if record.type == "source" else []
+    return RecordPage(record, corpus.related(record), cited)
+
+
+def at_most(records: list[Record], limit: int) -> tuple[list[Record], int]:
+    """The first `limit` records of each type (all of them for 0), and how many were left."""
+    if not limit:
+        return records, 0
+    seen: Counter[str] = Counter()
+    kept = []
+    for r in records:
+        seen[r.type] += 1
+        if seen[r.type] <= limit:
+            kept.append(r)
+    return kept, len(records) - len(kept)
+
+
+def theme_page(
+    corpus: Corpus, name: str, filters: Sequence[Filter] = (), limit: int = 0
+) -> ThemePage:
+    theme = corpus.theme(name).item
+    records = corpus.with_theme(theme.id, corpus.kept(filters))
+    related = [
+        related_theme(corpus, t, theme)
+        for t in corpus.themes
+        if t.id in theme.related or theme.id in t.related
+    ]
+    gone = None
+    if not records:
+        gone = emptied(filters, lambda fs: len(corpus.with_theme(theme.id, corpus.kept(fs))))
+    shown, hidden = at_most(records, limit)
+    return ThemePage(theme, shown, related, gone, hidden)
+
+
+def related_theme(corpus: Corpus, other: Theme, to: Theme, most: int = 3) -> RelatedTheme:
+    """A related theme with the case studies and examples on it that best match the words
+    of the theme it is related to."""
+    practice = Filter("type", ("case-study", "example"))
+    words = " ".join((to.title, *to.aliases))
+    hits = corpus.matching(words, [Filter("theme", (other.id,)), practice], most * 3)
+    new = [h.record for h in hits if to.id not in h.record.themes]  # not on the page already
+    return RelatedTheme(other, theme_size(corpus, other.id), tuple(new[:most]))
+
+
+def theme_size(corpus: Corpus, theme_id: str) -> int:
+    """How many records are on a theme (themes aside), without reading them."""
+    counts = corpus.counts_by_type(f"theme:{theme_id}")
+    return sum(counts.values()) - counts["theme"]
+
+
+def themes_page(corpus: Corpus) -> ThemesPage:
+    counts = {t.id: corpus.counts_by_type(f"theme:{t.id}") for t in corpus.themes}
+    for c in counts.values():
+        c.pop("theme", None)
+    return ThemesPage(corpus.themes, counts)
+
+
+def area_page(
+    corpus: Corpus, name: str, filters: Sequence[Filter] = (), limit: int = 0
+) -> AreaPage:
+    """An area's records, and those covering its whole country; its region's instead when
+    nothing at all is tagged with it."""
+    found = corpus.gazetteer.resolve(name)
+    area = found.item
+
+    # Practice tagged with no area: the only records that may cover the whole country.
+    untagged = {i for t in ("case-study", "example") for i in corpus.facet(f"type:{t}")}.difference(
+        *(corpus.facet(f"area:{a.name}") for a in corpus.gazetteer.areas)
+    )
+
+    def parts(fs: Sequence[Filter]) -> tuple[list[Record], list[Record]]:
+        keep = corpus.kept(fs)
+        wanted = untagged if keep is None else untagged & keep
+        national = [r for r in corpus.at(wanted) if covers(r, area)]
+        return corpus.in_area(area.name, keep), sort_by_type(national)
+
+    tagged, national = parts(filters)
+    nearby: list[tuple[Area, list[Record]]] = []
+    if not corpus.facet(f"area:{area.name}"):
+        keep = corpus.kept(filters)
+        for other in corpus.gazetteer.in_region(area.region):
+            if other is not area and (records := corpus.in_area(other.name, keep)):
+                nearby.append((other, records))
+        nearby.sort(key=lambda pair: (-len(pair[1]), pair[0].name))
+    page = AreaPage(
+        found,
+        [r for r in tagged if len(r.areas) == 1],
+        [r for r in tagged if len(r.areas) > 1],
+        nearby,
+        national,
+    )
+    if page.is_empty:
+        page.emptied = emptied(filters, lambda fs: sum(map(len, parts(fs))))
+    page.local, hidden_local = at_most(page.local, limit)
+    page.shared, hidden_shared = at_most(page.shared, limit)
+    page.national, hidden_national = at_most(page.national, limit)
+    page.hidden = hidden_local + hidden_shared + hidden_national
+    return page
+
+
+def areas_page(corpus: Corpus) -> AreasPage:
+    areas = list(corpus.gazetteer.areas)
+    return AreasPage(areas, Counter({a.name: len(corpus.facet(f"area:{a.name}")) for a in areas}))
+
+
+def sources_page(corpus: Corpus) -> SourcesPage:
+    sources = corpus.sources
+    return SourcesPage(
+        list(sources), Counter({s.id: len(corpus.facet(f"source:{s.id}")) for s in sources})
+    )
+
+
+def export_page(corpus: Corpus, filters: Sequence[Filter] = ()) -> ExportPage:
+    keep = corpus.kept(filters)
+    records = list(corpus.records) if keep is None else corpus.at(keep)
+    gone = None
+    if not records:
+        gone = emptied(
+            filters, lambda fs: len(corpus.kept(fs) or ()) if fs else len(corpus.records)
+        )
+    return ExportPage(records, gone)

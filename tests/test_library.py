@@ -1,0 +1,119 @@
+"""The library's face: names resolved as users type them, choices checked, and pages that
+know when they are empty, why, and read only the records they show."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+import pytest
+
+from pcc_ideas import pages
+from pcc_ideas.lookup import NotResolved
+from pcc_ideas.models import Record
+
+
+def test_search_takes_names_as_users_type_them(corpus):
+    by_name = corpus.search("naloxone", types="case study", themes="drug harm", areas="Durham")
+    by_id = corpus.search("naloxone", types=["case-study"], themes=["drugs"], areas=["Durham"])
+    assert by_name and [h.record.id for h in by_name] == [h.record.id for h in by_id]
+
+
+@pytest.mark.parametrize("filters", [{"areas": "Narnia"}, {"themes": "astrology"}])
+def test_an_unknown_name_raises_with_suggestions(corpus, filters):
+    with pytest.raises(NotResolved):
+        corpus.search("naloxone", **filters)
+    with pytest.raises(NotResolved) as raised:
+        corpus.search("naloxone", areas="Clevelandshire")
+    assert raised.value.query == "Clevelandshire" and "Cleveland" in raised.value.suggestions
+
+
+def test_generic_words_are_dropped_before_typos_are_allowed_for(corpus):
+    found = corpus.gazetteer.resolve("Warwickshre Police")
+    assert found.item.name == "Warwickshire" and found.query == "Warwickshre Police"
+
+
+@pytest.mark.parametrize("filters", [{"types": "anecdote"}, {"evidence": "hunch"}])
+def test_an_unknown_choice_is_a_value_error_naming_the_choices(corpus, filters):
+    with pytest.raises(ValueError, match="choose from"):
+        corpus.search("naloxone", **filters)
+
+
+def test_get_or_suggest(corpus):
+    assert corpus.get_or_suggest("cs-11").id.startswith("cs-11-")
+    with pytest.raises(NotResolved) as several:
+        corpus.get_or_suggest("cs-1")
+    assert several.value.ambiguous and len(several.value.suggestions) > 1
+    with pytest.raises(NotResolved) as typo:
+        corpus.get_or_suggest("cs-11-middlesbrough-heroin-asisted-treatment")
+    assert "cs-11-middlesbrough-heroin-assisted-treatment" in typo.value.suggestions
+
+
+def test_a_page_emptied_by_a_filter_says_which_and_how_many_match_without_it(corpus):
+    page = pages.search_page(corpus, "reoffending", corpus.filters(areas="Norfolk"), 10)
+    assert page.is_empty and page.emptied
+    assert [f.name for f in page.emptied.filters] == ["area"]
+    assert page.emptied.without == len(corpus.search("reoffending"))
+    assert "tagged Norfolk" in page.empty_message()
+
+
+def test_an_area_page_counts_its_england_and_wales_records(corpus):
+    page = pages.area_page(corpus, "Cleveland", corpus.filters(evidence="evaluation"))
+    assert not page.is_empty and page.national
+    assert all(getattr(r, "evidence", None) == "evaluation" for r in page.national)
+
+
+class Counting(Sequence[Record]):
+    """Records that count how many distinct ones were read."""
+
+    def __init__(self, records: Sequence[Record]):
+        self._records, self.read = records, set()
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        self.read.add(i)
+        return self._records[i]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda c: pages.themes_page(c),
+        lambda c: pages.areas_page(c),
+        lambda c: pages.area_page(c, "Cambridgeshire"),
+        lambda c: pages.theme_page(c, "women-and-girls"),
+        lambda c: pages.record_page(c, c.get_or_suggest("cs-11")),
+    ],
+    ids=["themes", "areas", "area", "theme", "show"],
+)
+def test_pages_read_only_the_records_they_show(corpus, build):
+    counting = Counting(corpus.records)
+    fresh = dataclasses.replace(corpus, records=counting)
+    fresh.__dict__["index"] = corpus.index  # the same index, already built
+    # What ranking reads is the search's own business (tested with the index); here, the
+    # pages' reads alone are counted.
+    fresh.matching = corpus.matching  # type: ignore[method-assign]
+    page = build(fresh)
+    counting.read.clear()
+    page = build(fresh)
+    shown = {r.id for r in page_records(page)}
+    read = {corpus.records[i].id for i in counting.read}
+    assert read <= shown, sorted(read - shown)[:5]
+
+
+def page_records(page) -> list[Record]:
+    if isinstance(page, pages.ThemesPage):
+        return list(page.themes)
+    if isinstance(page, pages.AreasPage):
+        return []
+    if isinstance(page, pages.AreaPage):
+        return [r for _, _, rs in page.sections() for r in rs]
+    if isinstance(page, pages.ThemePage):
+        return [
+            page.theme,
+            *page.records,
+            *(x for r in page.related for x in (r.theme, *r.highlights)),
+        ]
+    return [page.record, *page.related, *page.cited]

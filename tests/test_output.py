@@ -1,0 +1,159 @@
+"""Every page in every output mode: one test that fails when a page or a mode is added
+without the other (in the spirit of pip-audit's `test_to_format_is_exhaustive`).
+
+Rich output is drawn on a fixed-width console without colour; the assertions are on content
+(titles, ids, URLs), never on Rich's own layout.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from pcc_ideas import output, pages
+from pcc_ideas.output import plain
+from pcc_ideas.output import rich as rich_output
+
+BUILDERS: dict[type, Callable[[Any], Any]] = {
+    pages.SearchPage: lambda c: pages.search_page(c, "naloxone", (), 5),
+    pages.RecordPage: lambda c: pages.record_page(c, c.get_or_suggest("cs-09")),
+    pages.ThemePage: lambda c: pages.theme_page(c, "drugs", c.filters(types="case study")),
+    pages.ThemesPage: pages.themes_page,
+    pages.AreaPage: lambda c: pages.area_page(c, "Middlesbrough"),
+    pages.AreasPage: pages.areas_page,
+    pages.SourcesPage: pages.sources_page,
+    pages.ExportPage: lambda c: pages.export_page(c, c.filters(types="figure")),
+}
+
+
+def test_every_page_has_a_plain_and_a_rich_form_and_a_test():
+    page_types = set(pages.Page.__args__)  # type: ignore[attr-defined]
+    assert set(plain.LINES) == page_types
+    assert set(rich_output.PARTS) == page_types
+    assert set(BUILDERS) == page_types
+
+
+def shown_names(page: Any) -> list[str]:
+    """What any form of the page must show: the ids of what it lists."""
+    rows = page.rows()
+    return [r.get("id") or r["name"] for r in rows][:20]
+
+
+def render(page: Any, mode: str) -> str:
+    out = io.StringIO()
+    output.emit(page, mode, out, pager=False)
+    return out.getvalue()
+
+
+def read_back(mode: str, text: str) -> Any:
+    if mode == "json":
+        return json.loads(text)
+    if mode == "jsonl":
+        return [json.loads(line) for line in text.splitlines()]
+    if mode == "csv":
+        assert text.startswith("\ufeff")
+        return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    return text
+
+
+@pytest.mark.parametrize("mode", output.MODES)
+@pytest.mark.parametrize("page_type", list(BUILDERS), ids=lambda t: t.__name__)
+def test_every_page_renders_in_every_mode(corpus, page_type, mode):
+    page = BUILDERS[page_type](corpus)
+    assert not page.is_empty
+    text = render(page, mode)
+    assert "\x1b" not in text, "no escape codes on a console that is not a terminal"
+    read_back(mode, text)
+    names = shown_names(page)
+    assert names
+    if mode == "markdown":
+        names = [n for n in names if "_" not in n]  # escaped in Markdown
+    for name in names:
+        assert name in text, (name, mode)
+
+
+def test_rich_output_at_80_columns_keeps_every_url_whole(corpus):
+    page = pages.sources_page(corpus)
+    text = render(page, "rich")
+    urls = [n.url for s in page.sources for n in getattr(s, "endnotes", ()) if n.url]
+    assert urls
+    lines = text.splitlines()
+    for url in urls:
+        assert any(url in line for line in lines), url
+    assert "…" not in text
+
+
+def test_a_record_page_marks_only_http_links(corpus):
+    record = corpus.get_or_suggest("cs-09")
+    parts = list(rich_output.PARTS[pages.RecordPage](pages.record_page(corpus, record)))
+    links = [
+        span.style.link
+        for renderable, _ in parts
+        for span in getattr(renderable, "spans", [])
+        if not isinstance(span.style, str) and span.style.link
+    ]
+    assert links and all(link.startswith(("http://", "https://")) for link in links)
+
+
+def test_the_data_writer_neutralises_spreadsheet_formulas():
+    from pcc_ideas.output.data import cell
+
+    for hostile in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
+        assert cell(hostile).startswith("'"), hostile
+    assert cell("39 per cent") == "39 per cent"
+
+
+def test_markdown_escapes_fences_and_markup():
+    from pcc_ideas.output.markdown import md
+
+    for hostile in ("```", "~~~", "# heading", "- item", "1. item", "[x](javascript:1)", "<b>"):
+        escaped = md(hostile)
+        assert escaped != hostile
+    assert "```" not in md("a ``` b") and "~~~" not in md("~~~")
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path, monkeypatch):
+    target = tmp_path / "out.json"
+    target.write_text("old", encoding="utf-8")
+
+    def refuse(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output.os, "replace", refuse)
+    with pytest.raises(OSError):
+        output.write_file("new", target)
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_a_write_replaces_the_file_whole(tmp_path):
+    target = tmp_path / "out.docx"
+    target.write_bytes(b"old")
+    output.write_file(b"PK\x03\x04new", target)
+    assert target.read_bytes() == b"PK\x03\x04new"
+
+
+def test_snippets_are_cut_between_words_and_keep_figures_whole():
+    from pcc_ideas.output.rich import snippet
+
+    text = (
+        " ".join(["word"] * 40)
+        + " naloxone was given to more than 4,000 people "
+        + " ".join(["tail"] * 40)
+    )
+    shown = snippet(text, ["naloxone"], width=60).plain
+    assert "naloxone" in shown
+    inner = shown.strip("…").split()
+    assert all(w in text.split() for w in inner), "no word is cut"
+    assert not shown.rstrip("…").endswith(("than", "more")), shown
+
+
+def test_markdown_on_a_terminal_shows_urls_as_written():
+    out = io.StringIO()
+    output.emit_markdown("See <https://example.org/News%20Articles/x.aspx>.", out, pager=False)
+    assert "https://example.org/News%20Articles/x.aspx" in out.getvalue()
