@@ -320,13 +320,19 @@ def brief(
         ),
     ] = None,
     area: Annotated[
-        str | None,  # noqa: UP007
-        typer.Option(metavar="NAME", help="A police force area, county, city, town or short form."),
+        list[str] | None,  # noqa: UP007
+        typer.Option(
+            metavar="NAME", help="A police force area, county, city, town (repeatable: joint pack)."
+        ),
     ] = None,
     evidence: BriefEvidence = None,
+    short: Annotated[bool, typer.Option("--short", help="A one-to-two-page summary.")] = False,
     format: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="One of: markdown, html, json.")
-    ] = "markdown",
+        str | None,  # noqa: UP007
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="One of: markdown, html, json, docx."
+        ),
+    ] = None,
     output: Annotated[
         Path | None,  # noqa: UP007
         typer.Option(
@@ -335,26 +341,40 @@ def brief(
     ] = None,
     json: Json = False,
 ) -> None:
-    """A briefing pack with a numbered reference list, for themes, an area or both.
+    """A briefing pack with a numbered reference list, for themes, areas or both.
 
-    Example: pcc-ideas brief --area Cleveland --format html -o cleveland.html
+    Example: pcc-ideas brief --area Cleveland -o cleveland.docx
     """
-    from .brief import FORMATS as BRIEF_FORMATS
-    from .brief import build_brief, build_date
+    from .brief import BRIEF_FORMATS, build_brief, build_date, format_for_path
 
-    fmt = "json" if json else format
+    from_path = format_for_path(output) if output and str(output) != "-" else None
+    fmt = "json" if json else format or from_path or "markdown"
     if fmt not in BRIEF_FORMATS:
         usage(f"unknown format {fmt!r}; choose from {', '.join(BRIEF_FORMATS)}")
+    if from_path and fmt != from_path:
+        usage(f"--format {fmt} does not match the extension of {output}")
     if not theme and not area:
         usage("brief needs --theme NAME or --area NAME (or both)")
     kind = evidence_kind(evidence)
     corpus = State.corpus()
     themes = [resolve("theme", corpus.theme, name).item for name in theme or []]
-    found = resolve("police force area", corpus.gazetteer.resolve, area) if area else None
-    pack = build_brief(corpus, themes, found, kind, build_date())
+    found = [resolve("police force area", corpus.gazetteer.resolve, a) for a in area or []]
+    pack = build_brief(corpus, themes, found, kind, build_date(), short)
+    for hint in pack.hints:
+        print(f"pcc-ideas: {hint}", file=sys.stderr)
     if pack.is_empty:
-        not_found(f"there is nothing to brief on for {pack.title.removeprefix('Briefing pack: ')}")
+        not_found(f"there is nothing to brief on for {pack.subject}")
     text = BRIEF_FORMATS[fmt](pack)
+    if isinstance(text, bytes):
+        if output is None or str(output) == "-":
+            sys.stdout.buffer.write(text)
+            return
+        try:
+            output.write_bytes(text)
+        except OSError as e:
+            usage(f"cannot write {output}: {e.strerror or e}")
+        print(f"pcc-ideas: wrote {output}", file=sys.stderr)
+        return
     if fmt == "markdown" and output is None and sys.stdout.isatty():
         from rich.console import Console
         from rich.markdown import Markdown
