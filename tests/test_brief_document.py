@@ -21,10 +21,10 @@ from pcc_ideas.brief import (
     build_brief,
     figure_rank,
     format_for_path,
-    short_title,
 )
 from pcc_ideas.corpus import load
 from pcc_ideas.models import Figure
+from pcc_ideas.pack import short_title
 
 DAY = datetime.date(2024, 6, 1)
 SCOPES = [

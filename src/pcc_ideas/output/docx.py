@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from docx.document import Document as DocumentType
     from docx.text.paragraph import Paragraph
 
-    from ..brief import Brief, Item, Reference, Section
+    from ..pack import Brief, Item, Reference, Section
 
 LINK_COLOUR = "0A4D8C"
 

@@ -2,7 +2,7 @@
 
 No scripts, no external files (a Content-Security-Policy says so), an inline print
 stylesheet. Text from data is escaped with `html.escape`; only http(s) URLs that
-`brief.safe_url` accepts become links. Each reference number links to its entry, and each
+`pack.safe_url` accepts become links. Each reference number links to its entry, and each
 entry links back to where the pack first cites it.
 """
 
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from .. import __version__
 
 if TYPE_CHECKING:
-    from ..brief import Brief, Item, Reference, Section
+    from ..pack import Brief, Item, Reference, Section
 
 STYLE = """
 :root { color-scheme: light; }

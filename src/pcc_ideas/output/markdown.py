@@ -1,7 +1,7 @@
 """Markdown: the shared escaper for text from data, and the briefing pack's writer.
 
 Text from data is made inert with `md` (no HTML, no emphasis, no links); only http(s) URLs
-that `brief.safe_url` accepts become links, written whole inside <...> so a `%20` stays one.
+that `pack.safe_url` accepts become links, written whole inside <...> so a `%20` stays one.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..brief import Brief, Item, Reference
+    from ..pack import Brief, Item, Reference
 
 
 def md(text: str) -> str:
