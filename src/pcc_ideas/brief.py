@@ -240,8 +240,10 @@ def practice_item(record: CaseStudy, refs: ReferenceList, short: bool) -> Item:
 
 
 def headline(record: CaseStudy) -> str:
-    """The outcome a one-line summary gives: the first with a number, else the first."""
-    return next((o for o in record.outcomes if re.search(r"\d", o)), record.outcomes[0])
+    """The outcome a one-line summary gives: the first sentence of the first outcome with a
+    number, else of the first."""
+    outcome = next((o for o in record.outcomes if re.search(r"\d", o)), record.outcomes[0])
+    return lead(outcome, 0)
 
 
 def where_text(record: CaseStudy) -> str:
