@@ -36,5 +36,5 @@ trap 'rm -rf "$work"' EXIT
 [ -s "$work/brief.pdf" ] || { echo "render_docx: LibreOffice wrote no PDF" >&2; exit 1; }
 cp "$work/brief.pdf" "$prefix.pdf"
 pdftoppm -png -r "${DPI:-60}" "$work/brief.pdf" "$prefix"
-pages=$(ls "$prefix"-*.png | wc -l)
+pages=$(find "$(dirname "$prefix")" -maxdepth 1 -newer "$work/brief.pdf" -name "$(basename "$prefix")-[0-9]*.png" | wc -l)
 echo "render_docx: wrote $prefix.pdf and $pages page(s) as $prefix-N.png" >&2

@@ -56,7 +56,7 @@ from .views import with_evidence
 
 MAX_AREA_RECOMMENDATIONS = 8
 SHORT_FIGURES = 5
-SHORT_OVERVIEW = 320  # characters: the overview of a short pack stops at a sentence after this
+SHORT_OVERVIEW = 200  # characters: the overview of a short pack stops at a sentence after this
 EVIDENCE_LABELS = {
     "evaluation": "an evaluation",
     "government-evaluation": "a government evaluation",

@@ -16,6 +16,7 @@ import io
 from typing import TYPE_CHECKING
 
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -52,12 +53,19 @@ def brief_to_docx(brief: Brief) -> bytes:
 
 
 def page_setup(doc: DocumentType) -> None:
-    """A4 with 20 mm margins, and a body font a little smaller than Word's default."""
+    """A4 with 20 mm margins, a body font a little smaller than Word's default, and a
+    "Reference" style for the entries of the reference list (hanging number, smaller)."""
     for section in doc.sections:
         section.page_width, section.page_height = Mm(210), Mm(297)
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
             setattr(section, side, Mm(20))
     doc.styles["Normal"].font.size = Pt(10.5)
+    reference = doc.styles.add_style("Reference", WD_STYLE_TYPE.PARAGRAPH)
+    reference.base_style = doc.styles["Normal"]
+    reference.font.size = Pt(9)
+    layout = reference.paragraph_format
+    layout.left_indent, layout.first_line_indent = Mm(8), Mm(-8)
+    layout.space_after = Pt(3)
 
 
 def properties(doc: DocumentType, brief: Brief) -> None:
@@ -132,9 +140,7 @@ class Writer:
         p.add_run("]")
 
     def reference(self, ref: Reference) -> None:
-        p = self.doc.add_paragraph()
-        p.paragraph_format.left_indent = Mm(8)
-        p.paragraph_format.first_line_indent = Mm(-8)
+        p = self.doc.add_paragraph(style="Reference")
         self.bookmark_start(p, f"ref_{ref.number}")
         p.add_run(f"{ref.number}.\t")
         self.bookmark_end(p)
