@@ -364,3 +364,26 @@ def test_every_format_writes_the_pack(corpus):
     assert "hints" not in json.loads(outputs["json"])
     for fmt in ("markdown", "html"):
         assert brief.subject in outputs[fmt] and brief.footer in outputs[fmt]
+
+
+# ---------------------------------------------------------------- the command
+
+
+@pytest.mark.parametrize(("name", "start"), [("r.html", b"<!DOCTYPE html>"), ("r.docx", b"PK")])
+def test_the_format_follows_the_output_file_s_extension(run, tmp_path, name, start):
+    target = tmp_path / name
+    out = run("brief", "--theme", "drugs", "-o", str(target))
+    assert out.returncode == 0, out.stderr
+    assert target.read_bytes().startswith(start)
+
+
+def test_a_format_that_contradicts_the_extension_is_a_usage_error(run, tmp_path):
+    out = run("brief", "--theme", "drugs", "--format", "html", "-o", str(tmp_path / "r.md"))
+    assert out.returncode == 2 and "html" in out.stderr and not (tmp_path / "r.md").exists()
+
+
+def test_hints_go_to_stderr_and_the_joint_pack_to_stdout(run):
+    out = run("brief", "--area", "Kent", "--area", "Sussex", "--short")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("# Briefing pack: Kent and Sussex")
+    assert "--theme" in out.stderr and "--theme" not in out.stdout
