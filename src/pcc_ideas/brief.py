@@ -319,13 +319,11 @@ def area_sections(
         )
     for region, records in chosen.regional.items():
         phrase = region_phrase(region)
-        chosen_here = and_list([a.name for a in plan.areas if a.region == region])
         empty = (
             f"No case studies or examples{plan.on_themes} are tagged with the other police "
             f"force areas of {phrase}."
             if others_in_region(corpus, plan, region)
-            else f"{chosen_here} {'is' if ' and ' not in chosen_here else 'are'} the only "
-            f"police force area{'' if ' and ' not in chosen_here else 's'} in {phrase}."
+            else f"There are no other police force areas in {phrase}."
         )
         sections.append(practice_section(plan, f"Elsewhere in {phrase}", records, refs, empty))
     if plan.themes:
