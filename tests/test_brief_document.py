@@ -298,6 +298,13 @@ def test_word_document_has_headings_and_links_that_land(corpus, themes, areas, e
     assert {r.link for r in brief.references if r.link} == external
 
 
+def test_the_same_pack_on_the_same_date_is_the_same_word_file(corpus):
+    first = BRIEF_FORMATS["docx"](pack(corpus, ["drugs"]))
+    assert BRIEF_FORMATS["docx"](pack(corpus, ["drugs"])) == first
+    with zipfile.ZipFile(io.BytesIO(first)) as z:
+        assert {i.date_time[:3] for i in z.infolist()} == {(2024, 6, 1)}
+
+
 def test_word_properties_and_footer(corpus):
     import docx
 

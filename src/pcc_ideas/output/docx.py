@@ -4,7 +4,8 @@ Headings use Word's own styles (Title, Heading 1 and 2), so the navigation pane 
 contents work; the scope and the figures are bulleted lists; each reference number is an
 internal hyperlink to a bookmark on its entry of the numbered reference list, and each entry
 links back to the pack's first use of it; URLs are live external links. The core properties
-carry the title, subject, keywords and the pack's date; the footer gives the corpus version.
+carry the title, subject, keywords and the pack's date; the footer gives the corpus version;
+the same pack built on the same date is the same bytes.
 python-docx is imported only here, so the other formats do not load it. Text from data goes
 into runs as text: Word never reads it as markup.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import zipfile
 from typing import TYPE_CHECKING
 
 from docx import Document
@@ -49,6 +51,19 @@ def brief_to_docx(brief: Brief) -> bytes:
     footer.text = brief.footer
     out = io.BytesIO()
     doc.save(out)
+    return dated(out.getvalue(), brief.built_on)
+
+
+def dated(package: bytes, day: str) -> bytes:
+    """The package with every file dated `day` rather than now, so the same pack built on the
+    same date (`SOURCE_DATE_EPOCH`) is the same bytes."""
+    stamp = (*datetime.date.fromisoformat(day).timetuple()[:3], 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(
+                zipfile.ZipInfo(info.filename, stamp), src.read(info), zipfile.ZIP_DEFLATED
+            )
     return out.getvalue()
 
 
