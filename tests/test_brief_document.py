@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_record, write_records, write_yaml
+from markdown_it import MarkdownIt
 
 from pcc_ideas.brief import (
     BRIEF_FORMATS,
@@ -245,7 +246,8 @@ def test_references_link_to_the_document_and_keep_urls_whole(sourced_dir):
     markdown = BRIEF_FORMATS["markdown"](brief)
     linked = "[*Testing Briefs: A Handbook for Offices*](<https://example.org/handbook%20v2.pdf>)"
     assert linked in markdown
-    assert "<https://example.org/a%20b.pdf>" in markdown
+    rendered = MarkdownIt("commonmark").render(markdown)
+    assert '<a href="https://example.org/a%20b.pdf">https://example.org/a%20b.pdf</a>' in rendered
     html = BRIEF_FORMATS["html"](brief)
     assert '<a href="https://example.org/handbook%20v2.pdf"><cite>Testing Briefs' in html
     assert ">https://example.org/a%20b.pdf</a>" in html

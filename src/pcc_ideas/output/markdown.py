@@ -1,7 +1,7 @@
 """Markdown: the shared escaper for text from data, and the briefing pack's writer.
 
 Text from data is made inert with `md` (no HTML, no emphasis, no links); only http(s) URLs
-that `pack.safe_url` accepts become links, written whole inside <...> so a `%20` stays one.
+that `pack.safe_url` accepts become links, written whole (`link`), so a `%20` stays one.
 """
 
 from __future__ import annotations
@@ -66,11 +66,17 @@ def brief_entry(item: Item, refs: str) -> list[str]:
     return [*out, f"{item.sources_label}: {refs}", ""]
 
 
+def link(url: str) -> str:
+    """A URL as a link whose text is the URL as written: an autolink (<url>) would show its
+    text decoded by many renderers, a `%20` as a space, so a copied link would break."""
+    return f"[{md(url)}](<{url}>)"
+
+
 def brief_reference(ref: Reference) -> str:
     title = f"*{inline(ref.title)}*"
     if ref.document_link:
         title = f"[{title}](<{ref.document_link}>)"
     year = f" ({ref.year})" if ref.year else ""
     place = f", {inline(ref.place)}" if ref.place else ""
-    url = f" <{ref.link}>" if ref.link else (f" {inline(ref.url)}" if ref.url else "")
+    url = f" {link(ref.link)}" if ref.link else (f" {inline(ref.url)}" if ref.url else "")
     return f"{ref.number}. {title}{year}{place}{ref.stop}{url}"
