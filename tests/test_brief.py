@@ -263,7 +263,7 @@ def test_a_reference_gives_document_place_and_url(corpus):
     text = to_markdown(pack(corpus, area="Cleveland"))
     assert re.search(
         r"^\d+\. \*Public Safety, Public Trust\. Innovative.*\* \(2021\), Case study 11\. "
-        r"\[https://www\.cleveland\.pcc\.police\.uk/.+\]\(<https://www\.cleveland\.pcc\.police\.uk/[^>]+>\)$",
+        r"\[`https://www\.cleveland\.pcc\.police\.uk/.+`\]\(<https://www\.cleveland\.pcc\.police\.uk/[^>]+>\)$",
         text,
         re.M,
     )

@@ -247,7 +247,10 @@ def test_references_link_to_the_document_and_keep_urls_whole(sourced_dir):
     linked = "[*Testing Briefs: A Handbook for Offices*](<https://example.org/handbook%20v2.pdf>)"
     assert linked in markdown
     rendered = MarkdownIt("commonmark").render(markdown)
-    assert '<a href="https://example.org/a%20b.pdf">https://example.org/a%20b.pdf</a>' in rendered
+    assert (
+        '<a href="https://example.org/a%20b.pdf"><code>https://example.org/a%20b.pdf</code></a>'
+        in rendered
+    )
     html = BRIEF_FORMATS["html"](brief)
     assert '<a href="https://example.org/handbook%20v2.pdf"><cite>Testing Briefs' in html
     assert ">https://example.org/a%20b.pdf</a>" in html

@@ -67,9 +67,10 @@ def brief_entry(item: Item, refs: str) -> list[str]:
 
 
 def link(url: str) -> str:
-    """A URL as a link whose text is the URL as written: an autolink (<url>) would show its
-    text decoded by many renderers, a `%20` as a space, so a copied link would break."""
-    return f"[{md(url)}](<{url}>)"
+    """A URL as a link whose text is the URL as written, in a code span so that nothing in it
+    needs escaping: an autolink (<url>) would show its text decoded by many renderers, a
+    `%20` as a space, so a copied link would break. A safe URL has no backtick or space."""
+    return f"[`{url}`](<{url}>)"
 
 
 def brief_reference(ref: Reference) -> str:
