@@ -64,6 +64,8 @@ EVIDENCE_LABELS = {
     "population-trend": "a trend in the population as a whole",
     "none-stated": "none stated in the source",
 }
+
+
 # ---------------------------------------------------------------- choosing the records
 
 
