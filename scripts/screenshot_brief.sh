@@ -14,7 +14,7 @@
 # page as printed for a .pdf. Needs `pcc-ideas` on PATH (or PCC_IDEAS=/path/to/pcc-ideas) and
 # Chromium (Debian: `apt-get install chromium`; or CHROMIUM=/path/to/chrome). The page loads
 # nothing from the network, and Chromium is started with its background networking off and a
-# throwaway profile, so this works offline.
+# throwaway profile, so this works offline. For the Word pack, see scripts/render_docx.sh.
 set -eu
 
 out=${1:-brief.png}

@@ -16,16 +16,16 @@ from markdown_it import MarkdownIt
 
 import pcc_ideas
 from pcc_ideas.brief import (
+    BRIEF_FORMATS,
     EVIDENCE_LABELS,
-    FORMATS,
     Brief,
     build_brief,
     build_date,
-    to_html,
-    to_markdown,
 )
 from pcc_ideas.corpus import load
 from pcc_ideas.models import EVIDENCE_KINDS, CaseStudy
+from pcc_ideas.output.html import brief_to_html as to_html
+from pcc_ideas.output.markdown import brief_to_markdown as to_markdown
 
 DAY = datetime.date(2024, 6, 1)
 EPOCH = {"SOURCE_DATE_EPOCH": "1717200000"}  # 2024-06-01 UTC
@@ -36,13 +36,15 @@ CS10 = "WEDINOS anonymous drug checking in Wales"
 CS12 = "Checkpoint deferred prosecution scheme, Durham Constabulary"
 
 
-def pack(corpus, themes=(), area=None, evidence=None) -> Brief:
+def pack(corpus, themes=(), area=None, evidence=None, short=False) -> Brief:
+    areas = [area] if isinstance(area, str) else area or []
     return build_brief(
         corpus,
         [corpus.theme(t).item for t in themes],
-        corpus.gazetteer.resolve(area) if area else None,
+        [corpus.gazetteer.resolve(a) for a in areas],
         evidence,
         DAY,
+        short,
     )
 
 
@@ -135,7 +137,7 @@ def test_area_brief_as_html_written_to_a_file(tmp_path, run):
     out = run("brief", "--area", "Cleveland", "--format", "html", "-o", str(target))
     assert out.returncode == 0, out.stderr
     assert out.stdout == ""
-    assert out.stderr.count("\n") == 1 and str(target) in out.stderr
+    assert out.stderr.splitlines()[-1] == f"pcc-ideas: wrote {target}"
     text = target.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>")
     assert "<h1>Cleveland</h1>" in text
@@ -260,8 +262,8 @@ def test_each_item_cites_its_record_s_sources(corpus, themes, area):
 def test_a_reference_gives_document_place_and_url(corpus):
     text = to_markdown(pack(corpus, area="Cleveland"))
     assert re.search(
-        r"^\d+\. \*Public Safety, Public Trust\..*\* \(2021\), Case study 11\. "
-        r"<https://www\.cleveland\.pcc\.police\.uk/[^>]+>$",
+        r"^\d+\. \*Public Safety, Public Trust\. Innovative.*\* \(2021\), Case study 11\. "
+        r"\[`https://www\.cleveland\.pcc\.police\.uk/.+`\]\(<https://www\.cleveland\.pcc\.police\.uk/[^>]+>\)$",
         text,
         re.M,
     )
@@ -334,7 +336,7 @@ def test_an_unknown_evidence_kind_is_a_usage_error(cli, command):
 # ---------------------------------------------------------------- formats and the command
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("fmt", sorted(set(BRIEF_FORMATS) - {"docx"}))
 def test_every_format_choice_is_handled(cli, fmt):
     out = cli("brief", "--theme", "drugs", "--format", fmt)
     assert out.exit_code == 0, out.stderr

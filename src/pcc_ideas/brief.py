@@ -1,23 +1,27 @@
-"""Briefing packs: a cited document on one or more themes, an area, or both.
+"""Briefing packs: a cited document on one or more themes, one or more areas, or both.
 
-A pack is built as data first (`build_brief` returns a `Brief`: a title, the scope it was built
-for, sections of items, and a numbered reference list), then written out by one of `FORMATS`
-(Markdown, a self-contained HTML page, or JSON). Every item carries the numbers of the
-references it rests on; references are numbered in the order the pack first uses them, one per
-distinct (document, place, URL), so every number in the text points to an entry and every
-entry is used.
+A pack is built as data (`build_brief` returns a `pack.Brief`: a title, the scope it covers,
+sections of items, and a numbered reference list); the writers in `output` (Markdown, a
+self-contained HTML page, Word) and `brief_to_json` turn it into a document, each from the
+`Brief` alone (`BRIEF_FORMATS`). Every item carries the numbers of the references it rests on;
+references are numbered in the order the pack first uses them, one per distinct (document,
+place, URL), so every number in the text points to an entry and every entry is used.
 
 What goes in:
-- themes: an overview of each theme, the figures, recommendations, case studies and examples
-  linked to any of them;
-- an area: what has been done there, then elsewhere in its region (with themes, only what is
-  on them, then what is on them elsewhere). An area alone takes its figures from the area and
-  its region, and the recommendations closest to the work done there (or, when it has none,
-  in its region): those citing the same case studies, then those nearest its themes;
+- themes: an overview of each theme, the figures (outcomes first, see `figure_rank`),
+  recommendations, case studies and examples linked to any of them;
+- areas: what has been done in each, then elsewhere in their regions (with themes, only what
+  is on them, then what is on them elsewhere). Areas alone take their figures from the areas
+  and their regions, and the recommendations closest to the work done there (or, when there is
+  none, in their regions): those citing the same case studies, then those nearest its themes;
 - evidence: only case studies and examples whose outcomes rest on that kind of evidence;
   figures and recommendations record no evidence kind and are kept, as the scope says.
-Text from data stays data: Markdown escapes it with `formats.md`, HTML with `html.escape`,
-and only http(s) URLs become links.
+`short=True` makes a one-to-two-page summary: the overview's first sentences, the top key
+figures, and the recommendations and the case studies one line each.
+
+The document speaks to its reader: what the person running the command may want to know (how
+the recommendations were chosen, the option that limited the evidence) goes in `Brief.hints`,
+which no writer prints.
 """
 
 from __future__ import annotations
@@ -25,13 +29,14 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
-import html
+import importlib
 import json
 import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from . import __version__
 from .areas import explain
@@ -43,14 +48,15 @@ from .models import (
     Figure,
     Recommendation,
     Record,
-    Source,
     Theme,
     to_dict,
 )
-from .output.markdown import md
+from .pack import Brief, Detail, Item, ReferenceList, Section
 from .pages import with_evidence
 
 MAX_AREA_RECOMMENDATIONS = 8
+SHORT_FIGURES = 5
+SHORT_OVERVIEW = 200  # characters: the overview of a short pack stops at a sentence after this
 EVIDENCE_LABELS = {
     "evaluation": "an evaluation",
     "government-evaluation": "a government evaluation",
@@ -58,88 +64,6 @@ EVIDENCE_LABELS = {
     "population-trend": "a trend in the population as a whole",
     "none-stated": "none stated in the source",
 }
-SAFE_URL = re.compile(r"https?://[^\s<>\"'`\\]+\Z", re.IGNORECASE)
-
-
-# ---------------------------------------------------------------- the pack as data
-
-
-@dataclass(frozen=True)
-class Detail:
-    """One labelled part of an item: `Where`, `Outcomes`... One value or a list of them."""
-
-    label: str
-    values: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Item:
-    """One claim of the pack (a figure, a recommendation, a case study) and its references."""
-
-    title: str
-    refs: tuple[int, ...]
-    kind: str = ""
-    text: str = ""
-    details: tuple[Detail, ...] = ()
-    record: str = ""  # the id of the record it comes from
-
-
-@dataclass(frozen=True)
-class Section:
-    heading: str
-    items: tuple[Item, ...]
-    note: str = ""  # a line before the items: why there are none, how they were chosen
-    compact: bool = False  # a list of one-line items (figures) rather than entries
-
-
-@dataclass(frozen=True)
-class Reference:
-    number: int
-    document: str  # its title
-    year: int | None = None
-    place: str | None = None  # where in the document: a section, a case study, an endnote
-    url: str | None = None
-
-
-@dataclass(frozen=True)
-class Brief:
-    title: str
-    scope: tuple[str, ...]
-    sections: tuple[Section, ...]
-    references: tuple[Reference, ...]
-    corpus_version: str
-    built_on: str  # ISO date
-
-    @property
-    def is_empty(self) -> bool:
-        return not any(s.items for s in self.sections)
-
-
-class ReferenceList:
-    """Numbers citations in the order they are first used, one per (document, place, URL)."""
-
-    def __init__(self, corpus: Corpus):
-        self._corpus = corpus
-        self._numbers: dict[tuple[str, int | None, str | None, str | None], int] = {}
-
-    def cite(self, record: Record) -> tuple[int, ...]:
-        numbers = []
-        for c in record.sources:
-            key = (*self.document(c.source), c.ref, c.url)
-            number = self._numbers.setdefault(key, len(self._numbers) + 1)
-            if number not in numbers:
-                numbers.append(number)
-        return tuple(numbers)
-
-    def document(self, source_id: str) -> tuple[str, int | None]:
-        """A document's title and year (where known)."""
-        found = self._corpus.get(source_id)
-        if not isinstance(found, Source):
-            return source_id, None
-        return found.title, found.year
-
-    def entries(self) -> tuple[Reference, ...]:
-        return tuple(Reference(n, *key) for key, n in self._numbers.items())
 
 
 # ---------------------------------------------------------------- choosing the records
@@ -149,25 +73,44 @@ class ReferenceList:
 class Selection:
     """The records a pack draws on, by where they were done."""
 
-    local: list[Record]  # tagged with the area
-    regional: list[Record]  # tagged with another area of its region
-    rest: list[Record]  # everything else on the themes (none for an area alone)
+    local: dict[str, list[Record]]  # per area chosen: tagged with it (the first chosen it has)
+    regional: dict[str, list[Record]]  # per region: tagged with another area of it
+    rest: list[Record]  # everything else on the themes (none for areas alone)
+
+    @property
+    def everything(self) -> list[Record]:
+        return [
+            *(r for rs in self.local.values() for r in rs),
+            *(r for rs in self.regional.values() for r in rs),
+            *self.rest,
+        ]
 
 
-def select(corpus: Corpus, themes: Sequence[Theme], area: Area | None) -> Selection:
+def select(corpus: Corpus, themes: Sequence[Theme], areas: Sequence[Area]) -> Selection:
     on_themes = records_on_themes(corpus, themes) if themes else list(corpus.records)
-    if area is None:
-        return Selection([], [], on_themes)
-    neighbours = {a.name for a in corpus.gazetteer.in_region(area.region) if a is not area}
-    chosen = Selection([], [], [])
+    names = [a.name for a in areas]
+    chosen = Selection({n: [] for n in names}, {region: [] for region in regions_of(areas)}, [])
+    if not areas:
+        chosen.rest.extend(on_themes)
+        return chosen
+    neighbours = {
+        region: {a.name for a in corpus.gazetteer.in_region(region)} - set(names)
+        for region in chosen.regional
+    }
     for r in on_themes:
-        if area.name in r.areas:
-            chosen.local.append(r)
-        elif neighbours & set(r.areas):
-            chosen.regional.append(r)
+        tagged = [n for n in names if n in r.areas]
+        near = [g for g, ns in neighbours.items() if ns & set(r.areas)]
+        if tagged:
+            chosen.local[tagged[0]].append(r)
+        elif near:
+            chosen.regional[near[0]].append(r)
         elif themes:
             chosen.rest.append(r)
     return chosen
+
+
+def regions_of(areas: Sequence[Area]) -> list[str]:
+    return list(dict.fromkeys(a.region for a in areas))
 
 
 def records_on_themes(corpus: Corpus, themes: Sequence[Theme]) -> list[Record]:
@@ -206,11 +149,62 @@ def closest_recommendations(corpus: Corpus, work: Sequence[Record]) -> list[Reco
     return [r for r in ranked if any(closeness(r))][:MAX_AREA_RECOMMENDATIONS]
 
 
+# ---------------------------------------------------------------- key figures, outcomes first
+
+DATE_OR_DURATION = re.compile(
+    r"^(?:[A-Z][a-z]+ )?\d{4}(?:[-–]\d{2,4})?$"  # 2005, January 2023, 2015-2019
+    r"|\b(?:years?|months?|weeks?|days?|hours?)\b",  # ten years, 4-month, 23 hours a day
+    re.IGNORECASE,
+)
+# What a measure is, read from its head ("Reduction in ...", "Share of ...", "Number of ...").
+CHANGE = re.compile(
+    r"(?:\w+ ){0,2}?(?:reduction|fall|rise|increase|improvement|saving|return|decrease|drop|cut)"
+    r"\b|how much (?:more|less)",
+    re.IGNORECASE,
+)
+MONEY = re.compile(r"£|\bpounds?\b", re.IGNORECASE)
+SHARE = re.compile(r"%|\bper ?cent\b|\bhalf\b|\bthirds?\b|\bquarters?\b", re.IGNORECASE)
+SHARE_MEASURE = re.compile(r"(?:\w+ )?(?:share|proportion|rate)\b", re.IGNORECASE)
+DATE_MEASURE = re.compile(r"year\b|when\b|time\b|length\b|period\b|how long", re.IGNORECASE)
+
+
+def figure_rank(figure: Figure) -> int:
+    """Where a figure goes among the key figures, from what its value and measure express:
+    a change (what changed, by how much) first, then a cost, a share, a count, and dates and
+    durations last."""
+    value, measure = figure.value.strip(), figure.measure
+    if DATE_OR_DURATION.search(value) or DATE_MEASURE.match(measure):
+        return 4
+    if CHANGE.match(measure):
+        return 0
+    if MONEY.search(value):
+        return 1
+    if SHARE.search(value) or SHARE_MEASURE.match(measure):
+        return 2
+    return 3
+
+
+def key_figures(records: Iterable[Record]) -> list[Figure]:
+    return sorted(figures(records), key=figure_rank)
+
+
 # ---------------------------------------------------------------- items
 
 
-def theme_item(theme: Theme, refs: ReferenceList) -> Item:
-    return Item(theme.title, refs.cite(theme), text=theme.summary, record=theme.id)
+def theme_item(theme: Theme, refs: ReferenceList, short: bool) -> Item:
+    text = lead(theme.summary, SHORT_OVERVIEW) if short else theme.summary
+    return Item(theme.title, refs.cite(theme), text=text, record=theme.id)
+
+
+def lead(text: str, limit: int) -> str:
+    """The first sentences of a text, stopping at the first sentence end after `limit`."""
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9£\"'(])", " ".join(text.split()))
+    out = sentences[0]
+    for s in sentences[1:]:
+        if len(out) >= limit:
+            break
+        out += " " + s
+    return out
 
 
 def figure_item(figure: Figure, refs: ReferenceList) -> Item:
@@ -220,15 +214,20 @@ def figure_item(figure: Figure, refs: ReferenceList) -> Item:
     return Item(figure.value, refs.cite(figure), "Figure", text, record=figure.id)
 
 
-def recommendation_item(rec: Recommendation, refs: ReferenceList) -> Item:
+def recommendation_item(rec: Recommendation, refs: ReferenceList, short: bool) -> Item:
+    if short:
+        return Item(rec.title, refs.cite(rec), record=rec.id)
     details = [Detail("What to do", rec.actions)] if rec.actions else []
     if rec.by:
         details.append(Detail("Recommended by", (rec.by,)))
     return Item(rec.title, refs.cite(rec), text=rec.summary, details=tuple(details), record=rec.id)
 
 
-def practice_item(record: CaseStudy, refs: ReferenceList) -> Item:
+def practice_item(record: CaseStudy, refs: ReferenceList, short: bool) -> Item:
     kind = f"Case study {record.number}" if record.type == "case-study" else "Example"
+    if short:
+        line = where_text(record) + (f": {headline(record)}" if record.outcomes else "")
+        return Item(record.title, refs.cite(record), kind, line, record=record.id)
     details = [
         Detail("Where", (where_text(record),)),
         Detail("What was done", record.actions or (record.summary,)),
@@ -240,6 +239,13 @@ def practice_item(record: CaseStudy, refs: ReferenceList) -> Item:
     if record.year:
         details.insert(1, Detail("When", (record.year,)))
     return Item(record.title, refs.cite(record), kind, details=tuple(details), record=record.id)
+
+
+def headline(record: CaseStudy) -> str:
+    """The outcome a one-line summary gives: the first sentence of the first outcome with a
+    number, else of the first."""
+    outcome = next((o for o in record.outcomes if re.search(r"\d", o)), record.outcomes[0])
+    return lead(outcome, 0)
 
 
 def where_text(record: CaseStudy) -> str:
@@ -257,124 +263,164 @@ def where_text(record: CaseStudy) -> str:
 # ---------------------------------------------------------------- sections
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What a pack is for: its themes, its areas as resolved, the evidence kept, its length."""
+
+    themes: Sequence[Theme]
+    found: Sequence[Match[Area]]
+    evidence: str | None
+    short: bool
+
+    @property
+    def areas(self) -> list[Area]:
+        return [m.item for m in self.found]
+
+    @property
+    def on_themes(self) -> str:
+        if not self.themes:
+            return ""
+        return " on this theme" if len(self.themes) == 1 else " on these themes"
+
+
 def practice_section(
-    heading: str, records: Sequence[Record], evidence: str | None, refs: ReferenceList, empty: str
+    plan: Plan, heading: str, records: Sequence[Record], refs: ReferenceList, empty: str
 ) -> Section:
     """Case studies and examples, limited by evidence; `empty` says why there are none."""
     work = practice(records)
-    kept = practice(with_evidence(work, evidence))
+    kept = practice(with_evidence(work, plan.evidence))
     note = ""
     if not work:
         note = empty
     elif not kept:
         note = (
             f"None of the {len(work)} case studies and examples here rest on "
-            f"{EVIDENCE_LABELS[evidence or '']}."
+            f"{EVIDENCE_LABELS[plan.evidence or '']}."
         )
-    return Section(heading, tuple(practice_item(r, refs) for r in kept), note)
+    items = tuple(practice_item(r, refs, plan.short) for r in kept)
+    return Section(heading, items, note, compact=plan.short)
 
 
 def area_sections(
-    corpus: Corpus,
-    area: Area,
-    chosen: Selection,
-    themes: Sequence[Theme],
-    evidence: str | None,
-    refs: ReferenceList,
+    corpus: Corpus, plan: Plan, chosen: Selection, refs: ReferenceList
 ) -> list[Section]:
-    on_themes = f" {on_the(themes)}" if themes else ""
-    region = region_phrase(area.region)
-    has_neighbours = len(corpus.gazetteer.in_region(area.region)) > 1
-    sections = [
-        practice_section(
-            f"What has been done in {area.name}",
-            chosen.local,
-            evidence,
-            refs,
-            f"No case studies or examples{on_themes} are tagged with {area.name}"
-            + (f"; what has been done elsewhere in {region} follows." if has_neighbours else "."),
-        ),
-        practice_section(
-            f"Elsewhere in {region}",
-            chosen.regional,
-            evidence,
-            refs,
-            f"No case studies or examples{on_themes} are tagged with the other police force "
-            f"areas of {region}."
-            if has_neighbours
-            else f"{area.name} is the only police force area in {region}.",
-        ),
-    ]
-    if themes:
+    sections = []
+    for area in plan.areas:
+        others = others_in_region(corpus, plan, area.region)
+        follows = f"; what has been done elsewhere in {region_phrase(area.region)} follows"
         sections.append(
             practice_section(
+                plan,
+                f"What has been done in {area.name}",
+                chosen.local[area.name],
+                refs,
+                f"No case studies or examples{plan.on_themes} are tagged with {area.name}"
+                + (follows if others else "")
+                + ".",
+            )
+        )
+    for region, records in chosen.regional.items():
+        phrase = region_phrase(region)
+        empty = (
+            f"No case studies or examples{plan.on_themes} are tagged with the other police "
+            f"force areas of {phrase}."
+            if others_in_region(corpus, plan, region)
+            else f"There are no other police force areas in {phrase}."
+        )
+        sections.append(practice_section(plan, f"Elsewhere in {phrase}", records, refs, empty))
+    if plan.themes:
+        sections.append(
+            practice_section(
+                plan,
                 "Case studies and examples elsewhere",
                 chosen.rest,
-                evidence,
                 refs,
-                f"There are none elsewhere {on_the(themes)}.",
+                f"There are none elsewhere{plan.on_themes}.",
             )
         )
     return sections
 
 
+def others_in_region(corpus: Corpus, plan: Plan, region: str) -> list[Area]:
+    return [a for a in corpus.gazetteer.in_region(region) if a not in plan.areas]
+
+
 def recommendations_section(
-    corpus: Corpus,
-    chosen: Selection,
-    themes: Sequence[Theme],
-    area: Area | None,
-    refs: ReferenceList,
-) -> Section:
+    corpus: Corpus, plan: Plan, chosen: Selection, refs: ReferenceList
+) -> tuple[Section, list[str]]:
+    """The recommendations, and hints on how they were chosen."""
     heading = "Ideas and recommendations for PCCs"
-    if themes or area is None:
-        chosen_recs = recommendations([*chosen.local, *chosen.regional, *chosen.rest])
-        return Section(heading, tuple(recommendation_item(r, refs) for r in chosen_recs))
-    local = practice(chosen.local)
-    where = f"in {area.name}" if local else f"elsewhere in {region_phrase(area.region)}"
-    records = closest_recommendations(corpus, local or practice(chosen.regional))
+    if plan.themes or not plan.areas:
+        chosen_recs = recommendations(chosen.everything)
+        items = tuple(recommendation_item(r, refs, plan.short) for r in chosen_recs)
+        return Section(heading, items, compact=plan.short), []
+    local = practice(r for rs in chosen.local.values() for r in rs)
+    regional = practice(r for rs in chosen.regional.values() for r in rs)
+    where = (
+        f"in {and_list([a.name for a in plan.areas])}"
+        if local
+        else f"elsewhere in {and_list([region_phrase(g) for g in chosen.regional])}"
+    )
+    records = closest_recommendations(corpus, local or regional)
+    if not records:
+        return Section(heading, ()), []
     note = (
         f"The recommendations closest to the work done {where}: those drawn from the same "
-        "case studies first, then those nearest its themes. Add --theme to choose the themes."
-        if records
-        else ""
+        "case studies first, then those nearest its themes."
     )
-    return Section(heading, tuple(recommendation_item(r, refs) for r in records), note)
+    items = tuple(recommendation_item(r, refs, plan.short) for r in records)
+    return Section(heading, items, note, compact=plan.short), [
+        "The recommendations are those closest to the work done there; "
+        "add --theme NAME to choose them by theme."
+    ]
 
 
-def scope_lines(
-    corpus: Corpus,
-    themes: Sequence[Theme],
-    found: Match[Area] | None,
-    chosen: Selection,
-    evidence: str | None,
-) -> tuple[str, ...]:
+def scope_lines(corpus: Corpus, plan: Plan, chosen: Selection) -> tuple[str, ...]:
     lines = []
-    if themes:
-        label = "Theme" if len(themes) == 1 else "Themes"
-        lines.append(f"{label}: " + "; ".join(t.title for t in themes) + ".")
-    if found is not None:
+    if plan.themes:
+        label = "Theme" if len(plan.themes) == 1 else "Themes"
+        lines.append(f"{label}: " + "; ".join(t.title for t in plan.themes) + ".")
+    for found in plan.found:
         area = found.item
         lines.append(f"Police force area: {area.name} ({area.region}), {area.holder}.")
-        if explained := explain(found):
-            lines.append(explained[0].upper() + explained[1:] + ".")
+        if found.via == "alias":
+            lines.append(sentence(explain(found)))
         if not corpus.in_area(area.name):
             lines.append(
                 f"No records are tagged with {area.name}, so this pack draws on what has been "
                 f"done elsewhere in {region_phrase(area.region)}."
             )
-        elif themes and not chosen.local:
-            lines.append(f"No records {on_the(themes)} are tagged with {area.name}.")
-    if evidence:
+        elif plan.themes and not chosen.local[area.name]:
+            lines.append(f"No records{plan.on_themes} are tagged with {area.name}.")
+    if plan.evidence:
         lines.append(
             f"Evidence: only case studies and examples whose outcomes rest on "
-            f"{EVIDENCE_LABELS[evidence]} (--evidence {evidence}); key figures and recommendations "
-            "are not limited by evidence."
+            f"{EVIDENCE_LABELS[plan.evidence]}; key figures and recommendations are not limited "
+            "by evidence."
+        )
+    if plan.short:
+        lines.append(
+            "A summary: the top key figures, and each recommendation and case study in a line."
         )
     return tuple(lines)
 
 
-def on_the(themes: Sequence[Theme]) -> str:
-    return "on this theme" if len(themes) == 1 else "on these themes"
+def hints_for(plan: Plan, figures_cut: tuple[int, int]) -> list[str]:
+    """Notes for the person running the command: how a name was read, the options used."""
+    hints = [sentence(explain(m)) for m in plan.found if m.via not in ("name", "alias")]
+    if plan.evidence:
+        hints.append(
+            f"--evidence {plan.evidence}: only case studies and examples whose outcomes rest on "
+            f"{EVIDENCE_LABELS[plan.evidence]}."
+        )
+    shown, total = figures_cut
+    if shown < total:
+        hints.append(f"--short: the top {shown} of {total} key figures; leave it out for all.")
+    return hints
+
+
+def sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
 
 
 def region_phrase(region: str) -> str:
@@ -382,48 +428,65 @@ def region_phrase(region: str) -> str:
     return region if region in ("Wales", "Scotland", "Northern Ireland") else f"the {region} region"
 
 
-def pack_title(themes: Sequence[Theme], area: Area | None) -> str:
+def and_list(words: Sequence[str]) -> str:
+    """ "Kent", "Kent and Sussex", "Kent, Surrey and Sussex"."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def pack_subject(themes: Sequence[Theme], areas: Sequence[Area]) -> str:
     about = "; ".join(t.title for t in themes)
-    if about and area:
-        return f"Briefing pack: {about}, in {area.name}"
-    return f"Briefing pack: {about or (area.name if area else '')}"
+    places = and_list([a.name for a in areas]) if areas else ""
+    return f"{about}, in {places}" if about and places else about or places
 
 
 def build_brief(
     corpus: Corpus,
-    themes: Sequence[Theme] = (),
-    area: Match[Area] | None = None,
-    evidence: str | None = None,
-    today: datetime.date | None = None,
+    themes: Sequence[Theme],
+    areas: Sequence[Match[Area]],
+    evidence: str | None,
+    today: datetime.date,
+    short: bool = False,
 ) -> Brief:
-    """A briefing pack for themes, an area (as resolved, for the scope line) or both."""
-    if not themes and area is None:
+    """A briefing pack for themes, areas (as resolved, for the scope line) or both; several
+    areas make a joint pack."""
+    if not themes and not areas:
         raise ValueError("a brief needs a theme or an area")
-    themes = list({t.id: t for t in themes}.values())
-    place = area.item if area else None
-    chosen = select(corpus, themes, place)
-    refs = ReferenceList(corpus)
-    sections = [Section("Overview", tuple(theme_item(t, refs) for t in themes))]
-    numbers = figures([*chosen.local, *chosen.regional, *chosen.rest])
-    sections.append(
-        Section("Key figures", tuple(figure_item(f, refs) for f in numbers), compact=True)
+    plan = Plan(
+        list({t.id: t for t in themes}.values()),
+        list({m.item.name: m for m in areas}.values()),
+        evidence,
+        short,
     )
-    sections.append(recommendations_section(corpus, chosen, themes, place, refs))
-    if place is None:
+    chosen = select(corpus, plan.themes, plan.areas)
+    refs = ReferenceList(corpus)
+    sections = [Section("Overview", tuple(theme_item(t, refs, short) for t in plan.themes))]
+    numbers = key_figures(chosen.everything)
+    shown = numbers[:SHORT_FIGURES] if short else numbers
+    sections.append(
+        Section("Key figures", tuple(figure_item(f, refs) for f in shown), compact=True)
+    )
+    recs, hints = recommendations_section(corpus, plan, chosen, refs)
+    sections.append(recs)
+    if plan.areas:
+        sections += area_sections(corpus, plan, chosen, refs)
+    else:
         sections.append(
             practice_section(
-                "Case studies and examples", chosen.rest, evidence, refs, "There are none."
+                plan, "Case studies and examples", chosen.rest, refs, "There are none."
             )
         )
-    else:
-        sections += area_sections(corpus, place, chosen, themes, evidence, refs)
+    subject = pack_subject(plan.themes, plan.areas)
     return Brief(
-        title=pack_title(themes, place),
-        scope=scope_lines(corpus, themes, area, chosen, evidence),
+        title=f"Briefing pack: {subject}" + (" (summary)" if short else ""),
+        scope=scope_lines(corpus, plan, chosen),
         sections=tuple(s for s in sections if s.items or s.note),
         references=refs.entries(),
         corpus_version=corpus_version(corpus),
-        built_on=(today or datetime.date.today()).isoformat(),
+        built_on=today.isoformat(),
+        subject=subject,
+        keywords=(*(t.title for t in plan.themes), *(a.name for a in plan.areas)),
+        short=short,
+        hints=(*hints, *hints_for(plan, (len(shown), len(numbers)))),
     )
 
 
@@ -451,240 +514,38 @@ def build_date(environ: Mapping[str, str] = os.environ) -> datetime.date:
     return datetime.date.today()
 
 
-def safe_url(url: str | None) -> str | None:
-    """The URL if it may become a link: http or https, no spaces, quotes or angle brackets."""
-    return url if url and SAFE_URL.match(url) else None
+# ---------------------------------------------------------------- the formats
 
 
-def refs_text(numbers: Sequence[int]) -> str:
-    return "[" + ", ".join(map(str, numbers)) + "]"
+def brief_to_json(brief: Brief) -> str:
+    """The pack as data: everything a document shows (not the hints for the user)."""
+    data = dataclasses.asdict(brief)
+    del data["hints"]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def footer_text(brief: Brief) -> str:
-    return f"Corpus version: {brief.corpus_version}. Built on {brief.built_on}."
+def writer(module: str, function: str) -> Callable[[Brief], str | bytes]:
+    """A writer of `output`, imported when first used (Word needs python-docx)."""
 
-
-# ---------------------------------------------------------------- Markdown
-
-
-def to_markdown(brief: Brief) -> str:
-    out = [f"# {inline(brief.title)}", ""]
-    out += [f"- {inline(line)}" for line in brief.scope] + [""]
-    for section in brief.sections:
-        out += [f"## {inline(section.heading)}", ""]
-        if section.note:
-            out += [f"*{inline(section.note)}*", ""]
-        if section.compact:
-            out += [markdown_line(item) for item in section.items] + [""]
-        else:
-            for item in section.items:
-                out += markdown_entry(item)
-    out += ["## References", ""]
-    out += [markdown_reference(r) for r in brief.references] + [""]
-    out += ["---", "", inline(footer_text(brief)), ""]
-    return "\n".join(out)
-
-
-def inline(text: str) -> str:
-    """Text from data as one line of inert Markdown."""
-    return md(" ".join(text.split()))
-
-
-def markdown_line(item: Item) -> str:
-    return f"- **{inline(item.title)}**: {inline(item.text)} {refs_text(item.refs)}"
-
-
-def markdown_entry(item: Item) -> list[str]:
-    out = [f"### {inline(item.title)}", ""]
-    if item.kind:
-        out += [f"*{inline(item.kind)}*", ""]
-    if item.text:
-        out += [inline(item.text), ""]
-    for d in item.details:
-        if len(d.values) == 1:
-            out.append(f"- **{inline(d.label)}:** {inline(d.values[0])}")
-        else:
-            out.append(f"- **{inline(d.label)}:**")
-            out += [f"  - {inline(v)}" for v in d.values]
-    if item.details:
-        out.append("")
-    return [*out, f"{sources_label(item)}: {refs_text(item.refs)}", ""]
-
-
-def sources_label(item: Item) -> str:
-    return "Source" if len(item.refs) == 1 else "Sources"
-
-
-def markdown_reference(ref: Reference) -> str:
-    year = f" ({ref.year})" if ref.year else ""
-    place = f", {inline(ref.place)}" if ref.place else ""
-    link = safe_url(ref.url)
-    url = f" <{link}>" if link else (f" {inline(ref.url)}" if ref.url else "")
-    return f"{ref.number}. *{inline(ref.document)}*{year}{place}.{url}"
-
-
-# ---------------------------------------------------------------- HTML
-
-STYLE = """
-:root { color-scheme: light; }
-body { margin: 0 auto; max-width: 46rem; padding: 2rem 1.25rem 3rem; color: #1b1b1b;
-  background: #fff; font: 1rem/1.55 system-ui, -apple-system, "Segoe UI", Roboto, Arial,
-  sans-serif; }
-header { border-bottom: 3px solid #0a4d8c; margin-bottom: 1.5rem; }
-.kicker { margin: 0; color: #0a4d8c; font-weight: 600; letter-spacing: .04em;
-  text-transform: uppercase; font-size: .85rem; }
-h1 { margin: .25rem 0 .75rem; font-size: 1.8rem; line-height: 1.2; }
-h2 { margin: 2rem 0 .75rem; font-size: 1.35rem; border-bottom: 1px solid #c8c8c8;
-  padding-bottom: .25rem; }
-h3 { margin: 1.25rem 0 .25rem; font-size: 1.1rem; }
-.scope { padding-left: 1.25rem; color: #333; }
-.kind { margin: 0 0 .35rem; color: #4a4a4a; font-size: .9rem; }
-.note { font-style: italic; color: #333; }
-article { margin-bottom: 1.25rem; }
-dl { margin: .5rem 0; display: grid; grid-template-columns: 10.5rem 1fr; gap: .2rem .75rem; }
-dt { font-weight: 600; color: #333; }
-dd { margin: 0; }
-dd ul { margin: 0; padding-left: 1.1rem; }
-.figures li { margin-bottom: .35rem; }
-.refs { color: #4a4a4a; font-size: .9rem; }
-a { color: #0a4d8c; }
-a:focus { outline: 2px solid #0a4d8c; outline-offset: 2px; }
-.references li { margin-bottom: .4rem; overflow-wrap: anywhere; }
-nav ul { padding-left: 1.25rem; margin: .25rem 0; }
-footer { margin-top: 2.5rem; border-top: 1px solid #c8c8c8; padding-top: .75rem;
-  color: #4a4a4a; font-size: .9rem; }
-@media (max-width: 36rem) { dl { grid-template-columns: 1fr; } dt { margin-top: .35rem; } }
-@media print {
-  @page { margin: 16mm 15mm; }
-  body { max-width: none; padding: 0; font-size: 10.5pt; color: #000; }
-  nav { display: none; }
-  a { color: #000; text-decoration: none; }
-  .references a { text-decoration: underline; }
-  h2, h3 { break-after: avoid; page-break-after: avoid; }
-  article, .figures li, .references li { break-inside: avoid; page-break-inside: avoid; }
-}
-"""
-
-
-def to_html(brief: Brief) -> str:
-    e = escape
-    contents = "".join(
-        f'<li><a href="#section-{i}">{e(s.heading)}</a></li>'
-        for i, s in enumerate(brief.sections, 1)
-    )
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en-GB">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta http-equiv="Content-Security-Policy" '
-        "content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        f'<meta name="generator" content="pcc-ideas {e(__version__)}">',
-        f"<title>{e(brief.title)}</title>",
-        f"<style>{STYLE}</style>",
-        "</head>",
-        "<body>",
-        "<header>",
-        '<p class="kicker">Briefing pack</p>',
-        f"<h1>{e(brief.title.removeprefix('Briefing pack: '))}</h1>",
-        '<ul class="scope">' + "".join(f"<li>{e(s)}</li>" for s in brief.scope) + "</ul>",
-        '<nav aria-label="Contents"><strong>Contents</strong><ul>'
-        f'{contents}<li><a href="#references">References</a></li></ul></nav>',
-        "</header>",
-        "<main>",
-    ]
-    parts += [html_section(f"section-{i}", s) for i, s in enumerate(brief.sections, 1)]
-    parts += [
-        '<section aria-labelledby="references">',
-        '<h2 id="references">References</h2>',
-        '<ol class="references">',
-        *(html_reference(r) for r in brief.references),
-        "</ol>",
-        "</section>",
-        "</main>",
-        f"<footer><p>{e(footer_text(brief))}</p></footer>",
-        "</body>",
-        "</html>",
-        "",
-    ]
-    return "\n".join(parts)
-
-
-def escape(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-def html_refs(numbers: Sequence[int]) -> str:
-    links = ", ".join(f'<a href="#ref-{n}">{n}</a>' for n in numbers)
-    return f'<span class="refs">[{links}]</span>'
-
-
-def html_section(section_id: str, section: Section) -> str:
-    e = escape
-    out = [
-        f'<section aria-labelledby="{section_id}">',
-        f'<h2 id="{section_id}">{e(section.heading)}</h2>',
-    ]
-    if section.note:
-        out.append(f'<p class="note">{e(section.note)}</p>')
-    if section.compact:
-        out.append(
-            '<ul class="figures">'
-            + "".join(
-                f"<li><strong>{e(i.title)}</strong>: {e(i.text)} {html_refs(i.refs)}</li>"
-                for i in section.items
-            )
-            + "</ul>"
+    def write(brief: Brief) -> str | bytes:
+        found: Callable[[Brief], str | bytes] = getattr(
+            importlib.import_module(f".output.{module}", __package__), function
         )
-    else:
-        out += [html_entry(item) for item in section.items]
-    out.append("</section>")
-    return "\n".join(out)
+        return found(brief)
+
+    return write
 
 
-def html_entry(item: Item) -> str:
-    e = escape
-    out = ["<article>", f"<h3>{e(item.title)}</h3>"]
-    if item.kind:
-        out.append(f'<p class="kind">{e(item.kind)}</p>')
-    if item.text:
-        out.append(f"<p>{e(item.text)}</p>")
-    if item.details:
-        out.append("<dl>")
-        for d in item.details:
-            value = (
-                e(d.values[0])
-                if len(d.values) == 1
-                else "<ul>" + "".join(f"<li>{e(v)}</li>" for v in d.values) + "</ul>"
-            )
-            out.append(f"<dt>{e(d.label)}</dt><dd>{value}</dd>")
-        out.append("</dl>")
-    out += [f'<p class="refs">{sources_label(item)}: {html_refs(item.refs)}</p>', "</article>"]
-    return "\n".join(out)
-
-
-def html_reference(ref: Reference) -> str:
-    e = escape
-    year = f" ({ref.year})" if ref.year else ""
-    place = f", {e(ref.place)}" if ref.place else ""
-    link = safe_url(ref.url)
-    if link:
-        url = f' <a href="{e(link)}">{e(link)}</a>'
-    else:
-        url = f" {e(ref.url)}" if ref.url else ""
-    return f'<li id="ref-{ref.number}"><cite>{e(ref.document)}</cite>{year}{place}.{url}</li>'
-
-
-# ---------------------------------------------------------------- JSON and the formats
-
-
-def to_json(brief: Brief) -> str:
-    return json.dumps(dataclasses.asdict(brief), ensure_ascii=False, indent=2) + "\n"
-
-
-FORMATS: dict[str, Callable[[Brief], str]] = {
-    "markdown": to_markdown,
-    "html": to_html,
-    "json": to_json,
+BRIEF_FORMATS: dict[str, Callable[[Brief], str | bytes]] = {
+    "markdown": writer("markdown", "brief_to_markdown"),
+    "html": writer("html", "brief_to_html"),
+    "json": brief_to_json,
+    "docx": writer("docx", "brief_to_docx"),
 }
+EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+
+
+def format_for_path(path: str | os.PathLike[str]) -> str | None:
+    """The format a file's extension asks for (`.md`, `.html`, `.json`, `.docx`...), or None."""
+    suffix = PurePath(path).suffix.lower()
+    return EXTENSIONS.get(suffix) or (suffix[1:] if suffix[1:] in BRIEF_FORMATS else None)

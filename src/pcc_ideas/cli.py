@@ -7,7 +7,6 @@ resolve, 2 for a usage error, invalid data or output that could not be written.
 from __future__ import annotations
 
 import gc
-import importlib
 import io
 import os
 import sys
@@ -348,7 +347,8 @@ def brief(
     """
     if not theme and not area:
         usage("brief needs --theme NAME or --area NAME (or both)")
-    documents = brief_module()
+    from . import brief as documents
+
     to_file = out is not None and str(out) != "-"
     fmt = brief_format(format or ("json" if json else None), out if to_file else None)
     if fmt not in documents.BRIEF_FORMATS:
@@ -371,16 +371,12 @@ def brief(
     write_out(document, out)
 
 
-def brief_module() -> Any:
-    """The brief's builder and writers, imported only when a brief is asked for; typed
-    loosely while its interface (build_brief, BRIEF_FORMATS, format_for_path) settles."""
-    return importlib.import_module(".brief", __package__)
-
-
 def brief_format(asked: str | None, path: Path | None) -> str:
     """The brief's format: as asked, else from the file's extension, else Markdown; a
     clash between the two is a usage error."""
-    by_path = brief_module().format_for_path(path) if path else None
+    from .brief import format_for_path
+
+    by_path = format_for_path(path) if path else None
     if asked and by_path and asked != by_path:
         usage(f"--format {asked} does not match the extension of {path}")
     return asked or by_path or "markdown"
