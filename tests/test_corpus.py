@@ -105,7 +105,7 @@ def test_every_place_named_in_a_case_study_finds_it_by_area(corpus):
 
 
 def test_gwent_lists_as_country_wide_practice_only_what_covers_wales(corpus):
-    from pcc_ideas.views import area_view
+    from pcc_ideas.pages import area_page as area_view
 
     from pcc_ideas.models import covers
 
@@ -158,7 +158,7 @@ def test_wales_has_its_own_route(corpus):
 
 
 def test_west_midlands_note_no_longer_says_it_still_elects_a_pcc(corpus):
-    note = corpus.gazetteer.get("West Midlands").note
+    note = corpus.gazetteer.exact("West Midlands").note
     assert "still elects" not in note
     assert "18 March 2024" in note and "2 May 2024" in note
 

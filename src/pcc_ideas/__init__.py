@@ -4,7 +4,7 @@ The library is usable without the command line:
 
     >>> import pcc_ideas
     >>> corpus = pcc_ideas.load()
-    >>> [hit.record.id for hit in corpus.search("naloxone", types="case study")]
+    >>> [hit.record.id for hit in corpus.search("naloxone", types="case study", limit=1)]
     ['cs-09-naloxone-west-midlands-durham']
 """
 

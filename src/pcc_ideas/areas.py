@@ -10,14 +10,13 @@ import dataclasses
 from collections.abc import Iterable
 from functools import cached_property
 
-from . import models
 from .lookup import Match, NameIndex, NotResolved
 from .models import Area, Record, choice_label
 from .text import key
 
 GENERIC = frozenset({"police", "constabulary", "force", "pcc", "opcc", "area", "the"})
 
-__all__ = ["Gazetteer", "Match", "NotResolved", "covers", "explain", "places", "untagged"]
+__all__ = ["Gazetteer", "Match", "NotResolved", "explain", "places", "untagged"]
 
 
 class Gazetteer:
@@ -78,12 +77,3 @@ def untagged(area: Area) -> str:
 def places(record: Record) -> str:
     """Where a record applies: its areas, or its scope in words ("England and Wales")."""
     return ", ".join(record.areas) or choice_label("scope", record.effective_scope)
-
-
-def covers(record: Record, area: Area) -> bool:
-    """Whether a record without the area's tag still covers it: a national record, for an
-    area of England or Wales. Defers to `models.covers` where the schema gives one."""
-    schema_rule = getattr(models, "covers", None)
-    if schema_rule is not None:
-        return bool(schema_rule(record, area))
-    return area.country in ("England", "Wales") and record.effective_scope == "national"

@@ -12,10 +12,19 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .areas import covers, explain, untagged
+from .areas import explain, untagged
 from .corpus import Corpus, Filter, sort_by_type
 from .lookup import Match
-from .models import RECORD_TYPES, Area, Record, Theme, choice_label, to_dict
+from .models import (
+    RECORD_TYPES,
+    SCOPE_COUNTRIES,
+    Area,
+    Record,
+    Theme,
+    choice_label,
+    covers,
+    to_dict,
+)
 
 if TYPE_CHECKING:
     from .search import Hit
@@ -417,9 +426,9 @@ def area_page(
     found = corpus.gazetteer.resolve(name)
     area = found.item
 
-    # Practice tagged with no area: the only records that may cover the whole country.
-    untagged = {i for t in ("case-study", "example") for i in corpus.facet(f"type:{t}")}.difference(
-        *(corpus.facet(f"area:{a.name}") for a in corpus.gazetteer.areas)
+    # Practice whose scope is a whole country: the only records that may cover this one's.
+    untagged = {i for s in SCOPE_COUNTRIES for i in corpus.facet(f"scope:{s}")}.intersection(
+        i for t in ("case-study", "example") for i in corpus.facet(f"type:{t}")
     )
 
     def parts(fs: Sequence[Filter]) -> tuple[list[Record], list[Record]]:

@@ -158,8 +158,8 @@ def theme_names(records: Iterable[Record]) -> dict[str, list[str]]:
 
 
 def facets_of(record: Record) -> set[str]:
-    """The filter values a record can be found by (see `Index.facet`)."""
-    found = {f"type:{record.type}"}
+    """The filter values a record can be found by (see `Index.facet`), and its scope."""
+    found = {f"type:{record.type}", f"scope:{record.effective_scope}"}
     found.update(f"theme:{t}" for t in record.themes)
     found.update(f"area:{a}" for a in record.areas)
     found.update(f"source:{c.source}" for c in record.sources)
