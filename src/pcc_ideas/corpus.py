@@ -6,14 +6,12 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import os
-import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, overload
+from typing import TYPE_CHECKING, Protocol
 
 from .areas import Gazetteer
 from .loading import (
@@ -43,80 +41,36 @@ ENV_VAR = "PCC_IDEAS_DATA"
 Progress = Callable[[str, int, int], None]
 
 
-class IndexStore(Protocol):
-    def load(self) -> Index | None: ...
-    def save(self, index: Index) -> None: ...
+class Store(Protocol):
+    """Where a corpus was kept (the cache): it gives back the records' ids and the search
+    index without reading the records."""
 
-
-class StoredRecords(Sequence[Record]):
-    """Records kept pickled one by one, each unpickled when it is first used.
-
-    This is how the cache stores a corpus: a search of 100,000 records unpickles only the ten
-    it shows, and ids are kept as a plain list for `Corpus.get`."""
-
-    def __init__(self, blobs: list[bytes], ids: list[str]):
-        self._blobs, self.ids = blobs, ids
-        self._done: list[Record | None] = [None] * len(blobs)
-
-    @classmethod
-    def of(cls, records: Sequence[Record]) -> StoredRecords:
-        dump = functools.partial(pickle.dumps, protocol=pickle.HIGHEST_PROTOCOL)
-        return cls([dump(r) for r in records], [r.id for r in records])
-
-    def __len__(self) -> int:
-        return len(self._blobs)
-
-    @overload
-    def __getitem__(self, i: int) -> Record: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[Record]: ...
-    def __getitem__(self, i: int | slice) -> Record | list[Record]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        found = self._done[i]
-        if found is None:
-            found = self._done[i] = pickle.loads(self._blobs[i])
-        return found
-
-    def __reduce__(self) -> tuple[type, tuple[list[bytes], list[str]]]:
-        return StoredRecords, (self._blobs, self.ids)
+    def ids(self) -> Sequence[str]: ...
+    def index(self) -> Index: ...
 
 
 @dataclass
 class Corpus:
+    """Every record, the gazetteer and the abbreviations. The fields that compare are the
+    corpus's data: a cache keeps every one of them, whatever they are."""
+
     records: Sequence[Record]
     gazetteer: Gazetteer
     abbreviations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    # Where a built search index may be kept and found again (see `cache`); not pickled.
-    index_store: IndexStore | None = field(default=None, compare=False, repr=False)
-    # Told how a long build goes (a progress bar on a terminal); not pickled.
+    # Where the ids and the index can be read from (see `cache`); else they are built.
+    store: Store | None = field(default=None, compare=False, repr=False)
+    # Told how a long build goes (a progress bar on a terminal).
     progress: Progress | None = field(default=None, compare=False, repr=False)
-
-    def __getstate__(self) -> dict[str, object]:
-        records = self.records
-        return {
-            "records": records if isinstance(records, StoredRecords) else StoredRecords.of(records),
-            "gazetteer": self.gazetteer,
-            "abbreviations": self.abbreviations,
-            "index_store": None,
-            "progress": None,
-        }
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
 
     @cached_property
     def index(self) -> Index:
-        """The search index, built on first use (or read from the cache)."""
+        """The search index, built on first use (or read from the store)."""
         from .search import Index
 
-        found = self.index_store.load() if self.index_store else None
-        if found is None:
-            with without_gc():
-                found = Index.build(self.records, self.abbreviations, self.progress)
-            if self.index_store:
-                self.index_store.save(found)
-        return found
+        if self.store:
+            return self.store.index()
+        with without_gc():
+            return Index.build(self.records, self.abbreviations, self.progress)
 
     def search(
         self,
@@ -148,16 +102,14 @@ class Corpus:
         return index.search(query, self.records, keep, limit)
 
     @cached_property
+    def ids(self) -> Sequence[str]:
+        """Every record's id, in corpus order, without reading the records."""
+        return self.store.ids() if self.store else [r.id for r in self.records]
+
+    @cached_property
     def positions(self) -> dict[str, int]:
         """Each record's position, by id."""
-        records = self.records
-        ids = records.ids if isinstance(records, StoredRecords) else [r.id for r in records]
-        return {record_id: i for i, record_id in enumerate(ids)}
-
-    @property
-    def ids(self) -> list[str]:
-        """Every record's id, in corpus order, without reading the records."""
-        return list(self.positions)
+        return {record_id: i for i, record_id in enumerate(self.ids)}
 
     def facet(self, key: str) -> Sequence[int]:
         """The positions of the records with a filter value: `type:figure`, `theme:drugs`,

@@ -6,6 +6,9 @@ annotations from here, so adding a field or a type is a change to this file only
 
 from __future__ import annotations
 
+import dataclasses
+import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -191,3 +194,33 @@ def to_dict(obj: Any) -> Any:
 
 
 _ALWAYS = {"themes", "areas", "sources"}
+
+
+def from_dict(data: Mapping[str, Any]) -> Record:
+    """The record that `data` describes, as `to_dict` (or the cache) wrote it: lists become
+    tuples and nested objects their dataclasses; missing fields take their defaults. Nothing is
+    validated: this is for data the package wrote itself, while files go through `loading`."""
+    cls = RECORD_TYPES[data["type"]].cls
+    nested = _NESTED.get(cls)
+    if nested is None:
+        nested = _NESTED[cls] = _nested(cls)
+    return cls(**{name: _field(value, nested.get(name)) for name, value in data.items()})
+
+
+def _field(value: Any, element: type | None) -> Any:
+    if isinstance(value, list):
+        return tuple(element(**v) for v in value) if element else tuple(value)
+    return value
+
+
+_NESTED: dict[type, dict[str, type]] = {}
+
+
+def _nested(cls: type) -> dict[str, type]:
+    """The fields of a record class that hold tuples of objects (`sources`: Citation)."""
+    found = {}
+    for name, hint in typing.get_type_hints(cls).items():
+        element = next(iter(typing.get_args(hint)), None)
+        if isinstance(element, type) and dataclasses.is_dataclass(element):
+            found[name] = element
+    return found
