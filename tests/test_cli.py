@@ -94,8 +94,7 @@ def test_search_jsonl_is_one_object_per_line(cli):
     lines = out.stdout.splitlines()
     assert out.exit_code == 0 and lines
     assert [json.loads(line)["id"] for line in lines] == [
-        h["id"] for h in json.loads(cli("search", "naloxone", "--json").stdout)
-    ]
+        h["id"] for h in json.loads(cli("search", "naloxone", "--json").stdout)]
 
 
 def test_search_filters(cli):
@@ -107,8 +106,7 @@ def test_search_filters(cli):
     assert by_theme and all("drugs" in r["themes"] for r in by_theme)
     by_source = json.loads(cli("search", "drugs", "--source", "briefing-2021", "--json").stdout)
     assert by_source and all(
-        any(c["source"] == "briefing-2021" for c in r["sources"]) for r in by_source
-    )
+        any(c["source"] == "briefing-2021" for c in r["sources"]) for r in by_source)
 
 
 def test_search_with_an_unknown_type_is_a_usage_error(cli):
@@ -131,22 +129,8 @@ def test_search_with_no_query_is_a_usage_error(pcc):
     assert out.stderr.strip() and "Traceback" not in out.stderr
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "",
-        " ",
-        "the",
-        "[bold]x[/bold]",
-        "\\",
-        "*",
-        "a&b&c",
-        "x" * 3000,
-        "ﬁ ŵ 🙂",
-        "--",
-        "drugs " * 200,
-    ],
-)
+@pytest.mark.parametrize("query", ["", " ", "the", "[bold]x[/bold]", "\\", "*", "a&b&c", "x" * 3000,
+                                   "ﬁ ŵ 🙂", "--", "drugs " * 200])
 def test_any_query_string_is_answered_without_a_crash(cli, query):
     for command in ("search", "area", "theme", "show"):
         out = cli(command, "--", query) if query.startswith("-") else cli(command, query)
@@ -258,11 +242,8 @@ def test_area_with_no_records_points_to_its_region(cli):
     rows = json.loads(cli("areas", "--json").stdout)
     counts = {r["name"]: r["records"] for r in rows}
     regions = {r["name"]: r["region"] for r in rows}
-    empty = [
-        n
-        for n, c in counts.items()
-        if c == 0 and any(counts[o] for o in counts if regions[o] == regions[n] and o != n)
-    ]
+    empty = [n for n, c in counts.items()
+             if c == 0 and any(counts[o] for o in counts if regions[o] == regions[n] and o != n)]
     if not empty:
         pytest.skip("every area with neighbours has records (see test_areas for the library)")
     data = json.loads(cli("area", empty[0], "--json").stdout)
@@ -380,9 +361,8 @@ def test_the_app_can_be_invoked_twice_in_one_process(two_data_dirs):
     runner = CliRunner()
     first = runner.invoke(app, ["show", CS11, "--json"], catch_exceptions=False)
     assert first.exit_code == 0
-    second = runner.invoke(
-        app, ["--data-dir", str(one), "show", "ex-user-one", "--json"], catch_exceptions=False
-    )
+    second = runner.invoke(app, ["--data-dir", str(one), "show", "ex-user-one", "--json"],
+                           catch_exceptions=False)
     assert second.exit_code == 0, second.stderr
 
 
@@ -461,16 +441,9 @@ def test_piped_output_is_plain_even_where_the_terminal_would_colour(run):
 
 @pytest.fixture
 def hostile_dir(tmp_path: Path) -> Path:
-    return write_records(
-        tmp_path / "hostile",
-        [
-            make_record(
-                "ex-hostile-markup",
-                HOSTILE_TITLE,
-                summary="Rich markup [bold]in a summary[/bold] and [red]colour[/red] stay as typed.",
-            )
-        ],
-    )
+    return write_records(tmp_path / "hostile", [make_record(
+        "ex-hostile-markup", HOSTILE_TITLE,
+        summary="Rich markup [bold]in a summary[/bold] and [red]colour[/red] stay as typed.")])
 
 
 def test_rich_markup_in_data_is_printed_literally(pcc, hostile_dir):
@@ -485,19 +458,11 @@ def run_on_terminal(command: str, *args: str, env: dict[str, str]) -> str:
     """Run the command with stdout on a pseudo-terminal; return what it printed."""
     pty = pytest.importorskip("pty")
     master, slave = pty.openpty()
-    full_env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("NO_COLOR", "FORCE_COLOR", "PCC_IDEAS_DATA")
-    }
+    full_env = {k: v for k, v in os.environ.items()
+                if k not in ("NO_COLOR", "FORCE_COLOR", "PCC_IDEAS_DATA")}
     full_env.update({"COLUMNS": "250", "LINES": "50", "TERM": "xterm-256color", **env})
-    proc = subprocess.Popen(
-        [command, *args],
-        stdout=slave,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        env=full_env,
-    )
+    proc = subprocess.Popen([command, *args], stdout=slave, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, env=full_env)
     os.close(slave)
     chunks = []
     try:
@@ -523,9 +488,8 @@ def run_on_terminal(command: str, *args: str, env: dict[str, str]) -> str:
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_rich_markup_in_data_is_literal_on_a_terminal(command, hostile_dir, tmp_path):
     env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
-    shown = run_on_terminal(
-        command, "--data-dir", str(hostile_dir), "search", "zanzibarquux", env=env
-    )
+    shown = run_on_terminal(command, "--data-dir", str(hostile_dir), "search", "zanzibarquux",
+                            env=env)
     assert "\x1b[" in shown, "a terminal gets Rich output"
     text = re.sub(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\", "", shown)
     assert "[bold red]Zanzibarquux[/bold red]" in text
@@ -535,15 +499,8 @@ def test_rich_markup_in_data_is_literal_on_a_terminal(command, hostile_dir, tmp_
 def test_brief_is_rendered_on_a_terminal_with_data_kept_literal(command, hostile_dir, tmp_path):
     # On a terminal the pack's Markdown is rendered (no "#" headings or "**" left), and text
     # from data, escaped when the Markdown was written, shows as typed.
-    shown = run_on_terminal(
-        command,
-        "--data-dir",
-        str(hostile_dir),
-        "brief",
-        "--theme",
-        "drugs",
-        env={"XDG_CACHE_HOME": str(tmp_path / "cache")},
-    )
+    shown = run_on_terminal(command, "--data-dir", str(hostile_dir), "brief", "--theme", "drugs",
+                            env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
     text = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]|\x1b\]8;[^\x1b]*\x1b\\", "", shown)
     assert "Briefing pack" in text and "Key figures" in text
     assert "## Key figures" not in text and "**4,393**" not in text
@@ -552,16 +509,11 @@ def test_brief_is_rendered_on_a_terminal_with_data_kept_literal(command, hostile
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_no_color_is_respected_on_a_terminal(command, tmp_path):
-    shown = run_on_terminal(
-        command,
-        "search",
-        "naloxone",
-        env={"NO_COLOR": "1", "XDG_CACHE_HOME": str(tmp_path / "cache")},
-    )
+    shown = run_on_terminal(command, "search", "naloxone",
+                            env={"NO_COLOR": "1", "XDG_CACHE_HOME": str(tmp_path / "cache")})
     params = re.findall(r"\x1b\[([0-9;]*)m", shown)
-    colours = [
-        p for p in params for n in p.split(";") if n and (30 <= int(n) <= 49 or 90 <= int(n) <= 107)
-    ]
+    colours = [p for p in params for n in p.split(";")
+               if n and (30 <= int(n) <= 49 or 90 <= int(n) <= 107)]
     assert not colours, colours[:5]
     assert "naloxone" in shown.casefold()
 
@@ -579,17 +531,14 @@ def without_tabs(data):
 
 def tabbed_dirs(tmp_path: Path, records: list[dict]) -> tuple[Path, Path]:
     """The records as written, and a control copy with no tabs or newlines in them."""
-    return (
-        write_records(tmp_path / "tabs", records),
-        write_records(tmp_path / "clean", without_tabs(records)),
-    )
+    return (write_records(tmp_path / "tabs", records),
+            write_records(tmp_path / "clean", without_tabs(records)))
 
 
 def test_tabs_and_newlines_in_data_do_not_break_one_record_per_line(cli, tmp_path):
     """Either refused as invalid data, or shown on one line with the same number of fields."""
-    tabs, clean = tabbed_dirs(
-        tmp_path, [make_record("ex-tab-title", "Vorpalblade\tcolumn\nand a second line")]
-    )
+    tabs, clean = tabbed_dirs(tmp_path, [
+        make_record("ex-tab-title", "Vorpalblade\tcolumn\nand a second line")])
     control = cli("--data-dir", str(clean), "search", "vorpalblade")
     assert control.exit_code == 0, control.stderr
     out = cli("--data-dir", str(tabs), "search", "vorpalblade")
@@ -606,30 +555,14 @@ def test_tabs_and_newlines_in_data_do_not_break_one_record_per_line(cli, tmp_pat
 def test_tabs_and_newlines_in_data_do_not_break_the_other_lists(cli, tmp_path, command):
     """`themes` and `sources` are lists too: a user's theme or source with a tab or a newline
     in its title (or an endnote's) is still one line with the usual number of fields."""
-    tabs, clean = tabbed_dirs(
-        tmp_path,
-        [
-            {
-                "id": "snark-theme",
-                "type": "theme",
-                "title": "Snark\thunt\nsecond line",
-                "summary": "A theme made by the tests.",
-                "themes": ["snark-theme"],
-                "sources": [{"source": "briefing-2021"}],
-                "aliases": ["snark"],
-            },
-            {
-                "id": "snark-source",
-                "type": "source",
-                "title": "Snark\tsource\nsecond line",
-                "summary": "A source made by the tests.",
-                "themes": [],
-                "sources": [],
-                "year": 2020,
-                "endnotes": [{"number": 1, "title": "An endnote\twith a tab\nand a newline"}],
-            },
-        ],
-    )
+    tabs, clean = tabbed_dirs(tmp_path, [
+        {"id": "snark-theme", "type": "theme", "title": "Snark\thunt\nsecond line",
+         "summary": "A theme made by the tests.", "themes": ["snark-theme"],
+         "sources": [{"source": "briefing-2021"}], "aliases": ["snark"]},
+        {"id": "snark-source", "type": "source", "title": "Snark\tsource\nsecond line",
+         "summary": "A source made by the tests.", "themes": [], "sources": [], "year": 2020,
+         "endnotes": [{"number": 1, "title": "An endnote\twith a tab\nand a newline"}]},
+    ])
     control = cli("--data-dir", str(clean), command)
     assert control.exit_code == 0, control.stderr
     out = cli("--data-dir", str(tabs), command)
@@ -646,12 +579,8 @@ def test_a_pipe_closed_early_is_quiet(command, big_data_dir, tmp_path):
     """`pcc-ideas export --format jsonl | head -c 64K`: output far beyond a pipe's buffer."""
     env = {k: v for k, v in os.environ.items() if k != "PCC_IDEAS_DATA"}
     env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
-    proc = subprocess.Popen(
-        [command, "--data-dir", str(big_data_dir), "export", "--format", "jsonl"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
+    proc = subprocess.Popen([command, "--data-dir", str(big_data_dir), "export", "--format",
+                             "jsonl"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     assert proc.stdout is not None and proc.stderr is not None
     head = proc.stdout.read(64 * 1024 + 1)
     assert len(head) == 64 * 1024 + 1, "the export is larger than 64 KiB"
@@ -669,19 +598,9 @@ def test_a_pipe_closed_early_is_quiet(command, big_data_dir, tmp_path):
 def test_a_shell_pipe_into_head_is_quiet(command, big_data_dir, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "PCC_IDEAS_DATA"}
     env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
-    proc = subprocess.run(
-        [
-            "sh",
-            "-c",
-            '"$0" --data-dir "$1" export --format jsonl | head -1',
-            command,
-            str(big_data_dir),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    proc = subprocess.run(["sh", "-c", '"$0" --data-dir "$1" export --format jsonl | head -1',
+                           command, str(big_data_dir)], capture_output=True, text=True,
+                          env=env, timeout=60)
     assert proc.returncode == 0
     assert len(proc.stdout.splitlines()) == 1
     assert json.loads(proc.stdout)["id"]
@@ -706,17 +625,8 @@ def command_names() -> list[str]:
     from pcc_ideas.cli import app
 
     names = [c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands]
-    assert {
-        "search",
-        "show",
-        "theme",
-        "themes",
-        "area",
-        "areas",
-        "sources",
-        "export",
-        "validate",
-    } <= set(names)
+    assert {"search", "show", "theme", "themes", "area", "areas", "sources", "export",
+            "validate"} <= set(names)
     return names
 
 

@@ -61,44 +61,20 @@ RULES = [
     Rule("wrong-type-title", "record.yaml", "title:", ("title:", "expected text")),
     Rule("wrong-type-number", "record.yaml", "number:", ("number:", "expected a whole number")),
     Rule("citation-not-mapping", "record.yaml", "sources:", ("sources:", "expected a mapping")),
-    Rule(
-        "unknown-type",
-        "record.yaml",
-        "type:",
-        ("unknown type 'case-stdy'", "did you mean 'case-study'"),
-    ),
+    Rule("unknown-type", "record.yaml", "type:",
+         ("unknown type 'case-stdy'", "did you mean 'case-study'")),
     Rule("bad-id", "record.yaml", "id:", ("EX_Fixture_Record", "lower-case")),
     Rule("empty-themes", "record.yaml", "themes:", ("themes must not be empty",)),
-    Rule(
-        "duplicate-bundled-id",
-        "record.yaml",
-        "id:",
-        ("duplicate id", BUNDLED_CS11, f"{BUNDLED_CS11}.yaml"),
-    ),
-    Rule(
-        "dangling-theme",
-        "record.yaml",
-        "themes:",
-        ("unknown theme 'drugz'", "did you mean 'drugs'"),
-    ),
-    Rule(
-        "dangling-area",
-        "record.yaml",
-        "areas:",
-        ("unknown area 'Clevland'", "did you mean 'Cleveland'"),
-    ),
-    Rule(
-        "dangling-source",
-        "record.yaml",
-        "sources:",
-        ("unknown source 'briefing-2012'", "did you mean 'briefing-2021'"),
-    ),
-    Rule(
-        "bad-evidence",
-        "record.yaml",
-        "evidence:",
-        ("evidence:", "'anecdotes' is not one of", "participant-reports"),
-    ),
+    Rule("duplicate-bundled-id", "record.yaml", "id:",
+         ("duplicate id", BUNDLED_CS11, f"{BUNDLED_CS11}.yaml")),
+    Rule("dangling-theme", "record.yaml", "themes:",
+         ("unknown theme 'drugz'", "did you mean 'drugs'")),
+    Rule("dangling-area", "record.yaml", "areas:",
+         ("unknown area 'Clevland'", "did you mean 'Cleveland'")),
+    Rule("dangling-source", "record.yaml", "sources:",
+         ("unknown source 'briefing-2012'", "did you mean 'briefing-2021'")),
+    Rule("bad-evidence", "record.yaml", "evidence:",
+         ("evidence:", "'anecdotes' is not one of", "participant-reports")),
     Rule("alias-bomb", "record.yaml", "*a", ("alias",)),
     # A title holding a terminal escape code, written as a YAML escape ("\e[31m")...
     Rule("control-escape", "record.yaml", "title:", ("title:", "control character")),
@@ -216,9 +192,8 @@ def test_the_valid_fixture_adds_exactly_one_record(corpus):
 
 
 def test_an_area_alias_in_data_is_stored_as_the_gazetteer_name(tmp_path: Path):
-    write_yaml(
-        tmp_path / "r.yaml", make_record("ex-alias-area", "Alias area", areas=["Middlesbrough"])
-    )
+    write_yaml(tmp_path / "r.yaml",
+               make_record("ex-alias-area", "Alias area", areas=["Middlesbrough"]))
     record = load(extra=[tmp_path], use_env=False).get("ex-alias-area")
     assert record is not None and record.areas == ("Cleveland",)
 
