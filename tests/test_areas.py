@@ -15,20 +15,9 @@ from pcc_ideas.lookup import NotResolved
 from pcc_ideas.views import area_view
 
 PLACES_FILE = TESTS / "area_places.yaml"
-REGIONS = {
-    "North East",
-    "North West",
-    "Yorkshire and the Humber",
-    "East Midlands",
-    "West Midlands",
-    "Eastern",
-    "South East",
-    "South West",
-    "London",
-    "Wales",
-    "Scotland",
-    "Northern Ireland",
-}
+REGIONS = {"North East", "North West", "Yorkshire and the Humber", "East Midlands",
+           "West Midlands", "Eastern", "South East", "South West", "London", "Wales",
+           "Scotland", "Northern Ireland"}
 
 
 def load_places() -> list[dict]:
@@ -93,22 +82,19 @@ def test_the_places_file_names_real_areas(corpus):
     assert {p["area"] for p in PLACES} <= names
 
 
-@pytest.mark.parametrize(
-    "typed, name",
-    [
-        ("Warwickshre", "Warwickshire"),
-        ("Dyfed Powys", "Dyfed-Powys"),
-        ("devon & cornwall", "Devon and Cornwall"),
-        ("Kent Police", "Kent"),
-        ("Middlesbrough", "Cleveland"),
-        ("Rugby", "Warwickshire"),
-        ("Cardiff", "South Wales"),
-        ("Strathclyde", "Police Scotland"),
-        ("MOPAC", "Metropolitan Police"),
-        ("Met", "Metropolitan Police"),
-        ("London", "Metropolitan Police"),
-    ],
-)
+@pytest.mark.parametrize("typed, name", [
+    ("Warwickshre", "Warwickshire"),
+    ("Dyfed Powys", "Dyfed-Powys"),
+    ("devon & cornwall", "Devon and Cornwall"),
+    ("Kent Police", "Kent"),
+    ("Middlesbrough", "Cleveland"),
+    ("Rugby", "Warwickshire"),
+    ("Cardiff", "South Wales"),
+    ("Strathclyde", "Police Scotland"),
+    ("MOPAC", "Metropolitan Police"),
+    ("Met", "Metropolitan Police"),
+    ("London", "Metropolitan Police"),
+])
 def test_typos_short_forms_and_force_names_resolve(corpus, typed, name):
     assert corpus.gazetteer.resolve(typed).item.name == name
 
@@ -131,19 +117,15 @@ def test_a_near_miss_suggests_the_right_area(corpus):
 
 
 def test_short_words_are_not_corrected_into_other_areas(corpus):
-    """ "Kant" is not Kent: typo tolerance needs five letters or more."""
+    """"Kant" is not Kent: typo tolerance needs five letters or more."""
     with pytest.raises(NotResolved):
         corpus.gazetteer.resolve("Kant")
 
 
 def corpus_without(corpus: Corpus, area: str) -> Corpus:
     """The corpus with one area's tags removed from every record."""
-    records = tuple(
-        dataclasses.replace(r, areas=tuple(a for a in r.areas if a != area))
-        if area in r.areas
-        else r
-        for r in corpus.records
-    )
+    records = tuple(dataclasses.replace(r, areas=tuple(a for a in r.areas if a != area))
+                    if area in r.areas else r for r in corpus.records)
     return Corpus(records, corpus.gazetteer, corpus.abbreviations)
 
 
@@ -153,9 +135,8 @@ def area_with_no_records(corpus: Corpus) -> tuple[Corpus, str]:
     counts = Counter(a for r in corpus.records for a in r.areas)
 
     def busy_neighbours(area) -> bool:
-        return any(
-            counts[o.name] for o in corpus.gazetteer.in_region(area.region) if o.name != area.name
-        )
+        return any(counts[o.name] for o in corpus.gazetteer.in_region(area.region)
+                   if o.name != area.name)
 
     for area in corpus.gazetteer.areas:
         if not counts[area.name] and busy_neighbours(area):
