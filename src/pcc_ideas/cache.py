@@ -196,6 +196,7 @@ class Cache:
         if con is None:
             return None
         if dict(con.execute("SELECT key, value FROM meta")) != self.meta:
+            con.close()
             return None
         reader = Reader(con, self)
         header = json.loads(reader.blob("header"))
@@ -255,7 +256,7 @@ class Reader:
         return bytes(row[0])
 
     def ids(self) -> Sequence[str]:
-        return self.guarded(lambda: self.blob("ids").decode().split("\n"), lambda c: c.ids)
+        return self.guarded(lambda: split_lines(self.blob("ids")), lambda c: c.ids)
 
     def index(self) -> Index:
         postings, facets, columns = (StoredMapping(self, kind) for kind in INDEX_PARTS)
@@ -293,7 +294,7 @@ class Reader:
 
     def keys(self, kind: str) -> list[str]:
         return self.guarded(
-            lambda: self.blob(f"keys/{kind}").decode().split("\n"),
+            lambda: split_lines(self.blob(f"keys/{kind}")),
             lambda c: sorted(getattr(c.index, kind)),
         )
 
@@ -486,9 +487,11 @@ def write(path: Path, meta: Mapping[str, str], corpus: Corpus) -> None:
 
 
 def record_rows(corpus: Corpus) -> Iterator[tuple[int, str, str, bytes, int]]:
+    encode = json.JSONEncoder(
+        default=fields_of, ensure_ascii=False, separators=(",", ":"), check_circular=False
+    ).encode
     for pos, r in enumerate(corpus.records):
-        data = json.dumps(r, default=fields_of, ensure_ascii=False, separators=(",", ":"))
-        raw = data.encode()
+        raw = encode(r).encode()
         yield pos, r.id, r.type, raw, checksum(f"{pos}\t{r.id}\t{r.type}".encode(), raw)
 
 
@@ -513,6 +516,11 @@ def lines(items: Iterable[str]) -> bytes:
     if any("\n" in item for item in items):
         raise ValueError("a key holds a newline")
     return "\n".join(items).encode()
+
+
+def split_lines(data: bytes) -> list[str]:
+    """The strings `lines` wrote."""
+    return data.decode().split("\n") if data else []
 
 
 def pack(value: array[Any] | Sequence[array[Any]]) -> bytes:
