@@ -496,19 +496,22 @@ def record_rows(corpus: Corpus) -> Iterator[tuple[int, str, str, bytes, int]]:
 
 
 def blob_rows(corpus: Corpus) -> Iterator[tuple[str, bytes, int]]:
+    """The blobs, one at a time: the index's are made only as they are written."""
+    for name, data in named_blobs(corpus):
+        yield name, data, checksum(name.encode(), data)
+
+
+def named_blobs(corpus: Corpus) -> Iterator[tuple[str, bytes]]:
     fields = {name: getattr(corpus, name) for name in data_fields()}
     header = {"size": len(corpus.records), "fields": fields}
-    named: list[tuple[str, bytes]] = [
-        ("header", json.dumps(header, default=fields_of, ensure_ascii=False).encode()),
-        ("ids", lines(corpus.ids)),
-    ]
+    yield "header", json.dumps(header, default=fields_of, ensure_ascii=False).encode()
+    yield "ids", lines(corpus.ids)
     for kind in INDEX_PARTS:
         mapping: Mapping[str, Any] = getattr(corpus.index, kind)
         keys = sorted(mapping)
-        named.append((f"keys/{kind}", lines(keys)))
-        named += ((f"{kind}/{k}", pack(mapping[k])) for k in keys)
-    for name, data in named:
-        yield name, data, checksum(name.encode(), data)
+        yield f"keys/{kind}", lines(keys)
+        for key in keys:
+            yield f"{kind}/{key}", pack(mapping[key])
 
 
 def lines(items: Iterable[str]) -> bytes:
