@@ -281,7 +281,7 @@ class Reader:
             try:
                 rows = self.con.execute("SELECT pos, id, type, data, crc FROM records ORDER BY pos")
                 for pos, *row in rows:
-                    if pos != done:
+                    if pos != done or pos >= self.size:
                         raise Damaged(f"record {done}")
                     record = checked_record(pos, *row)
                     done += 1
