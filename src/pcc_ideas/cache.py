@@ -536,11 +536,22 @@ def pack(value: array[Any] | Sequence[array[Any]]) -> bytes:
 
 
 def fields_of(obj: Any) -> dict[str, Any]:
-    """A dataclass's fields by name, for `json.dumps`; anything else cannot be stored."""
-    names = getattr(obj, "__dataclass_fields__", None)
-    if names is None:
-        raise TypeError(f"cannot store a {type(obj).__name__} in the cache")
-    return {name: getattr(obj, name) for name in names}
+    """A dataclass's fields by name, for `json.dumps`, leaving out those at their default
+    (what is read back takes the defaults again); anything else cannot be stored."""
+    cls = type(obj)
+    defaults = _DEFAULTS.get(cls)
+    if defaults is None:
+        if not dataclasses.is_dataclass(cls):
+            raise TypeError(f"cannot store a {cls.__name__} in the cache")
+        defaults = _DEFAULTS[cls] = {f.name: f.default for f in dataclasses.fields(cls)}
+    return {
+        name: value
+        for name, default in defaults.items()
+        if (value := getattr(obj, name)) is not default and value != default
+    }
+
+
+_DEFAULTS: dict[type, dict[str, Any]] = {}
 
 
 def terminal_progress() -> Progress | None:
