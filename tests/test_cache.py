@@ -7,6 +7,7 @@ of times."""
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import random
@@ -25,6 +26,7 @@ from conftest import DROPPED_ENV, find_command, make_record, write_records, writ
 from pcc_ideas import cache
 from pcc_ideas.corpus import Corpus, build_corpus
 from pcc_ideas.loading import InvalidData, bundled_data_dir
+from pcc_ideas.models import from_dict, to_dict
 
 QUERIES = ("cachealpha", "cachebeta", "naloxone", "drug deaths", "restorative justice", "rj")
 
@@ -557,3 +559,12 @@ def test_a_cached_corpus_answers_like_a_fresh_one(cache_root, user_dir):
     fresh = build_corpus(cache.data_dirs([user_dir]))
     cache.load_cached([user_dir])
     assert answers(cache.load_cached([user_dir])) == answers(fresh)
+
+
+def test_from_dict_rebuilds_every_bundled_record_from_its_json(corpus):
+    for record in corpus.records:
+        again = from_dict(json.loads(json.dumps(to_dict(record))))
+        assert type(again) is type(record)
+        assert to_dict(again) == to_dict(record)
+    with pytest.raises(TypeError):
+        from_dict({**to_dict(corpus.records[0]), "score": 1.0})
