@@ -100,7 +100,7 @@ def worker(data_dir: str | None, repeat: int, budget: float) -> dict[str, Any]:
         return Index.build(corpus.records)
 
     def search(q: str) -> Callable[[], list[Any]]:
-        return lambda: index.search(q, corpus.records, limit=10)  # as the command does
+        return lambda: index.search(q, corpus.records, limit=10)  # the ten a page shows
 
     index_s, index = timed(build, repeat, budget)
     matched = {q: len(index.search(q, corpus.records)) for q in QUERIES}  # also warms up

@@ -1,21 +1,34 @@
 """The cache of the parsed corpus and its search index (src/pcc_ideas/cache.py).
 
-Each test has its own XDG_CACHE_HOME under tmp_path and a --data-dir of its own."""
+Each test has its own XDG_CACHE_HOME under tmp_path and a --data-dir of its own. Most tests
+read a small base corpus (the bundled gazetteer, thesaurus, themes and sources, without
+the other records) so that a rebuild takes milliseconds; the bit-flip test rebuilds hundreds
+of times."""
 
 from __future__ import annotations
 
 import json
 import os
 import pickle
+import random
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import make_record, write_records, write_yaml
+import yaml
+from conftest import DROPPED_ENV, find_command, make_record, write_records, write_yaml
 
 from pcc_ideas import cache
-from pcc_ideas.areas import Gazetteer
-from pcc_ideas.corpus import Corpus, data_dirs
-from pcc_ideas.loading import InvalidData
+from pcc_ideas.corpus import Corpus, build_corpus
+from pcc_ideas.loading import InvalidData, bundled_data_dir
+from pcc_ideas.models import from_dict, to_dict
+
+QUERIES = ("cachealpha", "cachebeta", "naloxone", "drug deaths", "restorative justice", "rj")
 
 
 @pytest.fixture
@@ -25,13 +38,32 @@ def cache_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "xdg" / "pcc-ideas"
 
 
+@pytest.fixture(scope="session")
+def small_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled data without its case studies, figures and guidance: quick to build."""
+    base = tmp_path_factory.mktemp("small-base")
+    bundled = bundled_data_dir()
+    for name in ("areas.yaml", "thesaurus.yaml"):
+        shutil.copy(bundled / name, base / name)
+    for folder in ("themes", "sources"):
+        shutil.copytree(bundled / folder, base / folder)
+    return base
+
+
+@pytest.fixture
+def small(small_base: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`load_cached` reads the small base instead of the bundled data."""
+    monkeypatch.setattr(cache, "data_dirs", lambda extra: [small_base, *map(Path, extra)])
+    return small_base
+
+
 @pytest.fixture
 def user_dir(tmp_path: Path) -> Path:
     return write_records(
         tmp_path / "data",
         [
             make_record("ex-cache-alpha", "Cachealpha project"),
-            make_record("ex-cache-beta", "Cachebeta project"),
+            make_record("ex-cache-beta", "Cachebeta project", areas=["Durham"]),
         ],
     )
 
@@ -50,192 +82,450 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
-def forbid_builds(monkeypatch: pytest.MonkeyPatch) -> None:
-    def fail(dirs, progress=None):
-        raise AssertionError("the corpus was built again instead of read from the cache")
+@pytest.fixture
+def rows_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The positions of the record rows read from a cache file, in order."""
+    read: list[int] = []
+    real = cache.checked_record
 
-    monkeypatch.setattr(cache, "build_corpus", fail)
+    def counting(pos, *row):
+        read.append(pos)
+        return real(pos, *row)
+
+    monkeypatch.setattr(cache, "checked_record", counting)
+    return read
 
 
-def corpus_files(root: Path) -> list[Path]:
-    return sorted(root.glob("corpus-*"))
+def cache_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.glob("corpus-*") if not p.name.endswith(".tmp"))
 
 
-def ids(corpus: Corpus) -> set[str]:
-    return {r.id for r in corpus.records}
+def the_cache_file(root: Path) -> Path:
+    files = cache_files(root)
+    assert len(files) == 1, files
+    return files[0]
+
+
+def answers(corpus: Corpus) -> dict[str, Any]:
+    """Everything a command can ask a corpus, read through the cache's every part."""
+    fresh_index = corpus.index
+    return {
+        "records": list(corpus.records),
+        "by_position": [corpus.records[i] for i in range(len(corpus.records))],
+        "ids": list(corpus.ids),
+        "gazetteer": corpus.gazetteer,
+        "thesaurus": corpus.thesaurus,
+        "terms": sorted(fresh_index.postings),
+        "postings": {t: tuple(map(list, fresh_index.postings[t])) for t in fresh_index.postings},
+        "facets": {k: list(corpus.facet(k)) for k in sorted(fresh_index.facets)},
+        "columns": {k: list(v) for k, v in fresh_index.columns.items()},
+        "absent": [corpus.facet("area:Nowhere"), "zzyzx" in fresh_index.postings],
+        "search": {
+            q: [(h.record.id, round(h.score, 6)) for h in corpus.search(q)] for q in QUERIES
+        },
+    }
+
+
+def sql(path: Path, statement: str, *args: Any) -> None:
+    con = sqlite3.connect(path)
+    with con:
+        con.execute(statement, args)
+    con.close()
+
+
+# ---------------------------------------------------------------- reading what was written
 
 
 def test_second_load_comes_from_the_cache(cache_root, user_dir, builds, monkeypatch):
     first = cache.load_cached([user_dir])
     assert len(builds) == 1
-    assert len(corpus_files(cache_root)) == 1
-    forbid_builds(monkeypatch)
+    assert the_cache_file(cache_root).read_bytes().startswith(b"SQLite format 3\0")
+    monkeypatch.setattr(cache.Index, "build", lambda *a, **k: pytest.fail("index rebuilt"))
     second = cache.load_cached([user_dir])
-    assert list(second.records) == list(first.records)
-    assert second.get("ex-cache-alpha") is not None
-    assert len(second.gazetteer.areas) == len(first.gazetteer.areas)
+    assert len(builds) == 1
+    assert second == first, "a cached corpus equals the corpus read afresh"
+    assert answers(second) == answers(first)
 
 
-def test_the_search_index_comes_from_the_cache(cache_root, user_dir, monkeypatch):
-    first = cache.load_cached([user_dir])
-    assert first.search("cachealpha")[0].record.id == "ex-cache-alpha"
-    assert list(cache_root.glob("index-*")), "the index was saved"
-
-    from pcc_ideas import search
-
-    def no_index(*args, **kwargs):
-        raise AssertionError("the index was rebuilt instead of read from the cache")
-
-    monkeypatch.setattr(search.Index, "__init__", no_index)
-    second = cache.load_cached([user_dir])
-    assert second.search("cachealpha")[0].record.id == "ex-cache-alpha"
-    assert second.search("cachebeta")[0].record.id == "ex-cache-beta"
+def test_the_cache_dir_is_private(cache_root, user_dir):
+    cache.load_cached([user_dir])
+    assert stat.S_IMODE(cache_root.stat().st_mode) == 0o700
+    assert stat.S_IMODE(the_cache_file(cache_root).stat().st_mode) & 0o077 == 0
 
 
-def test_an_edited_file_is_seen(cache_root, user_dir, builds):
-    cache.load_cached([user_dir]).search("cachealpha")
+def test_a_warm_search_reads_only_the_records_it_returns(
+    cache_root, tmp_path, rows_read, monkeypatch
+):
+    """Ranking works on positions; records are read for the hits alone."""
+    many = tmp_path / "many"
+    records = [make_record(f"ex-many-{i:05d}", f"Manyrecord number {i}") for i in range(1000)]
+    write_yaml(many / "many.yaml", records)
+    cache.load_cached([many])
+    corpus = cache.load_cached([many])
+    hits = corpus.search("manyrecord", limit=10)
+    assert len(hits) == 10
+    assert sorted(rows_read) == sorted(corpus.positions[h.record.id] for h in hits)
+
+
+def test_ids_facets_and_get_read_no_other_record(cache_root, user_dir, rows_read):
+    cache.load_cached([user_dir])
+    corpus = cache.load_cached([user_dir])
+    assert "ex-cache-alpha" in corpus.ids
+    assert len(corpus.facet("area:Cleveland")) > 1
+    assert len(corpus.facet("type:example")) >= 2
+    assert rows_read == []
+    record = corpus.get("ex-cache-beta")
+    assert record is not None and record.areas == ("Durham",)
+    assert rows_read == [corpus.positions["ex-cache-beta"]]
+    assert corpus.get("ex-cache-beta") is record, "a record read once is kept"
+    assert len(rows_read) == 1
+
+
+# ---------------------------------------------------------------- noticing every edit
+
+
+def test_an_edit_of_the_same_size_and_times_is_seen(cache_root, small, user_dir, builds):
+    """`touch -r`: the file is rewritten and its old modification time put back."""
+    cache.load_cached([user_dir])
     path = user_dir / "ex-cache-alpha.yaml"
-    # The same size, straight after the first load: only the modification time differs.
+    before = path.stat()
     text = path.read_text()
-    path.write_text(text.replace("Cachealpha project", "Cachegamma project"))
-    assert path.stat().st_size == len(text.encode())
+    path.write_text(text.replace("Cachealpha", "Cachegamma"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
     corpus = cache.load_cached([user_dir])
     assert corpus.get("ex-cache-alpha").title == "Cachegamma project"
     assert corpus.search("cachegamma")[0].record.id == "ex-cache-alpha"
-    # The index is rebuilt too: the old word no longer finds the record.
-    assert "ex-cache-alpha" not in {h.record.id for h in corpus.search("cachealpha")}
     assert len(builds) == 2
 
 
-def test_an_added_file_is_seen(cache_root, user_dir):
-    cache.load_cached([user_dir]).search("cachealpha")
+def test_a_copy_that_keeps_times_is_seen(cache_root, small, user_dir, tmp_path, builds):
+    """`cp -p NEW OLD` over the file: same size, same modification time, same inode."""
+    cache.load_cached([user_dir])
+    path = user_dir / "ex-cache-alpha.yaml"
+    new = write_yaml(tmp_path / "new.yaml", make_record("ex-cache-alpha", "Cachegamma project"))
+    os.utime(new, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns))
+    assert new.stat().st_size == path.stat().st_size
+    shutil.copy2(new, path)
+    assert cache.load_cached([user_dir]).get("ex-cache-alpha").title == "Cachegamma project"
+    assert len(builds) == 2
+
+
+def test_a_replaced_file_is_seen(cache_root, small, user_dir, builds):
+    """rsync's way: a new file with the old times, renamed over the old one."""
+    cache.load_cached([user_dir])
+    path = user_dir / "ex-cache-alpha.yaml"
+    tmp = user_dir / ".ex-cache-alpha.yaml.partial"
+    tmp.write_text(path.read_text().replace("Cachealpha", "Cachegamma"))
+    os.utime(tmp, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns))
+    os.replace(tmp, path)
+    assert cache.load_cached([user_dir]).get("ex-cache-alpha").title == "Cachegamma project"
+    assert len(builds) == 2
+
+
+def test_a_retargeted_symlink_is_seen(cache_root, small, tmp_path, builds):
+    versions = tmp_path / "versions"
+    one = write_yaml(versions / "one.yml", make_record("ex-cache-link", "Cachelinkone project"))
+    two = write_yaml(versions / "two.yml", make_record("ex-cache-link", "Cachelinktwo project"))
+    os.utime(two, ns=(one.stat().st_atime_ns, one.stat().st_mtime_ns))
+    data = tmp_path / "linked"
+    data.mkdir()
+    link = data / "record.yaml"
+    link.symlink_to(one)
+    assert cache.load_cached([data]).get("ex-cache-link").title == "Cachelinkone project"
+    retarget = data / "record.yaml.new"
+    retarget.symlink_to(two)
+    os.replace(retarget, link)
+    assert cache.load_cached([data]).get("ex-cache-link").title == "Cachelinktwo project"
+    assert len(builds) == 2
+
+
+def test_added_and_deleted_files_are_seen(cache_root, small, user_dir, builds):
+    cache.load_cached([user_dir])
     write_records(user_dir / "more", [make_record("ex-cache-new", "Cachenew project")])
-    corpus = cache.load_cached([user_dir])
-    assert corpus.get("ex-cache-new") is not None
-    assert corpus.search("cachenew")[0].record.id == "ex-cache-new"
-
-
-def test_a_deleted_file_is_seen(cache_root, user_dir):
-    cache.load_cached([user_dir]).search("cachebeta")
     (user_dir / "ex-cache-beta.yaml").unlink()
     corpus = cache.load_cached([user_dir])
+    assert corpus.search("cachenew")[0].record.id == "ex-cache-new"
     assert corpus.get("ex-cache-beta") is None
     assert "ex-cache-beta" not in {h.record.id for h in corpus.search("cachebeta")}
+    assert len(builds) == 2
 
 
-def test_each_set_of_data_dirs_has_its_own_cache(cache_root, user_dir, tmp_path):
+def test_one_folder_spelled_three_ways_has_one_cache(
+    cache_root, small, user_dir, builds, monkeypatch
+):
+    monkeypatch.chdir(user_dir.parent)
+    for spelling in (str(user_dir), user_dir.name, f"./{user_dir.name}/"):
+        assert cache.load_cached([spelling]).get("ex-cache-alpha") is not None
+    assert len(builds) == 1
+    assert len(cache_files(cache_root)) == 1
+
+
+def test_each_set_of_data_dirs_has_its_own_cache(cache_root, small, user_dir, tmp_path):
     other = write_records(tmp_path / "other", [make_record("ex-cache-other", "Other project")])
-    a = cache.load_cached([user_dir])
-    b = cache.load_cached([other])
-    assert "ex-cache-alpha" in ids(a) and "ex-cache-alpha" not in ids(b)
-    assert "ex-cache-other" in ids(b) and "ex-cache-other" not in ids(a)
-    assert "ex-cache-alpha" in ids(cache.load_cached([user_dir]))
+    a, b = cache.load_cached([user_dir]), cache.load_cached([other])
+    assert a.get("ex-cache-alpha") and not a.get("ex-cache-other")
+    assert b.get("ex-cache-other") and not b.get("ex-cache-alpha")
+    assert cache.load_cached([user_dir]).get("ex-cache-alpha")
+    assert len(cache_files(cache_root)) == 2
 
 
-def test_invalid_data_is_never_cached(cache_root, tmp_path):
+def test_another_program_version_rebuilds(cache_root, small, user_dir, builds):
+    cache.load_cached([user_dir])
+    sql(the_cache_file(cache_root), "UPDATE meta SET value = value || '!' WHERE key = 'package'")
+    assert cache.load_cached([user_dir]).get("ex-cache-alpha")
+    assert len(builds) == 2
+
+
+def test_invalid_data_is_never_cached(cache_root, small, tmp_path):
     folder = tmp_path / "bad"
     write_yaml(folder / "r.yaml", make_record("ex-cache-bad", "Bad", themes=["drugz"]))
     for _ in range(2):
         with pytest.raises(InvalidData):
             cache.load_cached([folder])
+    assert not cache_files(cache_root)
     write_yaml(folder / "r.yaml", make_record("ex-cache-bad", "Bad, fixed"))
     assert cache.load_cached([folder]).get("ex-cache-bad").title == "Bad, fixed"
 
 
-def _garbage(path: Path, sig: str) -> None:
-    path.write_bytes(b"\x00\xffnot a pickle at all\n" * 10)
+# ---------------------------------------------------------------- damaged and planted files
 
 
-def _truncated(path: Path, sig: str) -> None:
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2])
+def test_a_planted_pickle_runs_no_code(cache_root, small, user_dir, tmp_path, builds):
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self):
+            return (Path.touch, (marker,))
+
+    cache.load_cached([user_dir])
+    path = the_cache_file(cache_root)
+    planted = pickle.dumps(Payload())
+    path.write_bytes(planted)
+    (cache_root / "corpus-00000000.pickle").write_bytes(planted)  # where old versions looked
+    (cache_root / f"index-{path.stem.split('-')[1]}.pickle").write_bytes(planted)
+    corpus = cache.load_cached([user_dir])
+    assert corpus.search("cachealpha")[0].record.id == "ex-cache-alpha"
+    assert not marker.exists()
+    assert len(builds) == 2
+    assert the_cache_file(cache_root).read_bytes().startswith(b"SQLite format 3\0")
+    assert not list(cache_root.glob("*.pickle")), "caches of the old format are removed"
 
 
-def _empty(path: Path, sig: str) -> None:
+def _garbage(path: Path) -> None:
+    path.write_bytes(b"\x00\xffnot a database at all\n" * 10)
+
+
+def _truncated(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _empty(path: Path) -> None:
     path.write_bytes(b"")
 
 
-def _other_shape(path: Path, sig: str) -> None:
-    path.write_bytes(pickle.dumps({"format": 99, "records": []}))
+def _other_database(path: Path) -> None:
+    path.unlink()
+    sql(path, "CREATE TABLE meta (key TEXT, value TEXT)")
 
 
-def _other_signature(path: Path, sig: str) -> None:
-    path.write_bytes(pickle.dumps(("0" * 64, Corpus((), Gazetteer(())))))
+def _record_changed(path: Path) -> None:
+    """A record's JSON edited in place, its checksum left as it was."""
+    sql(path, "UPDATE records SET data = replace(data, 'Cachealpha', 'Cachegamma')")
 
 
-def _right_signature_wrong_object(path: Path, sig: str) -> None:
-    path.write_bytes(pickle.dumps((sig, ["not", "a", "corpus"])))
+def _records_swapped(path: Path) -> None:
+    """Two rows' contents exchanged whole, checksums and all: each is at the wrong place."""
+    con = sqlite3.connect(path)
+    with con:
+        rows = con.execute("SELECT pos, id, type, data, crc FROM records ORDER BY pos").fetchall()
+        a, b = rows[-1], rows[-2]
+        con.execute("DELETE FROM records WHERE pos IN (?, ?)", (a[0], b[0]))
+        con.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?)", (a[0], *b[1:]))
+        con.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?)", (b[0], *a[1:]))
+    con.close()
 
 
-def _json_instead(path: Path, sig: str) -> None:
-    path.write_text(json.dumps({"sig": sig}))
+def _posting_removed(path: Path) -> None:
+    """A word's postings gone: a damaged file, not a word the corpus lacks."""
+    sql(path, "DELETE FROM blobs WHERE name = 'postings/cachealpha'")
+
+
+def _record_removed(path: Path) -> None:
+    sql(path, "DELETE FROM records WHERE id = 'ex-cache-alpha'")
 
 
 SPOILERS = [
     _garbage,
     _truncated,
     _empty,
-    _other_shape,
-    _other_signature,
-    _right_signature_wrong_object,
-    _json_instead,
+    _other_database,
+    _record_changed,
+    _records_swapped,
+    _posting_removed,
+    _record_removed,
 ]
 
 
 @pytest.mark.parametrize("spoil", SPOILERS, ids=[s.__name__.strip("_") for s in SPOILERS])
-def test_a_bad_cache_file_is_ignored_and_rebuilt(cache_root, user_dir, builds, spoil):
-    first = cache.load_cached([user_dir])
-    first.search("cachealpha")
-    sig = cache.signature(data_dirs([user_dir]))
-    for path in [*corpus_files(cache_root), *cache_root.glob("index-*")]:
-        spoil(path, sig)
-    again = cache.load_cached([user_dir])
-    assert again.records == first.records
-    assert again.search("cachealpha")[0].record.id == "ex-cache-alpha"
+def test_a_damaged_cache_gives_right_answers_and_is_replaced(
+    cache_root, small, user_dir, builds, spoil
+):
+    expected = answers(cache.load_cached([user_dir]))
+    spoil(the_cache_file(cache_root))
+    assert answers(cache.load_cached([user_dir])) == expected
     assert len(builds) == 2
     # ...and the rebuilt cache is good again: the next load does not build.
-    cache.load_cached([user_dir])
+    assert answers(cache.load_cached([user_dir])) == expected
     assert len(builds) == 2
 
 
-def test_an_unusable_cache_directory_is_no_crash(tmp_path, user_dir, monkeypatch):
+def test_random_bit_flips_never_give_a_wrong_answer(cache_root, small, user_dir, builds):
+    expected = answers(cache.load_cached([user_dir]))
+    path = the_cache_file(cache_root)
+    good = path.read_bytes()
+    rng = random.Random(13)
+    replaced = 0
+    for _ in range(200):
+        damaged = bytearray(good)
+        bit = rng.randrange(len(damaged) * 8)
+        damaged[bit // 8] ^= 1 << (bit % 8)
+        path.write_bytes(bytes(damaged))
+        seen = len(builds)
+        assert answers(cache.load_cached([user_dir])) == expected, f"bit {bit}"
+        if len(builds) > seen:
+            replaced += 1
+            assert path.read_bytes() != bytes(damaged), "a damaged cache is replaced"
+        seen = len(builds)
+        assert answers(cache.load_cached([user_dir])) == expected, f"bit {bit}, again"
+        assert len(builds) == seen, "whatever is at the cache path now is read without a build"
+    assert replaced > 100, "most flips are noticed"
+
+
+@pytest.mark.parametrize("target", ["good cache", "/dev/zero"])
+def test_a_symlink_at_the_cache_path_is_not_followed(
+    cache_root, small, user_dir, tmp_path, builds, target
+):
+    cache.load_cached([user_dir])
+    path = the_cache_file(cache_root)
+    elsewhere = tmp_path / "elsewhere.sqlite3"
+    shutil.copy(path, elsewhere)
+    path.unlink()
+    path.symlink_to(elsewhere if target == "good cache" else target)
+    assert cache.load_cached([user_dir]).get("ex-cache-alpha")
+    assert len(builds) == 2
+    assert not path.is_symlink()
+
+
+def test_a_fifo_at_the_cache_path_never_blocks(tmp_path, small_base, user_dir):
+    """Run as the command, with a timeout: a regression fails instead of hanging."""
+    xdg = tmp_path / "xdg"
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
+    env["XDG_CACHE_HOME"] = str(xdg)
+    argv = [find_command(), "--data-dir", str(user_dir), "search", "cachealpha", "--json"]
+    assert subprocess.run(argv, env=env, capture_output=True, timeout=60).returncode == 0
+    path = the_cache_file(xdg / "pcc-ideas")
+    path.unlink()
+    os.mkfifo(path)
+    out = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert '"ex-cache-alpha"' in out.stdout
+    assert stat.S_ISREG(os.lstat(path).st_mode), "the FIFO is replaced by a cache"
+
+
+def owner_is_someone_else(monkeypatch: pytest.MonkeyPatch) -> None:
+    uid = os.getuid()
+    monkeypatch.setattr(cache.os, "getuid", lambda: uid + 1)
+
+
+def others_may_write(root: Path) -> None:
+    root.chmod(0o777)
+
+
+@pytest.mark.parametrize("how", ["other owner", "dir writable by others"])
+def test_a_cache_dir_others_could_write_is_not_used(
+    cache_root, small, user_dir, builds, monkeypatch, how
+):
+    cache.load_cached([user_dir])
+    before = {p: p.read_bytes() for p in cache_files(cache_root)}
+    if how == "other owner":
+        owner_is_someone_else(monkeypatch)
+    else:
+        others_may_write(cache_root)
+    for _ in range(2):
+        assert cache.load_cached([user_dir]).get("ex-cache-alpha")
+    assert len(builds) == 3, "built every time"
+    assert {p: p.read_bytes() for p in cache_files(cache_root)} == before, "and never written"
+
+
+def test_a_cache_file_others_could_write_is_not_read_but_replaced(
+    cache_root, small, user_dir, builds
+):
+    cache.load_cached([user_dir])
+    the_cache_file(cache_root).chmod(0o664)
+    assert cache.load_cached([user_dir]).get("ex-cache-alpha")
+    assert len(builds) == 2
+    assert stat.S_IMODE(the_cache_file(cache_root).stat().st_mode) == 0o600
+    assert cache.load_cached([user_dir]).get("ex-cache-alpha")
+    assert len(builds) == 2
+
+
+def test_a_shared_cache_dir_is_never_written(cache_root, small, user_dir, builds):
+    cache_root.mkdir(parents=True, mode=0o700)
+    others_may_write(cache_root)
+    cache.load_cached([user_dir])
+    assert not list(cache_root.iterdir())
+
+
+# ---------------------------------------------------------------- writing
+
+
+def test_concurrent_builds_all_answer_and_leave_one_good_cache(tmp_path, user_dir):
+    xdg = tmp_path / "xdg"
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
+    env["XDG_CACHE_HOME"] = str(xdg)
+    argv = [find_command(), "--data-dir", str(user_dir), "search", "cachealpha", "--json"]
+    runs = [
+        subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(6)
+    ]
+    for p in runs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+        assert yaml.safe_load(out)[0]["id"] == "ex-cache-alpha"
+    root = xdg / "pcc-ideas"
+    assert [p.name for p in root.iterdir()] == [the_cache_file(root).name], "no temporary files"
+    code = (
+        "import sys; from pcc_ideas import cache; "
+        "cache.build_corpus = lambda *a: sys.exit('built again'); "
+        f"print(cache.load_cached([{str(user_dir)!r}]).get('ex-cache-alpha').id)"
+    )
+    warm = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert warm.stdout.strip() == "ex-cache-alpha", warm.stderr
+
+
+def test_a_full_disk_leaves_no_temporary_file(cache_root, small, user_dir, monkeypatch):
+    def disk_full(corpus):
+        raise OSError(28, "No space left on device")
+        yield
+
+    monkeypatch.setattr(cache, "record_rows", disk_full)
+    corpus = cache.load_cached([user_dir])
+    assert corpus.search("cachealpha")[0].record.id == "ex-cache-alpha"
+    assert not list(cache_root.iterdir())
+
+
+def test_an_unusable_cache_directory_is_no_crash(tmp_path, small, user_dir, monkeypatch):
     """XDG_CACHE_HOME under a regular file: the cache can be neither read nor written."""
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker / "cache"))
     for _ in range(2):
-        corpus = cache.load_cached([user_dir])
-        assert corpus.search("cachealpha")[0].record.id == "ex-cache-alpha"
+        assert cache.load_cached([user_dir]).search("cachealpha")[0].record.id == "ex-cache-alpha"
     assert blocker.read_text() == "not a directory"
 
 
-def test_an_unusable_cache_directory_is_no_crash_for_the_command(tmp_path, user_dir, run):
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a directory")
-    out = run(
-        "--data-dir",
-        str(user_dir),
-        "search",
-        "cachealpha",
-        env={"XDG_CACHE_HOME": str(blocker / "cache")},
-    )
-    assert out.returncode == 0, out.stderr
-    assert "ex-cache-alpha" in out.stdout
-    assert out.stderr == ""
-
-
-def test_a_full_disk_leaves_no_temporary_file(cache_root, user_dir, monkeypatch):
-    def disk_full(*args, **kwargs):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(cache.pickle, "dump", disk_full)
-    corpus = cache.load_cached([user_dir])
-    assert corpus.search("cachealpha")[0].record.id == "ex-cache-alpha"
-    assert not list(cache_root.glob("*.tmp"))
-    assert not corpus_files(cache_root)
-
-
-def test_use_cache_false_never_writes(cache_root, user_dir):
+def test_use_cache_false_never_writes(cache_root, small, user_dir):
     corpus = cache.load_cached([user_dir], use_cache=False)
     assert corpus.search("cachealpha")[0].record.id == "ex-cache-alpha"
     assert not cache_root.exists()
@@ -244,10 +534,7 @@ def test_use_cache_false_never_writes(cache_root, user_dir):
 @pytest.mark.parametrize("how", ["env", "option"])
 def test_the_command_can_run_without_the_cache(cache_root, user_dir, cli, how):
     args = ["--data-dir", str(user_dir), "search", "cachealpha"]
-    if how == "env":
-        out = cli(*args, env={"PCC_IDEAS_NO_CACHE": "1"})
-    else:
-        out = cli("--no-cache", *args)
+    out = cli(*args, env={"PCC_IDEAS_NO_CACHE": "1"}) if how == "env" else cli("--no-cache", *args)
     assert out.exit_code == 0, out.stderr
     assert "ex-cache-alpha" in out.stdout
     assert not cache_root.exists()
@@ -255,17 +542,7 @@ def test_the_command_can_run_without_the_cache(cache_root, user_dir, cli, how):
 
 def test_the_command_uses_the_cache_by_default(cache_root, user_dir, cli):
     assert cli("--data-dir", str(user_dir), "search", "cachealpha").exit_code == 0
-    assert corpus_files(cache_root)
-
-
-def test_no_temporary_files_are_left(cache_root, user_dir, tmp_path):
-    for _ in range(3):
-        cache.load_cached([user_dir]).search("cachealpha")
-    write_records(user_dir, [make_record("ex-cache-third", "Third")])
-    cache.load_cached([user_dir]).search("third")
-    assert corpus_files(cache_root)
-    assert not list(cache_root.glob("*.tmp"))
-    assert not [p for p in cache_root.iterdir() if not p.name.endswith(".pickle")]
+    assert cache_files(cache_root)
 
 
 def test_the_cache_lives_under_xdg_cache_home(cache_root):
@@ -273,11 +550,16 @@ def test_the_cache_lives_under_xdg_cache_home(cache_root):
 
 
 def test_a_cached_corpus_answers_like_a_fresh_one(cache_root, user_dir):
-    fresh = cache.load_cached([user_dir], use_cache=False)
-    cache.load_cached([user_dir]).search("x")
-    cached = cache.load_cached([user_dir])
-    for query in ("naloxone", "restorative justice", "cachealpha", "stop and search"):
-        assert [(h.record.id, round(h.score, 6)) for h in cached.search(query)] == [
-            (h.record.id, round(h.score, 6)) for h in fresh.search(query)
-        ]
-    assert os.listdir(cache_root)
+    """The whole bundled corpus, through every part of the cache."""
+    fresh = build_corpus(cache.data_dirs([user_dir]))
+    cache.load_cached([user_dir])
+    assert answers(cache.load_cached([user_dir])) == answers(fresh)
+
+
+def test_from_dict_rebuilds_every_bundled_record_from_its_json(corpus):
+    for record in corpus.records:
+        again = from_dict(json.loads(json.dumps(to_dict(record))))
+        assert type(again) is type(record)
+        assert to_dict(again) == to_dict(record)
+    with pytest.raises(TypeError):
+        from_dict({**to_dict(corpus.records[0]), "score": 1.0})

@@ -105,9 +105,8 @@ def test_every_place_named_in_a_case_study_finds_it_by_area(corpus):
 
 
 def test_gwent_lists_as_country_wide_practice_only_what_covers_wales(corpus):
-    from pcc_ideas.pages import area_page as area_view
-
     from pcc_ideas.models import covers
+    from pcc_ideas.pages import area_page as area_view
 
     gwent = area_view(corpus, "Gwent")
     assert all(covers(r, gwent.area) for r in gwent.national)

@@ -7,7 +7,8 @@ typo tier, words such as "police" or "constabulary" are dropped, so `Kent Police
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
 
 from .lookup import Match, NameIndex, NotResolved
@@ -19,9 +20,14 @@ GENERIC = frozenset({"police", "constabulary", "force", "pcc", "opcc", "area", "
 __all__ = ["Gazetteer", "Match", "NotResolved", "explain", "places", "untagged"]
 
 
+@dataclass
 class Gazetteer:
-    def __init__(self, areas: Iterable[Area]):
-        self.areas = tuple(areas)
+    """The areas in file order; plain data, so a cache can store it and two compare equal."""
+
+    areas: Sequence[Area]
+
+    def __post_init__(self) -> None:
+        self.areas = tuple(self.areas)
 
     @cached_property
     def _index(self) -> NameIndex[Area]:

@@ -1,32 +1,75 @@
 """A cache of the parsed, validated corpus and its search index, so a lookup starts fast.
 
-It is only a copy: each run compares the cache's signature (the path, size and modification
-time of every data file, the package version and the cache format) with the files as they are,
-and rebuilds on any difference. A cache that cannot be read, is corrupt or is of another format
-is ignored and rebuilt; one that cannot be written is skipped. Files are written to a temporary
-name and renamed, so two runs at once never leave half a cache. It lives in
-$XDG_CACHE_HOME/pcc-ideas (else ~/.cache/pcc-ideas); `--no-cache` or PCC_IDEAS_NO_CACHE=1
-turn it off.
+This is the only module that knows how a corpus is stored. The cache is one SQLite database
+per set of data folders, in $XDG_CACHE_HOME/pcc-ideas (else ~/.cache/pcc-ideas); `--no-cache`
+or PCC_IDEAS_NO_CACHE=1 turn it off. It holds data only, never code:
+
+- `meta`: the cache format, the package's version and modules, the Python version, the byte
+  order and the signature of the data files (see `signature`). Any difference from the running
+  program and the files as they are now, and the cache is not used.
+- `records`: each record as JSON, by position, with its id, type and a checksum (CRC-32 of
+  position, id, type and JSON), checked when the row is read. Rows are read one at a time as
+  they are used, so a search reads only the records it shows.
+- `blobs`: the rest, each with a checksum over its name and bytes: the corpus's other fields
+  as JSON (`header`), the ids, and the search index's postings, facets and columns, one blob
+  per term, filter value or column, plus the sorted list of each one's keys (so a key missing
+  from a damaged file is noticed rather than taken for "no such word").
+
+The cache directory must be a directory of this user that no one else can write to (it is
+created 0700), and the file a regular file of this user that no one else can write to, looked
+at without following links before it is opened read-only; otherwise the cache is not used. A
+new cache is written to a temporary file beside the old one and renamed over it, so a reader
+never sees half a file. On any doubt (a checksum or a row that does not match, a file that is
+not a database, of another format or stale) the cache is rebuilt from the files, even in the
+middle of a command: what was already read had passed its checksums and equals the rebuild.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import json
 import os
-import pickle
+import sqlite3
+import stat
 import sys
+import types
+import typing
 import zlib
-from collections.abc import Sequence
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
 from . import __version__
 from .corpus import Corpus, Progress, build_corpus, data_dirs
-from .loading import without_gc, yaml_files
+from .loading import yaml_files
+from .models import Record, from_dict
+from .search import Index
 
-if TYPE_CHECKING:
-    from .search import Index
+FORMAT = 2
+SCHEMA = """
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE records (
+    pos INTEGER PRIMARY KEY, id TEXT NOT NULL, type TEXT NOT NULL, data BLOB NOT NULL,
+    crc INTEGER NOT NULL
+);
+CREATE TABLE blobs (name TEXT PRIMARY KEY, data BLOB NOT NULL, crc INTEGER NOT NULL);
+"""
+# The index's mappings, and how one stored value (a list of arrays) becomes the index's value.
+INDEX_PARTS: dict[str, Callable[[list[array[Any]]], Any]] = {
+    "postings": tuple,
+    "facets": lambda arrays: arrays[0],
+    "columns": lambda arrays: arrays[0],
+}
+V = TypeVar("V")
 
-FORMAT = 1
+
+class Damaged(Exception):
+    """A part of the cache is missing or does not match its checksum."""
 
 
 def cache_dir() -> Path:
@@ -34,76 +77,481 @@ def cache_dir() -> Path:
     return Path(base) / "pcc-ideas"
 
 
-def signature(dirs: Sequence[Path]) -> str:
-    """Everything the corpus is built from: each data file's path, size and modification
-    time, the package version and the cache format. Kept whole (not hashed), so a cache is
-    trusted only for exactly these files."""
-    parts = [f"{FORMAT}|{__version__}|{sys.version_info[:2]}"]
-    for folder in dirs:
-        parts.append(f"dir {folder.resolve()}")
-        for path in yaml_files(folder) if folder.exists() else []:
-            try:
-                st = path.stat()
-            except OSError:
-                continue
-            parts.append(f"{path}|{st.st_size}|{st.st_mtime_ns}")
-    return "\n".join(parts)
-
-
-class Store:
-    """One pickled object in the cache, valid only for one signature."""
-
-    def __init__(self, path: Path, sig: str):
-        self.path, self.sig = path, sig
-
-    def load(self) -> Any | None:
-        try:
-            with open(self.path, "rb") as f, without_gc():
-                sig, obj = pickle.load(f)
-        except Exception:  # a missing, truncated, corrupt or foreign cache is not trusted
-            return None
-        return obj if sig == self.sig else None
-
-    def save(self, obj: Any) -> None:
-        try:
-            import tempfile
-
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    pickle.dump((self.sig, obj), f, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, self.path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
-        except OSError:
-            pass  # an unwritable cache only costs speed
-
-
-class IndexStore(Store):
-    def load(self) -> Index | None:
-        from .search import Index
-
-        found = super().load()
-        return found if isinstance(found, Index) else None
-
-
 def load_cached(extra: Sequence[str | os.PathLike[str]] = (), use_cache: bool = True) -> Corpus:
     """The corpus as `corpus.load` gives it, from the cache when the cache is current."""
     dirs = data_dirs(extra)
-    if not use_cache:
+    folder = private_dir() if use_cache else None
+    try:
+        meta = expected_meta(dirs) if folder else None
+    except Exception:  # a folder that cannot be walked: the build says what is wrong
+        meta = None
+    if folder is None or meta is None:
         return build_corpus(dirs, terminal_progress())
-    sig = signature(dirs)
-    # One cache per set of data folders; the name only spreads them out, the signature decides.
-    name = f"{zlib.crc32(chr(0).join(str(d.resolve()) for d in dirs).encode()):08x}"
-    store = Store(cache_dir() / f"corpus-{name}.pickle", sig)
-    corpus = store.load()
-    if not isinstance(corpus, Corpus):
-        corpus = build_corpus(dirs, terminal_progress())
-        store.save(corpus)
-    corpus.index_store = IndexStore(cache_dir() / f"index-{name}.pickle", sig)
-    return corpus
+    return Cache(dirs, folder / file_name(dirs), meta).load()
+
+
+def private_dir() -> Path | None:
+    """The cache directory, made if need be: None unless it is a directory (not a link) of
+    this user that no one else can write to."""
+    folder = cache_dir()
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = os.lstat(folder)
+    except OSError:
+        return None
+    return folder if stat.S_ISDIR(st.st_mode) and private(st) else None
+
+
+def private(st: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else."""
+    mine = not hasattr(os, "getuid") or st.st_uid == os.getuid()
+    return mine and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def file_name(dirs: Sequence[Path]) -> str:
+    """One cache per set of data folders however they are spelled; the name only spreads
+    them out, the signature decides."""
+    resolved = "\0".join(os.path.realpath(d) for d in dirs)
+    return f"corpus-{zlib.crc32(resolved.encode()):08x}.sqlite3"
+
+
+# ---------------------------------------------------------------- what the cache is valid for
+
+
+def expected_meta(dirs: Sequence[Path]) -> dict[str, str]:
+    """What the `meta` table of a current cache holds, exactly."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    modules = sorted(n for n in os.listdir(here) if n.endswith(".py"))
+    return {
+        "format": str(FORMAT),
+        "package": "\n".join([__version__, *(describe(os.path.join(here, n)) for n in modules)]),
+        "python": f"{sys.implementation.name} {sys.version}",
+        "byteorder": sys.byteorder,
+        "signature": signature(dirs),
+    }
+
+
+def signature(dirs: Sequence[Path]) -> str:
+    """Every data folder and file the corpus is read from (see `describe`), by resolved path,
+    so that one folder spelled two ways has one signature. Kept whole, not hashed."""
+    lines = []
+    for folder in dirs:
+        root = os.path.realpath(folder)
+        lines.append(describe(root))
+        if not os.path.exists(folder):
+            continue
+        files = [str(p) for p in yaml_files(folder)]
+        given = str(folder)
+        for name in sorted({os.path.dirname(f) for f in files}):
+            lines.append(describe(name, in_root(name, given, root)))
+        lines += [describe(f, in_root(f, given, root)) for f in files]
+    return "\n".join(lines)
+
+
+def in_root(path: str, given: str, root: str) -> str:
+    """`path`, found under the folder spelled `given`, written under its resolved `root`."""
+    if path.startswith(given):
+        return root + path[len(given) :]
+    return os.path.realpath(path)
+
+
+def describe(path: str, shown: str | None = None) -> str:
+    """A file's or folder's identity: size, modification and change times (a copy that keeps
+    the modification time cannot keep the change time), inode and device; for a symbolic
+    link, also where it points and what it resolves to."""
+    try:
+        st = os.lstat(path)
+    except OSError as e:
+        return f"{shown or path}\tmissing {e.errno}"
+    line = (
+        f"{shown or path}\t{st.st_mode:o} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} "
+        f"{st.st_ino} {st.st_dev}"
+    )
+    if stat.S_ISLNK(st.st_mode):
+        line += f"\t-> {os.readlink(path)}\t" + describe(os.path.realpath(path))
+    return line
+
+
+# ---------------------------------------------------------------- reading and rebuilding
+
+
+class Cache:
+    """The cache file of one set of data folders: read when current, else built and written."""
+
+    def __init__(self, dirs: Sequence[Path], path: Path, meta: dict[str, str]):
+        self.dirs, self.path, self.meta = dirs, path, meta
+        self.rebuilt: Corpus | None = None
+
+    def load(self) -> Corpus:
+        try:
+            found = self.read()
+        except Exception:  # anything amiss in the file: it is not trusted
+            found = None
+        return found or self.rebuild()
+
+    def read(self) -> Corpus | None:
+        """The corpus from the cache file, if it is a current cache of ours; its records and
+        index are read as they are used."""
+        con = open_read_only(self.path)
+        if con is None:
+            return None
+        if dict(con.execute("SELECT key, value FROM meta")) != self.meta:
+            con.close()
+            return None
+        reader = Reader(con, self)
+        header = json.loads(reader.blob("header"))
+        reader.size = header["size"]
+        data = rebuilt_fields(header["fields"])
+        return Corpus(StoredRecords(reader), **data, store=reader)
+
+    def rebuild(self) -> Corpus:
+        """The corpus built from the files (once per process), with its index, written to the
+        cache for the next run."""
+        if self.rebuilt is None:
+            corpus = build_corpus(self.dirs, terminal_progress())
+            _ = corpus.index  # built now, to be written with the records
+            with contextlib.suppress(OSError, sqlite3.Error, ValueError, TypeError):
+                write(self.path, self.meta, corpus)  # a cache that cannot be written costs speed
+            self.rebuilt = corpus
+        return self.rebuilt
+
+
+def open_read_only(path: Path) -> sqlite3.Connection | None:
+    """The database at path, opened read-only, if it is a regular file of this user that no
+    one else can write to; it is looked at without following links, so a link, a FIFO or a
+    device at the cache path is never opened."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode) or not private(st):
+        return None
+    uri = str(path).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    # immutable: the file is never changed in place (a new cache is renamed over it)
+    return sqlite3.connect(f"file:{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+
+
+class Reader:
+    """An open cache file whose rows are checked as they are read. A row that fails its check
+    turns the rest of the run over to a corpus rebuilt from the files (`Cache.rebuild`)."""
+
+    def __init__(self, con: sqlite3.Connection, cache: Cache):
+        self.con, self.cache = con, cache
+        self.size = 0  # records, from the header
+
+    def guarded(self, read: Callable[[], V], instead: Callable[[Corpus], V]) -> V:
+        """What `read` gives from the cache; what `instead` gives from the rebuilt corpus if the
+        cache fails a check (or has failed one before)."""
+        if self.cache.rebuilt is None:
+            try:
+                return read()
+            except Exception:  # anything amiss in the file: it is not trusted
+                pass
+        return instead(self.cache.rebuild())
+
+    def blob(self, name: str) -> bytes:
+        row = self.con.execute("SELECT data, crc FROM blobs WHERE name = ?", (name,)).fetchone()
+        if row is None or checksum(name.encode(), row[0]) != row[1]:
+            raise Damaged(name)
+        return bytes(row[0])
+
+    def ids(self) -> Sequence[str]:
+        return self.guarded(lambda: split_lines(self.blob("ids")), lambda c: c.ids)
+
+    def index(self) -> Index:
+        postings, facets, columns = (StoredMapping(self, kind) for kind in INDEX_PARTS)
+        return Index(postings, facets, columns, self.size)
+
+    def record(self, pos: int) -> Record:
+        return self.guarded(lambda: self._record(pos), lambda c: c.records[pos])
+
+    def _record(self, pos: int) -> Record:
+        row = self.con.execute(
+            "SELECT id, type, data, crc FROM records WHERE pos = ?", (pos,)
+        ).fetchone()
+        if row is None:
+            raise Damaged(f"record {pos}")
+        return checked_record(pos, *row)
+
+    def records(self) -> Iterator[Record]:
+        """Every record in order, read in one pass; from the rebuilt corpus from the first
+        one that fails its check."""
+        done = 0
+        if self.cache.rebuilt is None:
+            try:
+                rows = self.con.execute("SELECT pos, id, type, data, crc FROM records ORDER BY pos")
+                for pos, *row in rows:
+                    if pos != done or pos >= self.size:
+                        raise Damaged(f"record {done}")
+                    record = checked_record(pos, *row)
+                    done += 1
+                    yield record
+                if done == self.size:
+                    return
+            except Exception:  # anything amiss in the file: it is not trusted
+                pass
+        yield from self.cache.rebuild().records[done:]
+
+    def keys(self, kind: str) -> list[str]:
+        return self.guarded(
+            lambda: split_lines(self.blob(f"keys/{kind}")),
+            lambda c: sorted(getattr(c.index, kind)),
+        )
+
+    def value(self, kind: str, key: str) -> Any:
+        """One value of one of the index's mappings; KeyError when it has none."""
+        decode = INDEX_PARTS[kind]
+
+        def read() -> Any:
+            row = self.con.execute(
+                "SELECT data, crc FROM blobs WHERE name = ?", (f"{kind}/{key}",)
+            ).fetchone()
+            if row is None:
+                keys = self.keys(kind)
+                i = bisect_left(keys, key)
+                if i < len(keys) and keys[i] == key:
+                    raise Damaged(f"{kind}/{key}")  # listed, yet not there
+                return None
+            if checksum(f"{kind}/{key}".encode(), row[0]) != row[1]:
+                raise Damaged(f"{kind}/{key}")
+            return decode(unpack(row[0]))
+
+        found = self.guarded(read, lambda c: getattr(c.index, kind).get(key))
+        if found is None:
+            raise KeyError(key)
+        return found
+
+
+class StoredRecords(Sequence[Record]):
+    """The records of a cache: each read and checked when it is first used, and kept."""
+
+    def __init__(self, reader: Reader):
+        self._reader, self._size = reader, reader.size
+        self._memo: dict[int, Record] = {}
+
+    def __len__(self) -> int:
+        return self._size
+
+    @typing.overload
+    def __getitem__(self, i: int) -> Record: ...
+    @typing.overload
+    def __getitem__(self, i: slice) -> list[Record]: ...
+    def __getitem__(self, i: int | slice) -> Record | list[Record]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._size))]
+        pos = i + self._size if i < 0 else i
+        if not 0 <= pos < self._size:
+            raise IndexError(i)
+        found = self._memo.get(pos)
+        if found is None:
+            found = self._memo[pos] = self._reader.record(pos)
+        return found
+
+    def __iter__(self) -> Iterator[Record]:
+        return self._reader.records()
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to any sequence of the same records (a corpus read afresh holds a tuple)."""
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class StoredMapping(Mapping[str, Any]):
+    """One of the search index's mappings in a cache (`postings`, `facets`, `columns`): each
+    value read and checked when it is first asked for, and kept."""
+
+    def __init__(self, reader: Reader, kind: str):
+        self._reader, self._kind = reader, kind
+        self._memo: dict[str, Any] = {}
+        self._keys: list[str] | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._reader.value(self._kind, key)
+        return found
+
+    def _all_keys(self) -> list[str]:
+        if self._keys is None:
+            self._keys = self._reader.keys(self._kind)
+        return self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all_keys())
+
+    def __len__(self) -> int:
+        return len(self._all_keys())
+
+
+def checked_record(pos: int, record_id: str, type_: str, data: bytes, crc: int) -> Record:
+    if checksum(f"{pos}\t{record_id}\t{type_}".encode(), data) != crc:
+        raise Damaged(f"record {pos}")
+    return from_dict(json.loads(data))
+
+
+def checksum(name: bytes, data: bytes) -> int:
+    return zlib.crc32(data, zlib.crc32(name))
+
+
+def unpack(data: bytes) -> list[array[Any]]:
+    """The arrays `pack` wrote."""
+    arrays, at, view = [], 0, memoryview(data)
+    while at < len(data):
+        found = array(chr(data[at]))
+        n = int.from_bytes(data[at + 1 : at + 5], "little")
+        end = at + 5 + n * found.itemsize
+        found.frombytes(view[at + 5 : end])
+        if len(found) != n:
+            raise Damaged("a short array")
+        arrays.append(found)
+        at = end
+    return arrays
+
+
+def rebuilt_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The corpus's data fields from their JSON, each rebuilt as the type it is declared."""
+    hints = type_hints(Corpus)
+    return {name: rebuilt(hints[name], data[name]) for name in data_fields()}
+
+
+def data_fields() -> list[str]:
+    """The corpus's fields other than its records that are data (compared, so stored)."""
+    return [f.name for f in dataclasses.fields(Corpus) if f.compare and f.name != "records"]
+
+
+def rebuilt(hint: Any, data: Any) -> Any:
+    """The value of type `hint` that plain JSON `data` describes: dataclasses by their fields'
+    types, sequences as tuples (lists as lists), mappings as dicts, `X | None` as X or None."""
+    if hint in PLAIN or data is None:
+        return data
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        hints = type_hints(hint)
+        return hint(**{name: rebuilt(hints[name], value) for name, value in data.items()})
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in args if a is not type(None)]
+        return rebuilt(options[0], data) if len(options) == 1 else data
+    if origin in (list, tuple, Sequence):
+        element = args[0] if args else Any
+        items = data if element in PLAIN else [rebuilt(element, v) for v in data]
+        return list(items) if origin is list else tuple(items)
+    if origin in (dict, Mapping):
+        return {k: rebuilt(args[1], v) for k, v in data.items()}
+    return data
+
+
+PLAIN = (str, int, float, bool, Any)
+
+
+def type_hints(cls: type) -> dict[str, Any]:
+    """The class's fields' types, worked out once per class."""
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write(path: Path, meta: Mapping[str, str], corpus: Corpus) -> None:
+    """The corpus and its index written to a temporary file beside `path`, then renamed to
+    it; nothing is left behind on failure."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        con = sqlite3.connect(tmp)
+        try:
+            con.executescript(SCHEMA)
+            con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+            con.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", record_rows(corpus))
+            con.executemany("INSERT INTO blobs VALUES (?, ?, ?)", blob_rows(corpus))
+            con.commit()
+        finally:
+            con.close()
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    for old in path.parent.glob("*.pickle"):  # the caches of versions before this format
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def record_rows(corpus: Corpus) -> Iterator[tuple[int, str, str, bytes, int]]:
+    encode = json.JSONEncoder(
+        default=fields_of, ensure_ascii=False, separators=(",", ":"), check_circular=False
+    ).encode
+    for pos, r in enumerate(corpus.records):
+        raw = encode(r).encode()
+        yield pos, r.id, r.type, raw, checksum(f"{pos}\t{r.id}\t{r.type}".encode(), raw)
+
+
+def blob_rows(corpus: Corpus) -> Iterator[tuple[str, bytes, int]]:
+    """The blobs, one at a time: the index's are made only as they are written."""
+    for name, data in named_blobs(corpus):
+        yield name, data, checksum(name.encode(), data)
+
+
+def named_blobs(corpus: Corpus) -> Iterator[tuple[str, bytes]]:
+    fields = {name: getattr(corpus, name) for name in data_fields()}
+    header = {"size": len(corpus.records), "fields": fields}
+    yield "header", json.dumps(header, default=fields_of, ensure_ascii=False).encode()
+    yield "ids", lines(corpus.ids)
+    for kind in INDEX_PARTS:
+        mapping: Mapping[str, Any] = getattr(corpus.index, kind)
+        keys = sorted(mapping)
+        yield f"keys/{kind}", lines(keys)
+        for key in keys:
+            yield f"{kind}/{key}", pack(mapping[key])
+
+
+def lines(items: Iterable[str]) -> bytes:
+    items = list(items)
+    if any("\n" in item for item in items):
+        raise ValueError("a key holds a newline")
+    return "\n".join(items).encode()
+
+
+def split_lines(data: bytes) -> list[str]:
+    """The strings `lines` wrote."""
+    return data.decode().split("\n") if data else []
+
+
+def pack(value: array[Any] | Sequence[array[Any]]) -> bytes:
+    """An array, or a sequence of arrays, as bytes: for each, its type code, its length (4
+    bytes) and its items in this machine's byte order (the cache records it)."""
+    arrays = [value] if isinstance(value, array) else value
+    return b"".join(
+        a.typecode.encode() + len(a).to_bytes(4, "little") + a.tobytes() for a in arrays
+    )
+
+
+def fields_of(obj: Any) -> dict[str, Any]:
+    """A dataclass's fields by name, for `json.dumps`, leaving out those at their default
+    (what is read back takes the defaults again); anything else cannot be stored."""
+    cls = type(obj)
+    defaults = _DEFAULTS.get(cls)
+    if defaults is None:
+        if not dataclasses.is_dataclass(cls):
+            raise TypeError(f"cannot store a {cls.__name__} in the cache")
+        defaults = _DEFAULTS[cls] = {f.name: f.default for f in dataclasses.fields(cls)}
+    return {
+        name: value
+        for name, default in defaults.items()
+        if (value := getattr(obj, name)) is not default and value != default
+    }
+
+
+_DEFAULTS: dict[type, dict[str, Any]] = {}
 
 
 def terminal_progress() -> Progress | None:

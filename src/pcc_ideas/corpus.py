@@ -5,15 +5,13 @@
 
 from __future__ import annotations
 
-import functools
 import os
-import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, overload
+from typing import TYPE_CHECKING, Protocol
 
 from .areas import Gazetteer
 from .loading import InvalidData, Progress, data_dirs, read_parts, without_gc
@@ -27,80 +25,45 @@ if TYPE_CHECKING:
 __all__ = ["Corpus", "Progress", "build_corpus", "data_dirs", "load", "sort_by_type"]
 
 
-class IndexStore(Protocol):
-    def load(self) -> Index | None: ...
-    def save(self, index: Index) -> None: ...
+class Store(Protocol):
+    """Where a corpus was kept (the cache): it gives back the records' ids and the search
+    index without reading the records."""
 
-
-class StoredRecords(Sequence[Record]):
-    """Records kept pickled one by one, each unpickled when it is first used.
-
-    This is how the cache stores a corpus: a search of 100,000 records unpickles only the ten
-    it shows, and ids are kept as a plain list for `Corpus.get`."""
-
-    def __init__(self, blobs: list[bytes], ids: list[str]):
-        self._blobs, self.ids = blobs, ids
-        self._done: list[Record | None] = [None] * len(blobs)
-
-    @classmethod
-    def of(cls, records: Sequence[Record]) -> StoredRecords:
-        dump = functools.partial(pickle.dumps, protocol=pickle.HIGHEST_PROTOCOL)
-        return cls([dump(r) for r in records], [r.id for r in records])
-
-    def __len__(self) -> int:
-        return len(self._blobs)
-
-    @overload
-    def __getitem__(self, i: int) -> Record: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[Record]: ...
-    def __getitem__(self, i: int | slice) -> Record | list[Record]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        found = self._done[i]
-        if found is None:
-            found = self._done[i] = pickle.loads(self._blobs[i])
-        return found
-
-    def __reduce__(self) -> tuple[type, tuple[list[bytes], list[str]]]:
-        return StoredRecords, (self._blobs, self.ids)
+    def ids(self) -> Sequence[str]: ...
+    def index(self) -> Index: ...
 
 
 @dataclass
 class Corpus:
+    """Every record, the gazetteer and the thesaurus. The fields that compare are the
+    corpus's data: a cache keeps every one of them, whatever they are."""
+
     records: Sequence[Record]
     gazetteer: Gazetteer
     thesaurus: Thesaurus = field(default_factory=Thesaurus)
-    # Where a built search index may be kept and found again (see `cache`); not pickled.
-    index_store: IndexStore | None = field(default=None, compare=False, repr=False)
-    # Told how a long build goes (a progress bar on a terminal); not pickled.
+    # Each theme's title and aliases, by id: what search finds a record by through its
+    # themes; kept with the corpus so that a search reads no theme record to know them.
+    theme_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Where the ids and the index can be read from (see `cache`); else they are built.
+    store: Store | None = field(default=None, compare=False, repr=False)
+    # Told how a long build goes (a progress bar on a terminal).
     progress: Progress | None = field(default=None, compare=False, repr=False)
 
-    def __getstate__(self) -> dict[str, object]:
-        records = self.records
-        return {
-            "records": records if isinstance(records, StoredRecords) else StoredRecords.of(records),
-            "gazetteer": self.gazetteer,
-            "thesaurus": self.thesaurus,
-            "index_store": None,
-            "progress": None,
-        }
+    def __post_init__(self) -> None:
+        if not self.theme_names and not self.store:
+            from .search import theme_names
 
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
+            self.theme_names = theme_names(self.records)
 
     @cached_property
     def index(self) -> Index:
-        """The search index, built on first use (or read from the cache)."""
+        """The search index, built on first use (or read from the store)."""
         from .search import Index
 
-        found = self.index_store.load() if self.index_store else None
-        if found is None:
-            with without_gc():
-                found = Index.build(self.records, self.progress)
-            if self.index_store:
-                self.index_store.save(found)
-        return found
+        if self.store:
+            return self.store.index()
+        with without_gc():
+            return Index.build(self.records, self.progress)
 
     def search(
         self,
@@ -195,23 +158,14 @@ class Corpus:
         return frozenset(w for n in names for w in words(n))
 
     @cached_property
-    def theme_names(self) -> dict[str, list[str]]:
-        """Each theme's title and aliases, by id, read from the theme records alone."""
-        from .search import theme_names
-
-        return theme_names(self.records[i] for i in self.facet("type:theme"))
+    def ids(self) -> Sequence[str]:
+        """Every record's id, in corpus order, without reading the records."""
+        return self.store.ids() if self.store else [r.id for r in self.records]
 
     @cached_property
     def positions(self) -> dict[str, int]:
         """Each record's position, by id."""
-        records = self.records
-        ids = records.ids if isinstance(records, StoredRecords) else [r.id for r in records]
-        return {record_id: i for i, record_id in enumerate(ids)}
-
-    @property
-    def ids(self) -> list[str]:
-        """Every record's id, in corpus order, without reading the records."""
-        return list(self.positions)
+        return {record_id: i for i, record_id in enumerate(self.ids)}
 
     def facet(self, key: str) -> Sequence[int]:
         """The positions of the records with a filter value: `type:figure`, `theme:drugs`,

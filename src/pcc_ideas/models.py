@@ -6,6 +6,9 @@ annotations from here, so adding a field or a type is a change to this file only
 
 from __future__ import annotations
 
+import dataclasses
+import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -283,3 +286,48 @@ def to_dict(obj: Any) -> Any:
 
 
 _ALWAYS = {"themes", "areas", "sources"}
+
+
+def from_dict(data: Mapping[str, Any]) -> Record:
+    """The record that `data` describes, as `to_dict` (or the cache) wrote it: lists become
+    tuples and nested objects their dataclasses; missing fields take their defaults. Nothing is
+    validated: this is for data the package wrote itself, while files go through `loading`."""
+    found: Record = _restore(RECORD_TYPES[data["type"]].cls, data)
+    return found
+
+
+def _restore(cls: type, data: Mapping[str, Any]) -> Any:
+    """An instance of a frozen dataclass with these field values, made as pickle would make it:
+    its fields set without calling `__init__`, since they are the values an instance had
+    (records have no `__post_init__`). An unknown field is a TypeError, as for `__init__`."""
+    defaults, nested = _SHAPES.get(cls) or _shape(cls)
+    state = dict(defaults)
+    for name, value in data.items():
+        if name not in defaults:
+            raise TypeError(f"{cls.__name__} has no field {name!r}")
+        if type(value) is list:
+            element = nested.get(name)
+            value = tuple(_restore(element, v) for v in value) if element else tuple(value)
+        state[name] = value
+    obj: Any = object.__new__(cls)
+    obj.__dict__.update(state)
+    return obj
+
+
+def _shape(cls: type) -> tuple[dict[str, Any], dict[str, type]]:
+    """A dataclass's fields with their defaults (None for required ones, which data always
+    gives), and those of its fields that hold tuples of dataclasses (`sources`: Citation)."""
+    defaults = {
+        f.name: None if f.default is dataclasses.MISSING else f.default
+        for f in dataclasses.fields(cls)
+    }
+    nested = {}
+    for name, hint in typing.get_type_hints(cls).items():
+        element = next(iter(typing.get_args(hint)), None)
+        if isinstance(element, type) and dataclasses.is_dataclass(element):
+            nested[name] = element
+    _SHAPES[cls] = defaults, nested
+    return defaults, nested
+
+
+_SHAPES: dict[type, tuple[dict[str, Any], dict[str, type]]] = {}

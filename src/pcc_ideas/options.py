@@ -72,7 +72,7 @@ def _complete(names: Callable[[Corpus], list[str]]) -> Callable[[str], list[str]
 
 complete_theme = _complete(lambda c: [t.id for t in c.themes])
 complete_area = _complete(lambda c: [a.name for a in c.gazetteer.areas])
-complete_id = _complete(lambda c: c.ids)
+complete_id = _complete(lambda c: list(c.ids))
 complete_source = _complete(lambda c: [s.id for s in c.sources])
 
 

@@ -152,9 +152,9 @@ def _strings(value: object) -> Iterable[str]:
         yield str(value)
 
 
-def theme_names(records: Iterable[Record]) -> dict[str, list[str]]:
+def theme_names(records: Iterable[Record]) -> dict[str, tuple[str, ...]]:
     """Each theme's title and aliases, by id: what a record tagged with it is found by."""
-    return {r.id: [r.title, *getattr(r, "aliases", ())] for r in records if r.type == "theme"}
+    return {r.id: (r.title, *getattr(r, "aliases", ())) for r in records if r.type == "theme"}
 
 
 def facets_of(record: Record) -> set[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .schema import DataError
 from .text import STOPWORDS, words
@@ -63,23 +64,31 @@ class Thesaurus:
     concepts: tuple[Concept, ...] = ()
     # Where each concept was read (path, line), by id, for messages about it.
     origins: dict[str, tuple[str, int]] = field(default_factory=dict, compare=False)
-    _by_first: dict[str, list[tuple[tuple[str, ...], Concept]]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
 
-    def __post_init__(self) -> None:
-        self._by_id = {c.id: c for c in self.concepts}
+    @cached_property
+    def _by_id(self) -> dict[str, Concept]:
+        return {c.id: c for c in self.concepts}
+
+    @cached_property
+    def _by_first(self) -> dict[str, list[tuple[tuple[str, ...], Concept]]]:
+        """Each term's words by its first word, longest term first."""
+        found: dict[str, list[tuple[tuple[str, ...], Concept]]] = {}
         for concept in self.concepts:
             for term in concept.terms:
-                ws = term_words(term)
-                if ws:
-                    self._by_first.setdefault(ws[0], []).append((ws, concept))
-        self._with_word: dict[str, list[Concept]] = {}
+                if ws := term_words(term):
+                    found.setdefault(ws[0], []).append((ws, concept))
+        for entries in found.values():
+            entries.sort(key=lambda e: -len(e[0]))
+        return found
+
+    @cached_property
+    def _with_word(self) -> dict[str, list[Concept]]:
+        """The concepts with a term holding a word, by the word."""
+        found: dict[str, list[Concept]] = {}
         for concept in self.concepts:
             for w in {w for term in concept.terms for w in term_words(term) if w not in STOPWORDS}:
-                self._with_word.setdefault(w, []).append(concept)
-        for entries in self._by_first.values():
-            entries.sort(key=lambda e: -len(e[0]))  # longest term first
+                found.setdefault(w, []).append(concept)
+        return found
 
     def containing(self, word: str) -> tuple[Expansion, ...]:
         """For a word the records never use: the terms of the concepts with a term that
