@@ -49,6 +49,7 @@ from .models import (
     Recommendation,
     Record,
     Theme,
+    choice_label,
     to_dict,
 )
 from .pack import Brief, Detail, Item, ReferenceList, Section
@@ -57,13 +58,6 @@ from .pages import with_evidence
 MAX_AREA_RECOMMENDATIONS = 8
 SHORT_FIGURES = 5
 SHORT_OVERVIEW = 200  # characters: the overview of a short pack stops at a sentence after this
-EVIDENCE_LABELS = {
-    "evaluation": "an evaluation",
-    "government-evaluation": "a government evaluation",
-    "participant-reports": "reports from participants",
-    "population-trend": "a trend in the population as a whole",
-    "none-stated": "none stated in the source",
-}
 
 
 # ---------------------------------------------------------------- choosing the records
@@ -232,7 +226,7 @@ def practice_item(record: CaseStudy, refs: ReferenceList, short: bool) -> Item:
         Detail("Where", (where_text(record),)),
         Detail("What was done", record.actions or (record.summary,)),
         Detail("Outcomes", record.outcomes or ("None stated in the source.",)),
-        Detail("Evidence", (EVIDENCE_LABELS.get(record.evidence or "", "not recorded"),)),
+        Detail("Evidence", (choice_label("evidence", record.evidence or "not recorded"),)),
     ]
     if record.organisations:
         details.insert(1, Detail("Who", (", ".join(record.organisations),)))
@@ -255,9 +249,12 @@ def where_text(record: CaseStudy) -> str:
         return ", ".join(record.places) + (f" ({', '.join(unnamed)})" if unnamed else "")
     if record.areas:
         return ", ".join(record.areas)
-    return {"national": "England and Wales", "international": "International"}.get(
-        record.effective_scope, record.effective_scope
-    )
+    return sentence_case(choice_label("scope", record.effective_scope))
+
+
+def sentence_case(text: str) -> str:
+    """A label as the start of a line: "No place given in the source"."""
+    return text[:1].upper() + text[1:]
 
 
 # ---------------------------------------------------------------- sections
@@ -295,7 +292,7 @@ def practice_section(
     elif not kept:
         note = (
             f"None of the {len(work)} case studies and examples here rest on "
-            f"{EVIDENCE_LABELS[plan.evidence or '']}."
+            f"{choice_label('evidence', plan.evidence or '')}."
         )
     items = tuple(practice_item(r, refs, plan.short) for r in kept)
     return Section(heading, items, note, compact=plan.short)
@@ -395,8 +392,8 @@ def scope_lines(corpus: Corpus, plan: Plan, chosen: Selection) -> tuple[str, ...
     if plan.evidence:
         lines.append(
             f"Evidence: only case studies and examples whose outcomes rest on "
-            f"{EVIDENCE_LABELS[plan.evidence]}; key figures and recommendations are not limited "
-            "by evidence."
+            f"{choice_label('evidence', plan.evidence)}; key figures and recommendations are "
+            "not limited by evidence."
         )
     if plan.short:
         lines.append(
@@ -411,7 +408,7 @@ def hints_for(plan: Plan, figures_cut: tuple[int, int]) -> list[str]:
     if plan.evidence:
         hints.append(
             f"--evidence {plan.evidence}: only case studies and examples whose outcomes rest on "
-            f"{EVIDENCE_LABELS[plan.evidence]}."
+            f"{choice_label('evidence', plan.evidence)}."
         )
     shown, total = figures_cut
     if shown < total:
@@ -420,7 +417,7 @@ def hints_for(plan: Plan, figures_cut: tuple[int, int]) -> list[str]:
 
 
 def sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + "."
+    return sentence_case(text) + "."
 
 
 def region_phrase(region: str) -> str:
