@@ -19,6 +19,7 @@ from .models import (
     RECORD_TYPES,
     SCOPE_COUNTRIES,
     Area,
+    Change,
     Record,
     Theme,
     choice_label,
@@ -236,10 +237,19 @@ class AreaPage:
 
     @property
     def notes(self) -> list[str]:
-        """How the name was read, and what to do when nothing is tagged with the area."""
-        notes = [explain(self.found)] if self.found.via != "name" else []
-        if self.nearby:
-            notes.append(untagged(self.area))
+        """How the name was read, the announced changes to who holds the area's police and
+        crime functions (one line each), and what to do when nothing is tagged with it."""
+        return [*self.reading, *map(change_note, self.area.changes), *self.page_notes]
+
+    @property
+    def reading(self) -> list[str]:
+        """How the name was read, unless it was the area's own name."""
+        return [explain(self.found)] if self.found.via != "name" else []
+
+    @property
+    def page_notes(self) -> list[str]:
+        """What to do when nothing is tagged with the area, and what a limit left out."""
+        notes = [untagged(self.area)] if self.nearby else []
         if self.hidden:
             notes.append(left_out(self.hidden))
         return notes
@@ -281,6 +291,12 @@ class AreaPage:
 
     def rows(self) -> list[dict[str, Any]]:
         return [record_json(r, coverage=k) for k, _, rs in self.sections() for r in rs]
+
+
+def change_note(change: Change) -> str:
+    """An announced change on one line: when, how firm, what, on whose authority, and the
+    address it was published at, last, so that it is copied whole."""
+    return f"{change.date}, {change.status}: {change.what} Source: {change.by}, {change.url}"
 
 
 @dataclass
