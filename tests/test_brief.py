@@ -256,11 +256,40 @@ def test_each_item_cites_its_record_s_sources(corpus, themes, area):
     refs = {r.number: r for r in brief.references}
     items = [i for s in brief.sections for i in s.items]
     assert items and all(i.refs for i in items)
+    changes = {c for a in brief_areas(corpus, area) for c in a.changes}
     for item in items:
-        record = corpus.get(item.record)
         cited = [(refs[n].document, refs[n].place, refs[n].url) for n in item.refs]
+        if not item.record:  # an announced change to who holds the PCC functions
+            assert [(c.by, None, c.url) for c in changes if c.what == item.text] == cited
+            continue
+        record = corpus.get(item.record)
         expected = [(corpus.get(c.source).title, c.ref, c.url) for c in record.sources]
         assert cited == list(dict.fromkeys(expected)), item.record
+
+
+def brief_areas(corpus, area):
+    return [corpus.gazetteer.resolve(area).item] if area else []
+
+
+def test_an_area_brief_gives_the_announced_abolition_of_pccs_with_its_source(corpus):
+    brief = pack(corpus, area="Kent")
+    changes = section(brief, "Announced changes to police governance").items
+    first = changes[0]
+    assert first.title == "13 November 2025: announced, subject to legislation"
+    assert "abolished at the end of the current term of office in May 2028" in first.text
+    (ref,) = [r for r in brief.references if r.number in first.refs]
+    assert ref.url and ref.url.startswith("https://parallelparliament.co.uk/")
+    assert ref.document.startswith("Policing Minister Sarah Jones")
+    text = to_markdown(brief)
+    assert "### 13 November 2025: announced, subject to legislation" in text
+    # a joint pack of an English and a Welsh area says which area a change is for
+    joint = pack(corpus, area=["Kent", "Gwent"])
+    areas = {
+        i.text: dict((d.label, d.values) for d in i.details)
+        for i in section(joint, "Announced changes to police governance").items
+    }
+    assert {a.get("Areas") for a in areas.values()} == {None, ("Kent",), ("Gwent",)}
+    assert "Announced changes to police governance" not in headings(pack(corpus, ["drugs"]))
 
 
 def test_a_reference_gives_document_place_and_url(corpus):

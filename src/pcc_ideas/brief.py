@@ -10,7 +10,9 @@ place, URL), so every number in the text points to an entry and every entry is u
 What goes in:
 - themes: an overview of each theme, the figures (outcomes first, see `figure_rank`),
   recommendations, case studies and examples linked to any of them;
-- areas: what has been done in each, then elsewhere in their regions (with themes, only what
+- areas: the announced changes to who holds their police and crime functions (dated, with
+  their status and the address they were published at), what has been done in each, then
+  elsewhere in their regions (with themes, only what
   is on them, then what is on them elsewhere). Areas alone take their figures from the areas
   and their regions, and the recommendations closest to the work done there (or, when there is
   none, in their regions): those citing the same case studies, then those nearest its themes;
@@ -45,6 +47,7 @@ from .lookup import Match
 from .models import (
     Area,
     CaseStudy,
+    Change,
     Figure,
     Recommendation,
     Record,
@@ -217,6 +220,28 @@ def recommendation_item(rec: Recommendation, refs: ReferenceList, short: bool) -
     return Item(rec.title, refs.cite(rec), text=rec.summary, details=tuple(details), record=rec.id)
 
 
+def change_item(change: Change, refs: ReferenceList, areas: Sequence[str], short: bool) -> Item:
+    """An announced change to who holds the police and crime functions: when, how firm,
+    what (the areas it applies to, when not all of a joint pack's), cited by its address."""
+    text = lead(change.what, SHORT_OVERVIEW) if short else change.what
+    details = (Detail("Areas", (and_list(list(areas)),)),) if areas else ()
+    return Item(
+        f"{long_date(change.date)}: {change.status}",
+        refs.cite_document(change.by, change.url),
+        text=text,
+        details=() if short else details,
+    )
+
+
+def long_date(iso: str) -> str:
+    """ "2025-11-13" as "13 November 2025"; anything else as written."""
+    try:
+        day = datetime.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
 def practice_item(record: CaseStudy, refs: ReferenceList, short: bool) -> Item:
     kind = f"Case study {record.number}" if record.type == "case-study" else "Example"
     if short:
@@ -338,6 +363,21 @@ def area_sections(
     return sections
 
 
+def changes_section(plan: Plan, refs: ReferenceList) -> Section:
+    """The announced changes to who holds the areas' police and crime functions, each once,
+    in date order, with the areas it applies to when a joint pack's areas differ."""
+    holders: dict[Change, list[str]] = {}
+    for area in plan.areas:
+        for change in area.changes:
+            holders.setdefault(change, []).append(area.name)
+    every = len(plan.areas)
+    items = tuple(
+        change_item(c, refs, names if len(names) < every else (), plan.short)
+        for c, names in sorted(holders.items(), key=lambda pair: pair[0].date)
+    )
+    return Section("Announced changes to police governance", items, compact=plan.short)
+
+
 def others_in_region(corpus: Corpus, plan: Plan, region: str) -> list[Area]:
     return [a for a in corpus.gazetteer.in_region(region) if a not in plan.areas]
 
@@ -457,6 +497,8 @@ def build_brief(
     chosen = select(corpus, plan.themes, plan.areas)
     refs = ReferenceList(corpus)
     sections = [Section("Overview", tuple(theme_item(t, refs, short) for t in plan.themes))]
+    if plan.areas:
+        sections.append(changes_section(plan, refs))
     numbers = key_figures(chosen.everything)
     shown = numbers[:SHORT_FIGURES] if short else numbers
     sections.append(
