@@ -222,7 +222,8 @@ class AreaPage:
     local: list[Record]  # tagged with this area alone
     shared: list[Record]  # tagged with this area and others
     nearby: list[tuple[Area, list[Record]]]  # when it has none: its region, most records first
-    # Case studies and examples covering the area's whole country (England and Wales).
+    # Case studies and examples covering the area's whole country (England and Wales,
+    # England or Wales).
     national: list[Record] = field(default_factory=list)
     emptied: Emptied | None = None
     hidden: int = 0  # records left out by a limit
@@ -267,7 +268,9 @@ class AreaPage:
             ("multi-area", f"Across several areas including {a.name}", self.shared),
         ]
         out += [(f"nearby:{o.name}", f"Nearby: {o.name}", rs) for o, rs in self.nearby]
-        out.append(("national", "Across England and Wales", self.national))
+        # "Across England and Wales", or "Across England" for NHS England's services alone
+        wide = dict.fromkeys(choice_label("scope", r.effective_scope) for r in self.national)
+        out.append(("national", "Across " + " or ".join(wide), self.national))
         return [s for s in out if s[2]]
 
     def as_json(self) -> dict[str, Any]:
