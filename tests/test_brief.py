@@ -17,13 +17,12 @@ from markdown_it import MarkdownIt
 import pcc_ideas
 from pcc_ideas.brief import (
     BRIEF_FORMATS,
-    EVIDENCE_LABELS,
     Brief,
     build_brief,
     build_date,
 )
 from pcc_ideas.corpus import load
-from pcc_ideas.models import EVIDENCE_KINDS, CaseStudy
+from pcc_ideas.models import EVIDENCE_KINDS, EVIDENCE_LABELS, CaseStudy
 from pcc_ideas.output.html import brief_to_html as to_html
 from pcc_ideas.output.markdown import brief_to_markdown as to_markdown
 
@@ -33,7 +32,8 @@ CS11 = "Heroin-Assisted Treatment (HAT) in Middlesbrough, Cleveland"
 CS05 = "Cleveland PCC research into child sexual exploitation (CSE) perpetrators"
 CS09 = "Naloxone for opiate overdoses in West Midlands and Durham Police custody"
 CS10 = "WEDINOS anonymous drug checking in Wales"
-CS12 = "Checkpoint deferred prosecution scheme, Durham Constabulary"
+# The audit retitled Checkpoint: the source calls it "an alternative to prosecution".
+CS12 = "Checkpoint: an alternative to prosecution, Durham Constabulary"
 
 
 def pack(corpus, themes=(), area=None, evidence=None, short=False) -> Brief:
@@ -106,7 +106,11 @@ def test_a_case_study_says_what_was_done_where_its_outcomes_and_evidence(corpus)
     details = {d.label: d.values for d in item.details}
     assert item.kind == "Case study 11"
     assert details["Where"] == ("Middlesbrough, Cleveland",)
-    assert "Use of illegal opioids fell by almost 98%" in details["Outcomes"]
+    # the audit made the outcome say what the source says: participants reported it
+    assert (
+        "Participants reported their use of illegal opioids down by almost 98%"
+        in (details["Outcomes"])
+    )
     assert details["Evidence"] == (EVIDENCE_LABELS["participant-reports"],)
     assert any("Middlesbrough" in v for v in details["What was done"])
 
@@ -252,17 +256,51 @@ def test_each_item_cites_its_record_s_sources(corpus, themes, area):
     refs = {r.number: r for r in brief.references}
     items = [i for s in brief.sections for i in s.items]
     assert items and all(i.refs for i in items)
+    changes = {c for a in brief_areas(corpus, area) for c in a.changes}
     for item in items:
-        record = corpus.get(item.record)
         cited = [(refs[n].document, refs[n].place, refs[n].url) for n in item.refs]
+        if not item.record:  # an announced change to who holds the PCC functions
+            assert [(c.by, None, c.url) for c in changes if c.what == item.text] == cited
+            continue
+        record = corpus.get(item.record)
         expected = [(corpus.get(c.source).title, c.ref, c.url) for c in record.sources]
         assert cited == list(dict.fromkeys(expected)), item.record
 
 
+def brief_areas(corpus, area):
+    return [corpus.gazetteer.resolve(area).item] if area else []
+
+
+def test_an_area_brief_gives_the_announced_abolition_of_pccs_with_its_source(corpus):
+    brief = pack(corpus, area="Kent")
+    changes = section(brief, "Announced changes to police governance").items
+    first = changes[0]
+    assert first.title == "13 November 2025: announced, subject to legislation"
+    assert "abolished at the end of the current term of office in May 2028" in first.text
+    (ref,) = [r for r in brief.references if r.number in first.refs]
+    assert ref.url and ref.url.startswith("https://parallelparliament.co.uk/")
+    assert ref.document.startswith("Policing Minister Sarah Jones")
+    text = to_markdown(brief)
+    assert "### 13 November 2025: announced, subject to legislation" in text
+    # a joint pack of an English and a Welsh area says which area a change is for
+    joint = pack(corpus, area=["Kent", "Gwent"])
+    areas = {
+        i.text: dict((d.label, d.values) for d in i.details)
+        for i in section(joint, "Announced changes to police governance").items
+    }
+    assert {a.get("Areas") for a in areas.values()} == {None, ("Kent",), ("Gwent",)}
+    assert "Announced changes to police governance" not in headings(pack(corpus, ["drugs"]))
+
+
 def test_a_reference_gives_document_place_and_url(corpus):
     text = to_markdown(pack(corpus, area="Cleveland"))
+    references = text.partition("\n## References\n")[2]
+    # the document's full title on its first mention, its short title after it
+    first = re.findall(r"^\d+\. \*(Public Safety, Public Trust[^*]*)\*", references, re.M)
+    assert len(first) > 1 and first[0].startswith("Public Safety, Public Trust. Innovative")
+    assert set(first[1:]) == {"Public Safety, Public Trust"}
     assert re.search(
-        r"^\d+\. \*Public Safety, Public Trust\. Innovative.*\* \(2021\), Case study 11\. "
+        r"^\d+\. \*Public Safety, Public Trust\* \(2021\), Case study 11\. "
         r"\[`https://www\.cleveland\.pcc\.police\.uk/.+`\]\(<https://www\.cleveland\.pcc\.police\.uk/[^>]+>\)$",
         text,
         re.M,
@@ -295,8 +333,16 @@ def test_brief_evidence_with_no_match_says_so_in_the_section(corpus):
     )
 
 
-def test_every_evidence_kind_has_a_label():
-    assert set(EVIDENCE_LABELS) == set(EVIDENCE_KINDS)
+def test_every_evidence_kind_has_a_label_and_the_brief_uses_it(corpus):
+    assert all(EVIDENCE_LABELS.get(k) not in (None, "", k) for k in EVIDENCE_KINDS)
+    # `own-report` came with the audit, which made Norfolk's strip-search scrutiny one
+    brief = pack(corpus, area="Norfolk")
+    item = next(
+        i
+        for i in section(brief, "What has been done in Norfolk").items
+        if i.record == "cs-15-norfolk-strip-search-scrutiny"
+    )
+    assert {d.label: d.values for d in item.details}["Evidence"] == (EVIDENCE_LABELS["own-report"],)
 
 
 def test_search_theme_and_area_evidence_keep_only_records_with_that_evidence(cli):
@@ -308,20 +354,27 @@ def test_search_theme_and_area_evidence_keep_only_records_with_that_evidence(cli
     assert theme["records"] and all(
         r["evidence"] == "participant-reports" for r in theme["records"]
     )
-    area = json.loads(
-        cli("area", "Cambridgeshire", "--evidence", "participant-reports", "--json").stdout
-    )
+    # the audit made Norfolk's case study, nearby for Cambridgeshire, `own-report`
+    area = json.loads(cli("area", "Cambridgeshire", "--evidence", "own-report", "--json").stdout)
     nearby = [r for group in area["nearby"] for r in group["records"]]
     assert area["records"] == [] and nearby
-    assert all(r["evidence"] == "participant-reports" for r in nearby)
+    assert all(r["evidence"] == "own-report" for r in nearby)
 
 
 def test_evidence_that_matches_nothing_exits_1(cli):
     out = cli("search", "naloxone", "--evidence", "government-evaluation", "--json")
     assert out.exit_code == 1 and json.loads(out.stdout) == [] and "evidence" in out.stderr
+    # The audit made the Violence Reduction Units `unplaced` (18 forces, not all of England
+    # and Wales), so no country-wide record rests on a government evaluation any more.
     out = cli("area", "Cleveland", "--evidence", "government-evaluation", "--json")
-    assert out.exit_code == 0  # its England-and-Wales-wide records count
-    assert {r["evidence"] for r in json.loads(out.stdout)["national"]} == {"government-evaluation"}
+    assert out.exit_code == 1 and "evidence" in out.stderr
+    # Cleveland's own practice is a case study with no evidence stated; its country-wide
+    # example (England only) counts.
+    out = cli("area", "Cleveland", "--type", "example", "--evidence", "none-stated", "--json")
+    assert out.exit_code == 0
+    data = json.loads(out.stdout)
+    assert data["records"] == [] and data["national"]
+    assert {r["evidence"] for r in data["national"]} == {"none-stated"}
 
 
 @pytest.mark.parametrize(

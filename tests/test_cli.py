@@ -967,3 +967,27 @@ def test_theme_and_area_limit_each_type_and_say_what_is_left_out(cli):
     assert out.exit_code == 0
     assert len(lines) == len({r["type"] for r in whole})
     assert f"{len(whole) - len(lines)} more records are not shown" in out.stderr
+
+
+# ---------------------------------------------------------------- governance after May 2028
+
+
+@pytest.mark.parametrize("name", ["Kent", "West Midlands", "Cardiff"])
+def test_area_shows_the_announced_abolition_of_pccs_with_date_and_source(cli, name):
+    # Plain output (a pipe) gives each announced change as a note before the records, on
+    # stderr so that stdout stays one record per line; JSON has the changes as data.
+    plain = cli("area", name)
+    assert plain.exit_code == 0, plain.stderr
+    notes = [n for n in plain.stderr.splitlines() if "2025-11-13" in n]
+    assert len(notes) == 1
+    assert "2025-11-13, announced, subject to legislation:" in notes[0]
+    assert "May 2028" in notes[0]
+    assert notes[0].endswith(
+        "https://parallelparliament.co.uk/mp/sarah-jones/debate/2025-11-13/commons/"
+        "commons-chamber/police-reform"
+    )
+    assert all(line.count("\t") >= 3 for line in plain.stdout.splitlines())
+    changes = json.loads(cli("area", name, "--json").stdout)["area"]["changes"]
+    first = next(c for c in changes if c["date"] == "2025-11-13")
+    assert first["status"] == "announced, subject to legislation"
+    assert "May 2028" in first["what"] and first["url"].startswith("https://")

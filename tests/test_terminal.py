@@ -135,3 +135,21 @@ def test_dumb_terminals_and_no_color_get_plain_lines(command, tmp_path, env):
     )
     assert code == 0
     assert "\tcs-09-naloxone-west-midlands-durham\t" in text
+
+
+@pytest.mark.parametrize("args", [("area", "Kent"), ("areas",)], ids=lambda a: a[0])
+def test_the_announced_abolition_of_pccs_is_shown_with_date_status_and_address(
+    command, tmp_path, args
+):
+    code, text = on_terminal(
+        command, *args, "--no-pager", columns=80, env={"XDG_CACHE_HOME": str(tmp_path)}
+    )
+    assert code == 0, text
+    lines = [line.strip() for line in text.replace("\r", "").splitlines()]
+    assert any(line.endswith("2025-11-13 · announced, subject to legislation") for line in lines)
+    assert any("May 2028" in line for line in lines)
+    address = (
+        "https://parallelparliament.co.uk/mp/sarah-jones/debate/2025-11-13/commons/"
+        "commons-chamber/police-reform"
+    )
+    assert address in lines  # on a line of its own, whole

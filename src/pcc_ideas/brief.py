@@ -10,7 +10,9 @@ place, URL), so every number in the text points to an entry and every entry is u
 What goes in:
 - themes: an overview of each theme, the figures (outcomes first, see `figure_rank`),
   recommendations, case studies and examples linked to any of them;
-- areas: what has been done in each, then elsewhere in their regions (with themes, only what
+- areas: the announced changes to who holds their police and crime functions (dated, with
+  their status and the address they were published at), what has been done in each, then
+  elsewhere in their regions (with themes, only what
   is on them, then what is on them elsewhere). Areas alone take their figures from the areas
   and their regions, and the recommendations closest to the work done there (or, when there is
   none, in their regions): those citing the same case studies, then those nearest its themes;
@@ -45,10 +47,12 @@ from .lookup import Match
 from .models import (
     Area,
     CaseStudy,
+    Change,
     Figure,
     Recommendation,
     Record,
     Theme,
+    choice_label,
     to_dict,
 )
 from .pack import Brief, Detail, Item, ReferenceList, Section
@@ -57,13 +61,6 @@ from .pages import with_evidence
 MAX_AREA_RECOMMENDATIONS = 8
 SHORT_FIGURES = 5
 SHORT_OVERVIEW = 200  # characters: the overview of a short pack stops at a sentence after this
-EVIDENCE_LABELS = {
-    "evaluation": "an evaluation",
-    "government-evaluation": "a government evaluation",
-    "participant-reports": "reports from participants",
-    "population-trend": "a trend in the population as a whole",
-    "none-stated": "none stated in the source",
-}
 
 
 # ---------------------------------------------------------------- choosing the records
@@ -223,6 +220,28 @@ def recommendation_item(rec: Recommendation, refs: ReferenceList, short: bool) -
     return Item(rec.title, refs.cite(rec), text=rec.summary, details=tuple(details), record=rec.id)
 
 
+def change_item(change: Change, refs: ReferenceList, areas: Sequence[str], short: bool) -> Item:
+    """An announced change to who holds the police and crime functions: when, how firm,
+    what (the areas it applies to, when not all of a joint pack's), cited by its address."""
+    text = lead(change.what, SHORT_OVERVIEW) if short else change.what
+    details = (Detail("Areas", (and_list(list(areas)),)),) if areas else ()
+    return Item(
+        f"{long_date(change.date)}: {change.status}",
+        refs.cite_document(change.by, change.url),
+        text=text,
+        details=() if short else details,
+    )
+
+
+def long_date(iso: str) -> str:
+    """ "2025-11-13" as "13 November 2025"; anything else as written."""
+    try:
+        day = datetime.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
 def practice_item(record: CaseStudy, refs: ReferenceList, short: bool) -> Item:
     kind = f"Case study {record.number}" if record.type == "case-study" else "Example"
     if short:
@@ -232,7 +251,7 @@ def practice_item(record: CaseStudy, refs: ReferenceList, short: bool) -> Item:
         Detail("Where", (where_text(record),)),
         Detail("What was done", record.actions or (record.summary,)),
         Detail("Outcomes", record.outcomes or ("None stated in the source.",)),
-        Detail("Evidence", (EVIDENCE_LABELS.get(record.evidence or "", "not recorded"),)),
+        Detail("Evidence", (choice_label("evidence", record.evidence or "not recorded"),)),
     ]
     if record.organisations:
         details.insert(1, Detail("Who", (", ".join(record.organisations),)))
@@ -255,9 +274,12 @@ def where_text(record: CaseStudy) -> str:
         return ", ".join(record.places) + (f" ({', '.join(unnamed)})" if unnamed else "")
     if record.areas:
         return ", ".join(record.areas)
-    return {"national": "England and Wales", "international": "International"}.get(
-        record.effective_scope, record.effective_scope
-    )
+    return sentence_case(choice_label("scope", record.effective_scope))
+
+
+def sentence_case(text: str) -> str:
+    """A label as the start of a line: "No place given in the source"."""
+    return text[:1].upper() + text[1:]
 
 
 # ---------------------------------------------------------------- sections
@@ -295,7 +317,7 @@ def practice_section(
     elif not kept:
         note = (
             f"None of the {len(work)} case studies and examples here rest on "
-            f"{EVIDENCE_LABELS[plan.evidence or '']}."
+            f"{choice_label('evidence', plan.evidence or '')}."
         )
     items = tuple(practice_item(r, refs, plan.short) for r in kept)
     return Section(heading, items, note, compact=plan.short)
@@ -339,6 +361,21 @@ def area_sections(
             )
         )
     return sections
+
+
+def changes_section(plan: Plan, refs: ReferenceList) -> Section:
+    """The announced changes to who holds the areas' police and crime functions, each once,
+    in date order, with the areas it applies to when a joint pack's areas differ."""
+    holders: dict[Change, list[str]] = {}
+    for area in plan.areas:
+        for change in area.changes:
+            holders.setdefault(change, []).append(area.name)
+    every = len(plan.areas)
+    items = tuple(
+        change_item(c, refs, names if len(names) < every else (), plan.short)
+        for c, names in sorted(holders.items(), key=lambda pair: pair[0].date)
+    )
+    return Section("Announced changes to police governance", items, compact=plan.short)
 
 
 def others_in_region(corpus: Corpus, plan: Plan, region: str) -> list[Area]:
@@ -395,8 +432,8 @@ def scope_lines(corpus: Corpus, plan: Plan, chosen: Selection) -> tuple[str, ...
     if plan.evidence:
         lines.append(
             f"Evidence: only case studies and examples whose outcomes rest on "
-            f"{EVIDENCE_LABELS[plan.evidence]}; key figures and recommendations are not limited "
-            "by evidence."
+            f"{choice_label('evidence', plan.evidence)}; key figures and recommendations are "
+            "not limited by evidence."
         )
     if plan.short:
         lines.append(
@@ -411,7 +448,7 @@ def hints_for(plan: Plan, figures_cut: tuple[int, int]) -> list[str]:
     if plan.evidence:
         hints.append(
             f"--evidence {plan.evidence}: only case studies and examples whose outcomes rest on "
-            f"{EVIDENCE_LABELS[plan.evidence]}."
+            f"{choice_label('evidence', plan.evidence)}."
         )
     shown, total = figures_cut
     if shown < total:
@@ -420,7 +457,7 @@ def hints_for(plan: Plan, figures_cut: tuple[int, int]) -> list[str]:
 
 
 def sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + "."
+    return sentence_case(text) + "."
 
 
 def region_phrase(region: str) -> str:
@@ -460,6 +497,8 @@ def build_brief(
     chosen = select(corpus, plan.themes, plan.areas)
     refs = ReferenceList(corpus)
     sections = [Section("Overview", tuple(theme_item(t, refs, short) for t in plan.themes))]
+    if plan.areas:
+        sections.append(changes_section(plan, refs))
     numbers = key_figures(chosen.everything)
     shown = numbers[:SHORT_FIGURES] if short else numbers
     sections.append(

@@ -120,6 +120,10 @@ class ReferenceList:
                 numbers.append(number)
         return tuple(numbers)
 
+    def cite_document(self, title: str, url: str) -> tuple[int, ...]:
+        """A document outside the corpus (an announcement), by its title and address."""
+        return (self._numbers.setdefault((title, None, url), len(self._numbers) + 1),)
+
     def entries(self) -> tuple[Reference, ...]:
         seen: set[str] = set()
         out = []

@@ -19,6 +19,7 @@ from .models import (
     RECORD_TYPES,
     SCOPE_COUNTRIES,
     Area,
+    Change,
     Record,
     Theme,
     choice_label,
@@ -221,7 +222,8 @@ class AreaPage:
     local: list[Record]  # tagged with this area alone
     shared: list[Record]  # tagged with this area and others
     nearby: list[tuple[Area, list[Record]]]  # when it has none: its region, most records first
-    # Case studies and examples covering the area's whole country (England and Wales).
+    # Case studies and examples covering the area's whole country (England and Wales,
+    # England or Wales).
     national: list[Record] = field(default_factory=list)
     emptied: Emptied | None = None
     hidden: int = 0  # records left out by a limit
@@ -236,10 +238,19 @@ class AreaPage:
 
     @property
     def notes(self) -> list[str]:
-        """How the name was read, and what to do when nothing is tagged with the area."""
-        notes = [explain(self.found)] if self.found.via != "name" else []
-        if self.nearby:
-            notes.append(untagged(self.area))
+        """How the name was read, the announced changes to who holds the area's police and
+        crime functions (one line each), and what to do when nothing is tagged with it."""
+        return [*self.reading, *map(change_note, self.area.changes), *self.page_notes]
+
+    @property
+    def reading(self) -> list[str]:
+        """How the name was read, unless it was the area's own name."""
+        return [explain(self.found)] if self.found.via != "name" else []
+
+    @property
+    def page_notes(self) -> list[str]:
+        """What to do when nothing is tagged with the area, and what a limit left out."""
+        notes = [untagged(self.area)] if self.nearby else []
         if self.hidden:
             notes.append(left_out(self.hidden))
         return notes
@@ -257,7 +268,9 @@ class AreaPage:
             ("multi-area", f"Across several areas including {a.name}", self.shared),
         ]
         out += [(f"nearby:{o.name}", f"Nearby: {o.name}", rs) for o, rs in self.nearby]
-        out.append(("national", "Across England and Wales", self.national))
+        # "Across England and Wales", or "Across England" for NHS England's services alone
+        wide = dict.fromkeys(choice_label("scope", r.effective_scope) for r in self.national)
+        out.append(("national", "Across " + " or ".join(wide), self.national))
         return [s for s in out if s[2]]
 
     def as_json(self) -> dict[str, Any]:
@@ -281,6 +294,12 @@ class AreaPage:
 
     def rows(self) -> list[dict[str, Any]]:
         return [record_json(r, coverage=k) for k, _, rs in self.sections() for r in rs]
+
+
+def change_note(change: Change) -> str:
+    """An announced change on one line: when, how firm, what, on whose authority, and the
+    address it was published at, last, so that it is copied whole."""
+    return f"{change.date}, {change.status}: {change.what} Source: {change.by}, {change.url}"
 
 
 @dataclass

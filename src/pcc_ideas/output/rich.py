@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..areas import places
-from ..models import RECORD_TYPES, Record, choice_label, to_dict
+from ..models import RECORD_TYPES, Change, Record, choice_label, to_dict
 from ..pages import (
     AreaPage,
     AreasPage,
@@ -68,7 +68,7 @@ class Hanging:
         indent = len(self.lead)
         for i, line in enumerate(self.text.wrap(console, max(options.max_width - indent, 20))):
             line.rstrip()
-            yield Text(self.lead if i == 0 else " " * indent, "dim") + line
+            yield Text.assemble((self.lead if i == 0 else " " * indent, "dim")) + line
 
 
 def hanging(lead: str, text: Text) -> Part:
@@ -243,7 +243,16 @@ def area_parts(page: AreaPage) -> Iterator[Part]:
     for name, value in to_dict(a).items():
         if name not in ("name", "region", "holder", "aliases") and isinstance(value, str):
             yield field_line(Text(f"{name}: {choice_label(name, value)}", "dim"))
-    for note in page.notes:
+    for note in page.reading:
+        yield wrapped(note, "italic yellow")
+    if a.changes:
+        yield blank()
+        yield wrapped(
+            f"Announced changes to who holds the PCC functions ({len(a.changes)})", "bold"
+        )
+        for change in a.changes:
+            yield from change_parts("  ", change)
+    for note in page.page_notes:
         yield wrapped(note, "italic yellow")
     for _, heading, records in page.sections():
         yield blank()
@@ -252,11 +261,39 @@ def area_parts(page: AreaPage) -> Iterator[Part]:
             yield from entry(r)
 
 
+def change_parts(lead: str, change: Change, first: str = "") -> Iterator[Part]:
+    """An announced change: its date and status, what changes, on whose authority, and the
+    address it was published at on a line of its own, whole."""
+    yield hanging(first or lead, Text.assemble((change.date, "bold"), JOIN, change.status))
+    yield hanging(lead, Text(change.what))
+    yield hanging(lead, Text(change.by, "dim"))
+    yield unbroken(Text.assemble(lead, (change.url, "dim")))
+
+
+def number_ranges(numbers: Iterable[int]) -> str:
+    """Numbers as runs: "1–4", "3, 4", "1–3, 5"."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+
+
 def areas_parts(page: AreasPage) -> Iterator[Part]:
+    """A compact table of the areas; the announced changes, numbered in the table, follow
+    it in full, so that their addresses are never wrapped or cut by a column."""
+    numbers: dict[Change, int] = {}
+    for a in page.areas:
+        for c in a.changes:
+            numbers.setdefault(c, len(numbers) + 1)
     t = Table(box=None, header_style="bold", pad_edge=False)
     t.add_column("Area", no_wrap=True)
     t.add_column("Records", justify="right", no_wrap=True)
     t.add_column("PCC functions")
+    if numbers:
+        t.add_column("Changes", no_wrap=True)
     for region in dict.fromkeys(a.region for a in page.areas):
         t.add_row(Text(region, "bold italic"))
         for a in (x for x in page.areas if x.region == region):
@@ -265,8 +302,14 @@ def areas_parts(page: AreasPage) -> Iterator[Part]:
                 Text("  " + a.name, "bold"),
                 Text(str(n), "green" if n else "dim"),
                 Text(choice_label("governance", a.governance)),
+                Text(number_ranges(numbers[c] for c in a.changes)),
             )
     yield t, False
+    if numbers:
+        yield blank()
+        yield wrapped("Announced changes to who holds the PCC functions", "bold")
+        for change, number in numbers.items():
+            yield from change_parts("    ", change, f"{number:>2}. ")
 
 
 def sources_parts(page: SourcesPage) -> Iterator[Part]:
