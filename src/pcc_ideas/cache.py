@@ -238,6 +238,7 @@ class Reader:
     def __init__(self, con: sqlite3.Connection, cache: Cache):
         self.con, self.cache = con, cache
         self.size = 0  # records, from the header
+        self._keys: dict[str, list[str]] = {}
 
     def guarded(self, read: Callable[[], V], instead: Callable[[Corpus], V]) -> V:
         """What `read` gives from the cache; what `instead` gives from the rebuilt corpus if the
@@ -293,10 +294,13 @@ class Reader:
         yield from self.cache.rebuild().records[done:]
 
     def keys(self, kind: str) -> list[str]:
-        return self.guarded(
-            lambda: split_lines(self.blob(f"keys/{kind}")),
-            lambda c: sorted(getattr(c.index, kind)),
-        )
+        """The sorted keys of one of the index's mappings, read once."""
+        if kind not in self._keys:
+            self._keys[kind] = self.guarded(
+                lambda: split_lines(self.blob(f"keys/{kind}")),
+                lambda c: sorted(getattr(c.index, kind)),
+            )
+        return self._keys[kind]
 
     def value(self, kind: str, key: str) -> Any:
         """One value of one of the index's mappings; KeyError when it has none."""
@@ -359,6 +363,9 @@ class StoredRecords(Sequence[Record]):
     __hash__ = None  # type: ignore[assignment]
 
 
+MISSING = object()
+
+
 class StoredMapping(Mapping[str, Any]):
     """One of the search index's mappings in a cache (`postings`, `facets`, `columns`): each
     value read and checked when it is first asked for, and kept."""
@@ -369,9 +376,15 @@ class StoredMapping(Mapping[str, Any]):
         self._keys: list[str] | None = None
 
     def __getitem__(self, key: str) -> Any:
-        found = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = self._reader.value(self._kind, key)
+        found = self._memo.get(key, MISSING)
+        if found is MISSING:
+            try:
+                found = self._reader.value(self._kind, key)
+            except KeyError:
+                found = None
+            self._memo[key] = found
+        if found is None:  # a key asked for again is answered from memory, present or not
+            raise KeyError(key)
         return found
 
     def _all_keys(self) -> list[str]:

@@ -44,6 +44,8 @@ class Corpus:
     # Each theme's title and aliases, by id: what search finds a record by through its
     # themes; kept with the corpus so that a search reads no theme record to know them.
     theme_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The stems of the words that name topics of the field (see `topics`), kept likewise.
+    topic_words: tuple[str, ...] = ()
     # Where the ids and the index can be read from (see `cache`); else they are built.
     store: Store | None = field(default=None, compare=False, repr=False)
     # Told how a long build goes (a progress bar on a terminal).
@@ -54,6 +56,8 @@ class Corpus:
             from .search import theme_names
 
             self.theme_names = theme_names(self.records)
+        if not self.topic_words and not self.store:
+            self.topic_words = tuple(sorted(self._topic_words()))
 
     @cached_property
     def index(self) -> Index:
@@ -91,7 +95,7 @@ class Corpus:
 
         index = self.index
         query_read = read_query(
-            query, self.thesaurus, index.postings.__contains__, self.topic_words.__contains__
+            query, self.thesaurus, index.postings.__contains__, self.topics.__contains__
         )
         ranked = index.search(query_read, self.kept(filters), limit, self.ids)
         return [r.hit(self.records[r.position], self.theme_names) for r in ranked]
@@ -143,8 +147,7 @@ class Corpus:
         spelt = (t for ts in texts.values() for text in ts for t in tokens(text))
         return next((t for t in spelt if stem(t) == term), term)
 
-    @cached_property
-    def topic_words(self) -> frozenset[str]:
+    def _topic_words(self) -> set[str]:
         """The stems of the words that name topics of the field: the words of thesaurus
         labels, theme titles and places, and the one-word terms of concepts and themes (not
         the words of longer phrases: "going back to crime" makes "going" no topic)."""
@@ -155,7 +158,11 @@ class Corpus:
         names += [ns[0] for ns in self.theme_names.values()]
         names += [n for ns in self.theme_names.values() for n in ns[1:] if " " not in n]
         names += [n for a in self.gazetteer.areas for n in (a.name, *a.aliases)]
-        return frozenset(w for n in names for w in words(n))
+        return {w for n in names for w in words(n)}
+
+    @cached_property
+    def topics(self) -> frozenset[str]:
+        return frozenset(self.topic_words)
 
     @cached_property
     def ids(self) -> Sequence[str]:

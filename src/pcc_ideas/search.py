@@ -25,6 +25,7 @@ or only expansions (`Hit.strong`).
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 import math
 from array import array
@@ -121,8 +122,16 @@ class Hit:
     score: float
     matched: tuple[str, ...]  # index terms that matched, for highlighting
     strong: bool = True  # matched the user's own words (or their exact synonyms)
-    explain: tuple[Contribution, ...] = ()
     close: bool = True  # matched a topic word of the query as typed
+    # Works out `explain` when it is asked for (most searches never ask).
+    explainer: Callable[[], tuple[Contribution, ...]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    @cached_property
+    def explain(self) -> tuple[Contribution, ...]:
+        """Which query words matched what, how, in which fields, and how much each added."""
+        return self.explainer() if self.explainer else ()
 
 
 # ---------------------------------------------------------------- reading records
@@ -686,8 +695,8 @@ class Ranked:
             self.score,
             self.matched,
             self.strong,
-            self.explain(record, theme_titles),
             self.close,
+            functools.partial(self.explain, record, theme_titles),
         )
 
     def explain(

@@ -64,6 +64,13 @@ class Thesaurus:
     concepts: tuple[Concept, ...] = ()
     # Where each concept was read (path, line), by id, for messages about it.
     origins: dict[str, tuple[str, int]] = field(default_factory=dict, compare=False)
+    # Each concept's terms as stemmed words, by id: worked out once, kept by the cache, so a
+    # query does not stem thousands of terms to read itself.
+    stems: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.stems:
+            self.stems = {c.id: tuple(term_words(t) for t in c.terms) for c in self.concepts}
 
     @cached_property
     def _by_id(self) -> dict[str, Concept]:
@@ -74,8 +81,8 @@ class Thesaurus:
         """Each term's words by its first word, longest term first."""
         found: dict[str, list[tuple[tuple[str, ...], Concept]]] = {}
         for concept in self.concepts:
-            for term in concept.terms:
-                if ws := term_words(term):
+            for ws in self.stems[concept.id]:
+                if ws:
                     found.setdefault(ws[0], []).append((ws, concept))
         for entries in found.values():
             entries.sort(key=lambda e: -len(e[0]))
@@ -86,7 +93,7 @@ class Thesaurus:
         """The concepts with a term holding a word, by the word."""
         found: dict[str, list[Concept]] = {}
         for concept in self.concepts:
-            for w in {w for term in concept.terms for w in term_words(term) if w not in STOPWORDS}:
+            for w in {w for ws in self.stems[concept.id] for w in ws if w not in STOPWORDS}:
                 found.setdefault(w, []).append(concept)
         return found
 
@@ -122,17 +129,17 @@ class Thesaurus:
         related concepts' terms, each once, weighted by how close they are."""
         out: dict[tuple[str, ...], Expansion] = {}
 
-        def add(terms: Iterable[str], weight: float, how: str) -> None:
-            for term in terms:
-                ws = tuple(w for w in term_words(term) if w not in STOPWORDS)
+        def add(of: Concept, weight: float, how: str) -> None:
+            for term in self.stems[of.id]:
+                ws = tuple(w for w in term if w not in STOPWORDS)
                 if ws and ws != used and ws not in out:
                     out[ws] = Expansion(ws, weight, how, concept.id)
 
-        add(concept.terms, SYNONYM_WEIGHT, "thesaurus")
+        add(concept, SYNONYM_WEIGHT, "thesaurus")
         for how, ids in (("broader", concept.broader), ("related", concept.related)):
             for other in ids:
                 if other in self._by_id:
-                    add(self._by_id[other].terms, LINKED_WEIGHT, how)
+                    add(self._by_id[other], LINKED_WEIGHT, how)
         return tuple(out.values())
 
 
