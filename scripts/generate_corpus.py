@@ -171,6 +171,8 @@ def make_record(i: int, m: Material, seed: int = SEED) -> dict[str, Any]:
         "summary": " ".join(sentences),
         "themes": themes,
         "areas": areas,
+        # A record placed nowhere says so, as the data guide asks (as its original does).
+        "scope": None if areas else t.effective_scope,
         "places": list(dict.fromkeys(places)),
         "organisations": [org, *(sub(o) for o in t.organisations)],
         "actions": actions[:max(1, len(actions) - rng.randrange(2))] if actions else [],
