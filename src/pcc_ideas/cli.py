@@ -207,7 +207,7 @@ def theme(
     type: Types = None,
     area: Areas = None,
     evidence: Evidence = None,
-    limit: PerType = 0,
+    limit: PerType = None,
     json: Json = False,
     jsonl: Jsonl = False,
     csv: Csv = False,
@@ -220,7 +220,8 @@ def theme(
     """
     corpus = corpus_of(ctx, data_dir)
     filters = corpus.filters(types=type, areas=area, evidence=single("--evidence", evidence))
-    show(pages.theme_page(corpus, name, filters, limit), Shown(json, jsonl, csv, no_pager))
+    shown = Shown(json, jsonl, csv, no_pager)
+    show(pages.theme_page(corpus, name, filters, shown.per_type(limit)), shown)
 
 
 @app.command()
@@ -235,7 +236,7 @@ def area(
     type: Types = None,
     theme: Themes = None,
     evidence: Evidence = None,
-    limit: PerType = 0,
+    limit: PerType = None,
     json: Json = False,
     jsonl: Jsonl = False,
     csv: Csv = False,
@@ -248,7 +249,8 @@ def area(
     """
     corpus = corpus_of(ctx, data_dir)
     filters = corpus.filters(types=type, themes=theme, evidence=single("--evidence", evidence))
-    show(pages.area_page(corpus, name, filters, limit), Shown(json, jsonl, csv, no_pager))
+    shown = Shown(json, jsonl, csv, no_pager)
+    show(pages.area_page(corpus, name, filters, shown.per_type(limit)), shown)
 
 
 def list_command(name: str, build: Callable[[Corpus], Any], doc: str) -> None:

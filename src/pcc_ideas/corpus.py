@@ -235,10 +235,24 @@ class Corpus:
         """How many records of each type have a filter value, without reading them."""
         return Counter(self.type_at[i] for i in self.facet(key))
 
-    def with_theme(self, theme_id: str, keep: set[int] | None = None) -> list[Record]:
-        """The records on a theme (not themes themselves), those in `keep` if given."""
+    def with_theme(
+        self, theme_id: str, keep: set[int] | None = None, per_type: int = 0
+    ) -> list[Record]:
+        """The records on a theme (not themes themselves), those in `keep` if given; with
+        `per_type`, at most that many of each type (the first in the corpus), so a large
+        corpus reads only what is shown."""
         found = {i for i in self.facet(f"theme:{theme_id}") if self.type_at[i] != "theme"}
-        return sort_by_type(self.at(found if keep is None else found & keep))
+        if keep is not None:
+            found &= keep
+        if per_type:
+            seen: Counter[str] = Counter()
+            kept = set()
+            for i in sorted(found):
+                seen[self.type_at[i]] += 1
+                if seen[self.type_at[i]] <= per_type:
+                    kept.add(i)
+            found = kept
+        return sort_by_type(self.at(found))
 
     def in_area(self, area_name: str, keep: set[int] | None = None) -> list[Record]:
         found = set(self.facet(f"area:{area_name}"))

@@ -145,10 +145,15 @@ Jsonl = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per 
 Csv = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
 NoPager = Annotated[bool, typer.Option("--no-pager", help="Never page long output.")]
 Limit = Annotated[int, typer.Option("--limit", "-n", min=0, help="How many results (0 for all).")]
+PER_TYPE_SHOWN = 50  # records of each type a page shows people unless told otherwise
 PerType = Annotated[
-    int,
+    int | None,
     typer.Option(
-        "--limit", "-n", min=0, help="At most this many records of each type (0 for all)."
+        "--limit",
+        "-n",
+        min=0,
+        help="At most this many records of each type (0 for all; on a terminal or in a pipe "
+        f"{PER_TYPE_SHOWN} unless given, in JSON, JSON lines and CSV all).",
     ),
 ]
 Output = Annotated[
@@ -169,6 +174,13 @@ class Shown:
 
     def __post_init__(self) -> None:
         self.modes = {"json": self.json, "jsonl": self.jsonl, "csv": self.csv}
+
+    def per_type(self, asked: int | None) -> int:
+        """How many records of each type a page holds: as asked; else all for data, and
+        `PER_TYPE_SHOWN` for people, so a theme of 20,000 records is not read to be shown."""
+        if asked is not None:
+            return asked
+        return 0 if self.mode in self.modes else PER_TYPE_SHOWN
 
     @property
     def mode(self) -> str:

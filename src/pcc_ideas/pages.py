@@ -401,7 +401,7 @@ def theme_page(
     corpus: Corpus, name: str, filters: Sequence[Filter] = (), limit: int = 0
 ) -> ThemePage:
     theme = corpus.theme(name).item
-    records = corpus.with_theme(theme.id, corpus.kept(filters))
+    records = corpus.with_theme(theme.id, corpus.kept(filters), limit)
     related = [
         related_theme(corpus, t, theme)
         for t in corpus.themes
@@ -410,16 +410,18 @@ def theme_page(
     gone = None
     if not records:
         gone = emptied(filters, lambda fs: len(corpus.with_theme(theme.id, corpus.kept(fs))))
-    shown, hidden = at_most(records, limit)
-    return ThemePage(theme, shown, related, gone, hidden)
+    on_theme = set(corpus.facet(f"theme:{theme.id}")) - set(corpus.facet("type:theme"))
+    keep = corpus.kept(filters)
+    hidden = len(on_theme if keep is None else on_theme & keep) - len(records)
+    return ThemePage(theme, records, related, gone, hidden)
 
 
 def related_theme(corpus: Corpus, other: Theme, to: Theme, most: int = 3) -> RelatedTheme:
-    """A related theme with the case studies and examples on it that best match the words
-    of the theme it is related to."""
+    """A related theme with the case studies and examples on it that best match the title
+    of the theme it is related to (its title alone: a query of every alias would cost a
+    large corpus a second a theme)."""
     practice = Filter("type", ("case-study", "example"))
-    words = " ".join((to.title, *to.aliases))
-    hits = corpus.matching(words, [Filter("theme", (other.id,)), practice], most * 3)
+    hits = corpus.matching(to.title, [Filter("theme", (other.id,)), practice], most * 3)
     new = [h.record for h in hits if to.id not in h.record.themes]  # not on the page already
     return RelatedTheme(other, theme_size(corpus, other.id), tuple(new[:most]))
 
