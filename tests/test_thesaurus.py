@@ -11,7 +11,7 @@ from conftest import FIXTURES
 import pcc_ideas
 from pcc_ideas.corpus import data_dirs, validated
 from pcc_ideas.loading import InvalidData
-from pcc_ideas.search import read_query
+from pcc_ideas.query import read_query
 from pcc_ideas.thesaurus import LINKED_WEIGHT, SYNONYM_WEIGHT, Concept, Thesaurus
 
 RULES = FIXTURES / "thesaurus"

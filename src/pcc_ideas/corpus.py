@@ -20,7 +20,8 @@ from .models import RECORD_TYPES, TYPE_ORDER, Record, Source, Theme, evidence_ki
 from .thesaurus import Thesaurus
 
 if TYPE_CHECKING:
-    from .search import Hit, Index
+    from .scoring import Hit
+    from .search import Index
 
 __all__ = ["Corpus", "Progress", "build_corpus", "data_dirs", "load", "sort_by_type"]
 
@@ -91,13 +92,14 @@ class Corpus:
         self, query: str, filters: Sequence[Filter] = (), limit: int | None = None
     ) -> list[Hit]:
         """`search` with its filters already resolved."""
-        from .search import read_query
+        from .query import read_query
+        from .scoring import rank
 
         index = self.index
         query_read = read_query(
             query, self.thesaurus, index.postings.__contains__, self.topics.__contains__
         )
-        ranked = index.search(query_read, self.kept(filters), limit, self.ids)
+        ranked = rank(index, query_read, self.kept(filters), limit, self.ids)
         return [r.hit(self.records[r.position], self.theme_names) for r in ranked]
 
     def filters(

@@ -28,7 +28,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from .search import Hit
+    from .scoring import Hit
 
 NO_FILTERS: tuple[Filter, ...] = ()
 

@@ -1,0 +1,97 @@
+"""How a query is read: its content words, grouped by the thesaurus terms they form.
+
+1. Its words are stemmed as the records' words are (`text.words`); question and function
+   words ("how can a PCC…", "what works to…") are not content, unless nothing else is left;
+2. runs of words that are a term of a thesaurus concept ("stabbing", "A&E", "rehab") bring in
+   the concept's other terms at `thesaurus.SYNONYM_WEIGHT`, and its broader and related
+   concepts' terms at `thesaurus.LINKED_WEIGHT`; a word the records never use is read through
+   the concept terms that hold it;
+3. a word that names no topic of the field counts for `GENERIC_WEIGHT` of one that does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .text import QUESTION_WORDS, STOPWORDS, stem, tokens
+from .thesaurus import Expansion, Thesaurus
+
+GENERIC_WEIGHT = 0.3
+DOCUMENT_WORDS = frozenset(
+    stem(w)
+    for w in "article blog briefing document documents endnote endnotes guide paper "
+    "publication report reports source sources".split()
+)
+MAX_QUERY_CHARS = 2000
+MAX_QUERY_GROUPS = 32  # the words past these add nothing a person would notice
+
+
+# ---------------------------------------------------------------- reading queries
+
+
+@dataclass
+class Group:
+    """One unit of a query: a content word, or a run of words that is a concept's term."""
+
+    words: tuple[str, ...]  # the user's words as typed (folded)
+    stems: tuple[str, ...]  # their stems, the ones that count
+    expansions: tuple[Expansion, ...] = ()
+    weight: float = 1.0  # less for a word that names no topic of the field
+
+
+@dataclass
+class Query:
+    text: str
+    groups: list[Group]
+    wants_documents: bool
+
+    @property
+    def size(self) -> int:
+        return sum(len(g.stems) for g in self.groups)
+
+
+def read_query(
+    text: str,
+    thesaurus: Thesaurus | None = None,
+    known: Callable[[str], bool] | None = None,
+    topical: Callable[[str], bool] | None = None,
+) -> Query:
+    """A query's content words, grouped by the concept terms they form; a word the records
+    never use (`known` says which they do) is read through the thesaurus terms holding it;
+    a word that names no topic of the field (`topical` says which do: the words of the
+    thesaurus, of theme names and of places) counts for `GENERIC_WEIGHT` of a topic word."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise ValueError(f"the query is longer than {MAX_QUERY_CHARS:,} characters")
+    toks = tokens(text)
+    stems = [stem(t) for t in toks]
+    spans = {s.start: s for s in (thesaurus.spans(stems) if thesaurus else [])}
+
+    def content(i: int, minor: frozenset[str]) -> bool:
+        return toks[i] not in STOPWORDS and toks[i] not in minor
+
+    groups: list[Group] = []
+    for minor in (QUESTION_WORDS, frozenset()):  # a query is never reduced to nothing
+        groups, i = [], 0
+        while i < len(toks):
+            span = spans.get(i)
+            end = span.end if span else i + 1
+            kept = [j for j in range(i, end) if content(j, frozenset() if span else minor)]
+            kept_stems = {stems[j]: toks[j] for j in kept}  # each stem once
+            if kept_stems:
+                expansions = span.expansions if span else ()
+                if not span and thesaurus and known and not known(stems[i]):
+                    expansions = thesaurus.containing(stems[i])
+                generic = not span and topical is not None and not topical(stems[i])
+                weight = GENERIC_WEIGHT if generic else 1.0
+                groups.append(
+                    Group(tuple(kept_stems.values()), tuple(kept_stems), expansions, weight)
+                )
+            i = end
+        if groups:
+            break
+    merged: dict[tuple[str, ...], Group] = {}
+    for g in groups:
+        merged.setdefault(g.stems, g)
+    groups = list(merged.values())[:MAX_QUERY_GROUPS]
+    return Query(text, groups, bool(DOCUMENT_WORDS & set(stems)))

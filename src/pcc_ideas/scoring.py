@@ -1,0 +1,348 @@
+"""How records are ranked for a query, and why each one matched.
+
+1. Each query word (or concept run) adds its best BM25F weight over what it stands for: its own
+   form, its typo corrections (`search.TYPO_WEIGHT`), its thesaurus expansions (only for words
+   the record does not hold), and, at `THEME_WEIGHT`, the names of the record's themes;
+2. the sum is scaled by the share of the query the record matched, each word counted by how
+   telling it is (its idf), and a pair of the user's words standing together counts extra;
+3. each record type has a prior (`TYPE_PRIOR`): practice first, since users ask "what works,
+   and where?"; source documents rank only when the query asks for a document;
+4. the themes of the best hits lift the other records on them (`THEME_FEEDBACK`);
+5. ties go to the record type listed first in the schema, then to the id.
+Candidates come from whole postings; the best of them (`SHORTLIST`) are scored in full, one
+record at a time, so a search reads no record. Every hit can say why it matched
+(`Hit.explain`), and whether it matched the user's own words or only expansions
+(`Hit.strong`, `Hit.close`).
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .models import TYPE_ORDER, Record
+from .query import Group, Query
+from .search import FIELDS, THEME_PREFIX, Index, field_counts, field_texts, holds, pairs
+from .text import tokens
+
+ALL_WORDS_BONUS = 0.0
+COVERAGE_POWER = 1.0
+PHRASE_WEIGHT = 0.6
+THEME_WEIGHT = 0.5  # a word found only in the titles and aliases of a record's themes
+THEME_FEEDBACK = 0.5
+FEEDBACK_DEPTH = 5
+FEEDBACK_THEMES = 3
+# How many candidates are scored in full: at least SHORTLIST, and SHORTLIST_PER_RESULT per
+# result asked for.
+SHORTLIST = 200
+SHORTLIST_PER_RESULT = 10
+# How likely a record of each type is to be what a user wants when it matches as well as
+# another: set from the graded judgements (the share of judged-useful records per type
+# among those retrieved), rounded; source documents only when asked for.
+TYPE_PRIOR = {
+    "case-study": 1.2,
+    "example": 1.15,
+    "recommendation": 1.1,
+    "theme": 0.9,
+    "figure": 1.0,
+    "resource": 0.85,
+    "source": 0.3,
+}
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one query word (or concept) added to a hit's score, and how it matched."""
+
+    word: str  # the user's word(s)
+    matched: str  # the index word(s) it matched
+    how: str  # exact, stem, typo, thesaurus, broader, related, theme
+    field: str  # the fields it was found in, best first
+    points: float
+
+
+@dataclass(frozen=True)
+class Hit:
+    record: Record
+    score: float
+    matched: tuple[str, ...]  # index terms that matched, for highlighting
+    strong: bool = True  # matched the user's own words (or their exact synonyms)
+    close: bool = True  # matched a topic word of the query as typed
+    # Works out `explain` when it is asked for (most searches never ask).
+    explainer: Callable[[], tuple[Contribution, ...]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    @cached_property
+    def explain(self) -> tuple[Contribution, ...]:
+        """Which query words matched what, how, in which fields, and how much each added."""
+        return self.explainer() if self.explainer else ()
+
+
+def rank(
+    index: Index,
+    query: Query,
+    keep: Iterable[int] | None = None,
+    limit: int | None = None,
+    tiebreak: Sequence[str] | None = None,
+) -> list[Ranked]:
+    """The indexed records matching the query, best first (the first `limit`, or all),
+    as positions with their score; `keep` limits them to those positions.
+
+    Two passes: the query's own words and their synonyms are read from whole postings
+    to find candidates; the best of those (`SHORTLIST` per result wanted) are then
+    scored in full, each word looked up in that record's postings."""
+    if not query.groups:
+        return []
+    scoring = Scoring(index, query)
+    wanted = max(SHORTLIST, SHORTLIST_PER_RESULT * limit) if limit else None
+    estimates = scoring.candidates(set(keep) if keep is not None else None, wanted)
+    found: Iterable[int] = estimates
+    if wanted:
+        found = heapq.nlargest(wanted, estimates, key=estimates.__getitem__)
+    scored = {d: scoring.score(d) for d in found}
+    feedback(index, scored)
+    kinds = index.columns["type"]
+
+    def order(d: int) -> tuple[float, int, str]:
+        return (-round(scored[d].score, 6), kinds[d], tiebreak[d] if tiebreak else "")
+
+    ranked = heapq.nsmallest(limit, scored, key=order) if limit else sorted(scored, key=order)
+    return [scored[d] for d in ranked]
+
+
+def feedback(index: Index, scored: dict[int, Ranked]) -> None:
+    """Lift records on the themes of the best hits: a query's best answers say what it
+    is about, and what else is on that subject is likely to be wanted too."""
+    top = heapq.nlargest(FEEDBACK_DEPTH, scored, key=lambda d: scored[d].score)
+    weight = sum(scored[d].score for d in top) or 1.0
+    share: dict[str, float] = defaultdict(float)
+    for key in index.theme_keys:
+        for d in top:
+            if holds(index.facets[key], d):
+                share[key] += scored[d].score / weight
+    themes = heapq.nlargest(FEEDBACK_THEMES, share, key=share.__getitem__)
+    for d, r in scored.items():
+        lift = sum(share[k] for k in themes if holds(index.facets[k], d))
+        r.score *= 1 + THEME_FEEDBACK * min(lift, 1.0)
+
+
+Part = tuple[str, str, str, float]  # the user's word(s), the index word(s), how, value
+
+
+class Scoring:
+    """One query read against one index: who the candidates are, and each one's score."""
+
+    def __init__(self, index: Index, query: Query):
+        self.index, self.query = index, query
+        self.alternatives = [[index.alternatives(s) for s in g.stems] for g in query.groups]
+        self._idf: dict[str, float] = {}
+        # Coverage counts each group by how telling its words are (their idf), so a record
+        # matching the topic word outranks one matching only the generic words around it.
+        self.importance = [self._importance(g, alts) for g, alts in self.groups]
+        self.whole = sum(self.importance) or 1.0
+        self.prior = [TYPE_PRIOR.get(t, 1.0) for t in TYPE_ORDER]
+        if query.wants_documents:
+            self.prior[TYPE_ORDER.index("source")] = 1.0
+        self.phrases = pairs([s for g in query.groups for s in g.stems])
+        self.all_generic = all(g.weight < 1 for g in query.groups)
+
+    @property
+    def groups(self) -> list[tuple[Group, list[list[tuple[str, float]]]]]:
+        return list(zip(self.query.groups, self.alternatives, strict=True))
+
+    def idf(self, term: str) -> float:
+        found = self._idf.get(term)
+        if found is None:
+            found = self._idf[term] = self.index.idf(term) if term in self.index.postings else 0.0
+        return found
+
+    def _importance(self, group: Group, alts: list[list[tuple[str, float]]]) -> float:
+        """How telling a group's words are: the sum of their idfs."""
+        own = [max((self.idf(a) * w for a, w in stem_alts), default=0.0) for stem_alts in alts]
+        if any(own):
+            return sum(own) * group.weight
+        # Words the records never use count as what they stand for.
+        idfs = [min(self.idf(w) for w in e.words) * e.weight for e in group.expansions]
+        return max(idfs, default=1.0) * len(group.stems) * group.weight
+
+    # ------------------------------------------------------------ candidates
+
+    def candidates(self, keep: set[int] | None, enough: int | None) -> dict[int, float]:
+        """The records holding a query word or a synonym of one, with a first estimate of
+        their score (word weights, scaled by coverage and the type's prior); those found
+        only by their themes' names too, unless `enough` are found without them (theme
+        words stand for every record on a theme, so they are many and weigh little)."""
+        total: dict[int, float] = defaultdict(float)
+        covered: dict[int, float] = defaultdict(float)
+        own = [self._terms(group, alts) for group, alts in self.groups]
+        themed = [
+            [(THEME_PREFIX + a, f * THEME_WEIGHT) for a, f in group_terms] for group_terms in own
+        ]
+        found_by = [set[int]() for _ in self.groups]  # each group's records so far
+        for stage in (own, themed):
+            for i, (group, _) in enumerate(self.groups):
+                seen: set[int] = set()
+                extra = self._expanded(group) if stage is own else []
+                for term, factor in stage[i] + extra:
+                    f = self.idf(term) * factor
+                    for docs, weights in self.index.postings_of(term):
+                        for d, w in zip(docs, weights, strict=True):
+                            total[d] += f * w
+                        seen.update(docs)
+                for d in seen - found_by[i]:
+                    covered[d] += self.importance[i]
+                found_by[i] |= seen
+            found = total if keep is None else total.keys() & keep
+            if enough and len(found) >= enough:
+                break
+        kinds = self.index.columns["type"]
+        return {
+            d: v * covered[d] / self.whole * self.prior[kinds[d]]
+            for d, v in total.items()
+            if keep is None or d in keep
+        }
+
+    @staticmethod
+    def _terms(group: Group, alts: list[list[tuple[str, float]]]) -> list[tuple[str, float]]:
+        return [(alt, typo * group.weight) for stem_alts in alts for alt, typo in stem_alts]
+
+    def _expanded(self, group: Group) -> list[tuple[str, float]]:
+        """The index terms that find a group's expansions: a word, or a phrase's rarest pair."""
+        return [
+            (e.words[0] if len(e.words) == 1 else self._rarest(pairs(e.words)), e.weight)
+            for e in group.expansions
+        ]
+
+    def _rarest(self, terms: list[str]) -> str:
+        return min(terms, key=lambda t: len(self.index.postings.get(t, ((),))[0]))
+
+    # ------------------------------------------------------------ one record
+
+    def score(self, d: int) -> Ranked:
+        """One record's score in full, with the parts that made it."""
+        at = self.index.weight_at
+        parts: list[Part] = []
+        raw = covered = 0.0
+        for (group, alts), importance in zip(self.groups, self.importance, strict=True):
+            direct = [
+                p
+                for p in (
+                    self._word(w, alts, group, d)
+                    for w, alts in zip(group.words, alts, strict=False)
+                )
+                if p
+            ]
+            value = sum(p[3] for p in direct)
+            # An expansion stands in only for words the record does not hold itself.
+            own = [p for p in direct if p[2] != "theme"]
+            expanded = self._expansion(group, d) if len(own) < len(group.stems) else None
+            if expanded and expanded[3] > value:
+                parts.append(expanded)
+                raw += expanded[3]
+                covered += importance
+            elif direct:
+                parts += direct
+                raw += value
+                covered += importance * len(direct) / len(group.stems)
+        if raw:
+            # The user's words standing together, as typed.
+            raw += sum(at(p, d) * self.idf(p) * PHRASE_WEIGHT for p in self.phrases)
+        share = min(covered / self.whole, 1.0)
+        score = (
+            raw
+            * (1 + ALL_WORDS_BONUS * (share >= 0.999))
+            * share**COVERAGE_POWER
+            * self.prior[self.index.columns["type"][d]]
+        )
+        close = any(p[2] == "exact" for p in parts) and (
+            self.all_generic or any(p[0] in self._topic_words for p in parts if p[2] == "exact")
+        )
+        return Ranked(d, score, raw, parts, close)
+
+    def _word(self, word: str, alts: list[tuple[str, float]], group: Group, d: int) -> Part | None:
+        """How one of the user's words matched a record: the best of its own form and its
+        typo corrections, where the record holds them, else its themes' names; a record
+        also tagged with a theme named by the word is worth at least what the theme says."""
+        at = self.index.weight_at
+        best: Part | None = None
+        for alt, typo in alts:
+            factor = typo * group.weight
+            key = THEME_PREFIX + alt
+            own = at(alt, d) * self.idf(alt) * factor
+            themed = at(key, d) * self.idf(key) * factor * THEME_WEIGHT
+            v = max(own, themed)
+            if v and (best is None or v > best[3]):
+                how = ("exact" if typo == 1.0 else "typo") if own else "theme"
+                best = (word, alt, how, v)
+        return best
+
+    @cached_property
+    def _topic_words(self) -> set[str]:
+        return {w for g in self.query.groups if g.weight >= 1 for w in g.words}
+
+    def _expansion(self, group: Group, d: int) -> Part | None:
+        """The best of a group's expansions in one record: a term of several words counts
+        where its words stand together (its pairs are in the record), for what its words
+        are worth."""
+        at = self.index.weight_at
+        best: Part | None = None
+        for e in group.expansions:
+            if not all(at(p, d) for p in pairs(e.words)):
+                continue
+            values = [at(w, d) * self.idf(w) for w in e.words]
+            if not all(values):
+                continue
+            v = sum(values) / len(values) * e.weight * len(group.stems)
+            if best is None or v > best[3]:
+                best = (" ".join(group.words), " ".join(e.words), e.how, v)
+        return best
+
+
+@dataclass
+class Ranked:
+    """A record's position in the index and its score, with the parts that made it."""
+
+    position: int
+    score: float
+    raw: float  # the sum of the parts' values, before the coverage and type factors
+    parts: list[Part] = field(default_factory=list)
+    close: bool = True  # matched a topic word of the query exactly
+
+    @property
+    def strong(self) -> bool:
+        """Matched the user's own words, misspelt or not, or their exact synonyms."""
+        return any(p[2] in ("exact", "typo", "thesaurus") for p in self.parts)
+
+    @property
+    def matched(self) -> tuple[str, ...]:
+        return tuple(w for p in self.parts for w in p[1].split())
+
+    def hit(self, record: Record, theme_titles: Mapping[str, Sequence[str]]) -> Hit:
+        return Hit(
+            record,
+            self.score,
+            self.matched,
+            self.strong,
+            self.close,
+            functools.partial(self.explain, record, theme_titles),
+        )
+
+    def explain(
+        self, record: Record, theme_titles: Mapping[str, Sequence[str]]
+    ) -> tuple[Contribution, ...]:
+        """Which query words matched what, how, in which fields, and how much each added."""
+        texts = field_texts(record, theme_titles)
+        counts = {name: c for name, (c, _) in field_counts(texts).items()}
+        scale = self.score / self.raw if self.raw else 0.0
+        out = []
+        for user, matched, how, value in self.parts:
+            where = [f for f in FIELDS if all(w in counts.get(f, ()) for w in matched.split())]
+            if how == "exact" and not any(user in tokens(t) for f in where for t in texts[f]):
+                how = "stem"
+            out.append(Contribution(user, matched, how, ", ".join(where), value * scale))
+        return tuple(out)
