@@ -991,3 +991,19 @@ def test_area_shows_the_announced_abolition_of_pccs_with_date_and_source(cli, na
     first = next(c for c in changes if c["date"] == "2025-11-13")
     assert first["status"] == "announced, subject to legislation"
     assert "May 2028" in first["what"] and first["url"].startswith("https://")
+
+
+def test_records_a_user_adds_are_marked_as_theirs(cli, tmp_path):
+    # A record from --data-dir says so: in JSON, in plain lines and in a brief; a published
+    # record does not, and no data file can claim an origin for itself.
+    write_yaml(tmp_path / "mine.yaml", make_record("ex-users-own-work", "Zyxwv mentoring"))
+    out = cli("--data-dir", str(tmp_path), "search", "zyxwv", "--json")
+    assert [r.get("origin") for r in json.loads(out.stdout)] == ["user"]
+    plain = cli("--data-dir", str(tmp_path), "search", "zyxwv")
+    assert "(your record)" in plain.stdout
+    published = json.loads(cli("search", "naloxone", "--json").stdout)
+    assert all("origin" not in r for r in published)
+    pack = cli("--data-dir", str(tmp_path), "brief", "--area", "Cleveland")
+    assert "added by the user" in pack.stdout
+    write_yaml(tmp_path / "claim.yaml", {**make_record("ex-claims", "Claims"), "origin": "x"})
+    assert cli("--data-dir", str(tmp_path), "validate").exit_code == 2

@@ -128,7 +128,7 @@ def record(draw: st.DrawFn, number: int) -> dict[str, Any]:
     hints = typing.get_type_hints(spec.cls)
     out: dict[str, Any] = {"id": f"zz-prop-{number}", "type": kind}
     for f in dataclasses.fields(spec.cls):
-        if f.name in out:
+        if f.name in out or not f.metadata.get("written", True):  # set by loading, not data
             continue
         required = f.default is dataclasses.MISSING or f.name in spec.required
         if not required and f.name not in LINKS and not draw(st.booleans()):

@@ -244,6 +244,8 @@ def long_date(iso: str) -> str:
 
 def practice_item(record: CaseStudy, refs: ReferenceList, short: bool) -> Item:
     kind = f"Case study {record.number}" if record.type == "case-study" else "Example"
+    if record.origin == "user":  # not from the published sources: the reader should know
+        kind += " (added by the user, not from the published sources)"
     if short:
         line = where_text(record) + (f": {headline(record)}" if record.outcomes else "")
         return Item(record.title, refs.cite(record), kind, line, record=record.id)

@@ -420,6 +420,10 @@ def read_parts(dirs: Sequence[Path], progress: Progress | None = None) -> Parts:
     if progress:
         progress("Reading data files", len(files), len(files))
     parts.records = check_links(parts.located, parts.gazetteer, errors)
+    yours = {i.record.id for i in parts.located if not Path(i.path).is_relative_to(dirs[0])}
+    parts.records = [
+        dataclasses.replace(r, origin="user") if r.id in yours else r for r in parts.records
+    ]
     errors += data_errors(parts.located)
     parts.thesaurus = checked(parts.concepts, errors)
     if errors:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 # Each fixed set of values with the words a reader is shown for each; a value without a
@@ -109,6 +109,9 @@ class Record:
     areas: tuple[str, ...] = ()
     sources: tuple[Citation, ...] = ()
     scope: str | None = None
+    # "user" for a record from a folder of the user's own (--data-dir, PCC_IDEAS_DATA): set
+    # when loading, never written in a data file.
+    origin: str | None = field(default=None, metadata={"written": False})
 
     @property
     def effective_scope(self) -> str:

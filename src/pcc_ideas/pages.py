@@ -39,9 +39,6 @@ def with_evidence(records: Iterable[Record], evidence: str | None) -> list[Recor
 
 
 def record_json(record: Record, **extra: Any) -> dict[str, Any]:
-    # TODO(lead): mark records added with --data-dir (a `"user": true` field here, a marker
-    # in `output.rich.id_line` and plain lines) once loading keeps which folder each record
-    # came from (the bundled records come first, so a count of them would do).
     return {**to_dict(record), **extra}
 
 

@@ -154,7 +154,8 @@ def _schema(cls: type) -> tuple[dict[str, Callable[[Any], Any]], tuple[str, ...]
         for f in fields
         if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
     )
-    return {f.name: _converter(hints[f.name], f.name) for f in fields}, needed
+    written = [f for f in fields if f.metadata.get("written", True)]  # not set by the program
+    return {f.name: _converter(hints[f.name], f.name) for f in written}, needed
 
 
 def build(

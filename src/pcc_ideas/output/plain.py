@@ -31,13 +31,18 @@ def label(record_type: str) -> str:
     return RECORD_TYPES[record_type].label
 
 
+def kind(record: Record) -> str:
+    """A record's type as shown, marked when it is one of the user's own records."""
+    return label(record.type) + (" (your record)" if record.origin == "user" else "")
+
+
 def tsv(*fields: object) -> str:
     """One line of tab-separated fields; tabs and newlines inside data become spaces."""
     return "\t".join(" ".join(str(f).split()) for f in fields)
 
 
 def record_line(record: Record, *lead: object) -> str:
-    return tsv(*lead, label(record.type), record.id, record.title, places(record))
+    return tsv(*lead, kind(record), record.id, record.title, places(record))
 
 
 def fields(record: Record) -> Iterator[tuple[str, Any]]:
@@ -70,7 +75,7 @@ def search_lines(page: SearchPage) -> Iterator[str]:
 def record_lines(page: RecordPage) -> Iterator[str]:
     r = page.record
     yield r.title
-    yield joined((label(r.type), r.id, places(r)))
+    yield joined((kind(r), r.id, places(r)))
     yield ""
     yield r.summary
     for name, value in fields(r):

@@ -32,7 +32,7 @@ from ..pages import (
     left_out,
 )
 from .data import JOIN, joined
-from .plain import citation, fields, item_text, label
+from .plain import citation, fields, item_text, kind, label
 
 URL = re.compile(r"\bhttps?://\S+", re.IGNORECASE)
 SNIPPET_WIDTH = 150
@@ -86,7 +86,7 @@ def id_line(indent: str, record_id: str, *about: str) -> Part:
 def entry(record: Record, indent: str = "  ", detail: str = "") -> Iterator[Part]:
     """A record in a list: its title (wrapped), then its id and where it applies."""
     yield hanging(indent, Text(record.title, "bold")) if indent else wrapped(record.title, "bold")
-    yield id_line(indent, record.id, label(record.type), places(record))
+    yield id_line(indent, record.id, kind(record), places(record))
     if detail:
         yield (
             unbroken(indent + detail, "dim")
@@ -156,7 +156,7 @@ def figure_end(words: list[str], end: int) -> int:
 def search_parts(page: SearchPage) -> Iterator[Part]:
     for i, h in enumerate(page.hits, 1):
         yield hanging(f"{i:>2}. ", Text(h.record.title, "bold"))
-        yield id_line("    ", h.record.id, label(h.record.type), places(h.record))
+        yield id_line("    ", h.record.id, kind(h.record), places(h.record))
         if page.long:
             yield hanging("    ", snippet(h.record.summary, h.matched))
             yield from (unbroken("    " + citation(c), "dim") for c in h.record.sources)
@@ -171,7 +171,7 @@ def search_parts(page: SearchPage) -> Iterator[Part]:
 def record_parts(page: RecordPage) -> Iterator[Part]:
     r = page.record
     yield wrapped(r.title, "bold")
-    yield id_line("", r.id, label(r.type), places(r))
+    yield id_line("", r.id, kind(r), places(r))
     yield blank()
     yield wrapped(r.summary)
     yield blank()
@@ -219,9 +219,9 @@ def theme_parts(page: ThemePage) -> Iterator[Part]:
     by_type: dict[str, list[Record]] = {}
     for r in page.records:
         by_type.setdefault(r.type, []).append(r)
-    for kind, records in by_type.items():
+    for record_type, records in by_type.items():
         yield blank()
-        yield wrapped(f"{RECORD_TYPES[kind].plural} ({len(records)})", "bold")
+        yield wrapped(f"{RECORD_TYPES[record_type].plural} ({len(records)})", "bold")
         for r in records:
             yield from entry(r, detail=detail(r))
     if page.hidden:
