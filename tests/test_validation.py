@@ -16,8 +16,8 @@ from conftest import FIXTURES, make_record, write_records, write_yaml
 from test_rules import CONTENT_RULE_FOLDERS
 
 from pcc_ideas.corpus import load
-from pcc_ideas.loading import MAX_FILE_BYTES
 from pcc_ideas.schema import DataError, InvalidData
+from pcc_ideas.yamlfile import MAX_FILE_BYTES
 
 INVALID = FIXTURES / "invalid"
 VALID = FIXTURES / "valid"
@@ -300,7 +300,7 @@ def test_the_bundled_special_files_are_records_elsewhere(tmp_path: Path):
 
 def test_the_special_files_have_duplicate_keys_refused_too(tmp_path: Path):
     from pcc_ideas.loading import Parts, read_concepts
-    from pcc_ideas.loading import document as parse
+    from pcc_ideas.yamlfile import document as parse
 
     path = tmp_path / "thesaurus.yaml"
     path.write_text(
