@@ -8,15 +8,15 @@ match without it, so that every command says so in the same words.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .areas import explain, untagged
 from .corpus import Corpus, Filter, sort_by_type
+from .emptied import Emptied, emptied, left_out
 from .lookup import Match
 from .models import (
-    RECORD_TYPES,
     SCOPE_COUNTRIES,
     Area,
     Change,
@@ -40,50 +40,6 @@ def with_evidence(records: Iterable[Record], evidence: str | None) -> list[Recor
 
 def record_json(record: Record, **extra: Any) -> dict[str, Any]:
     return {**to_dict(record), **extra}
-
-
-@dataclass(frozen=True)
-class Emptied:
-    """What a filter removed: the filters that emptied a page and how many records the page
-    would have without them."""
-
-    filters: tuple[Filter, ...]
-    without: int
-
-    def message(self, scope: str) -> str:
-        phrase = " and ".join(filter_phrase(f) for f in self.filters)
-        options = " ".join(f"--{f.name}" for f in self.filters)
-        return f"no records {scope} are {phrase}; {self.without} match without {options}"
-
-
-def left_out(hidden: int) -> str:
-    return f"{hidden} more records are not shown (-n 0 shows them all)"
-
-
-def filter_phrase(f: Filter) -> str:
-    """How a filter reads after "records ... are": "tagged Kent or Sussex"."""
-    values = " or ".join(
-        RECORD_TYPES[v].plural.lower() if f.name == "type" else v for v in f.values
-    )
-    return {
-        "type": f"{values}",
-        "theme": f"on the theme {values}",
-        "area": f"tagged {values}",
-        "source": f"cited from {values}",
-        "evidence": f"resting on {values} evidence",
-    }[f.name]
-
-
-def emptied(filters: Sequence[Filter], count: Callable[[Sequence[Filter]], int]) -> Emptied | None:
-    """Which filters emptied an answer that `count` measures: the first filter whose removal
-    brings records back, or all of them; None when the answer is empty without them too."""
-    if not filters or not count(()):
-        return None
-    for f in filters:
-        rest = [g for g in filters if g is not f]
-        if n := count(rest):
-            return Emptied((f,), n)
-    return Emptied(tuple(filters), count(()))
 
 
 @dataclass

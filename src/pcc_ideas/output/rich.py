@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..areas import places
+from ..emptied import left_out
 from ..models import RECORD_TYPES, Change, Record, choice_label, to_dict
 from ..pages import (
     AreaPage,
@@ -29,7 +30,6 @@ from ..pages import (
     SourcesPage,
     ThemePage,
     ThemesPage,
-    left_out,
 )
 from .data import JOIN, joined
 from .plain import citation, fields, item_text, kind, label

@@ -1,0 +1,54 @@
+"""What a filter removed from an answer, said the same way by every command: "no records
+matching 'reoffending' are tagged Norfolk; 56 match without --area"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .corpus import Filter
+from .models import RECORD_TYPES
+
+
+@dataclass(frozen=True)
+class Emptied:
+    """What a filter removed: the filters that emptied a page and how many records the page
+    would have without them."""
+
+    filters: tuple[Filter, ...]
+    without: int
+
+    def message(self, scope: str) -> str:
+        phrase = " and ".join(filter_phrase(f) for f in self.filters)
+        options = " ".join(f"--{f.name}" for f in self.filters)
+        return f"no records {scope} are {phrase}; {self.without} match without {options}"
+
+
+def left_out(hidden: int) -> str:
+    return f"{hidden} more records are not shown (-n 0 shows them all)"
+
+
+def filter_phrase(f: Filter) -> str:
+    """How a filter reads after "records ... are": "tagged Kent or Sussex"."""
+    values = " or ".join(
+        RECORD_TYPES[v].plural.lower() if f.name == "type" else v for v in f.values
+    )
+    return {
+        "type": f"{values}",
+        "theme": f"on the theme {values}",
+        "area": f"tagged {values}",
+        "source": f"cited from {values}",
+        "evidence": f"resting on {values} evidence",
+    }[f.name]
+
+
+def emptied(filters: Sequence[Filter], count: Callable[[Sequence[Filter]], int]) -> Emptied | None:
+    """Which filters emptied an answer that `count` measures: the first filter whose removal
+    brings records back, or all of them; None when the answer is empty without them too."""
+    if not filters or not count(()):
+        return None
+    for f in filters:
+        rest = [g for g in filters if g is not f]
+        if n := count(rest):
+            return Emptied((f,), n)
+    return Emptied(tuple(filters), count(()))
