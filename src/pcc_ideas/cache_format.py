@@ -1,0 +1,127 @@
+"""The cache's bytes: how what it keeps is written and read back, and checked.
+
+Records are JSON, rebuilt as the dataclasses their fields declare (`rebuilt`); arrays are
+packed with their type codes (`pack`, `unpack`); key lists are lines; every row and blob carries
+a CRC-32 over its name and its bytes (`checksum`). Nothing here is pickle: reading a cache
+builds data, never code. Only `cache` uses this module.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+import zlib
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from .corpus import Corpus
+
+
+class Damaged(Exception):
+    """A part of the cache is missing or does not match its checksum."""
+
+
+def checksum(name: bytes, data: bytes) -> int:
+    return zlib.crc32(data, zlib.crc32(name))
+
+
+def unpack(data: bytes) -> list[array[Any]]:
+    """The arrays `pack` wrote."""
+    arrays, at, view = [], 0, memoryview(data)
+    while at < len(data):
+        found = array(chr(data[at]))
+        n = int.from_bytes(data[at + 1 : at + 5], "little")
+        end = at + 5 + n * found.itemsize
+        found.frombytes(view[at + 5 : end])
+        if len(found) != n:
+            raise Damaged("a short array")
+        arrays.append(found)
+        at = end
+    return arrays
+
+
+def rebuilt_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The corpus's data fields from their JSON, each rebuilt as the type it is declared."""
+    hints = type_hints(Corpus)
+    return {name: rebuilt(hints[name], data[name]) for name in data_fields()}
+
+
+def data_fields() -> list[str]:
+    """The corpus's fields other than its records that are data (compared, so stored)."""
+    return [f.name for f in dataclasses.fields(Corpus) if f.compare and f.name != "records"]
+
+
+def rebuilt(hint: Any, data: Any) -> Any:
+    """The value of type `hint` that plain JSON `data` describes: dataclasses by their fields'
+    types, sequences as tuples (lists as lists), mappings as dicts, `X | None` as X or None."""
+    if hint in PLAIN or data is None:
+        return data
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        hints = type_hints(hint)
+        return hint(**{name: rebuilt(hints[name], value) for name, value in data.items()})
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in args if a is not type(None)]
+        return rebuilt(options[0], data) if len(options) == 1 else data
+    if origin in (list, tuple, Sequence):
+        element = args[0] if args else Any
+        items = data if element in PLAIN else [rebuilt(element, v) for v in data]
+        return list(items) if origin is list else tuple(items)
+    if origin in (dict, Mapping):
+        return {k: rebuilt(args[1], v) for k, v in data.items()}
+    return data
+
+
+PLAIN = (str, int, float, bool, Any)
+
+
+def type_hints(cls: type) -> dict[str, Any]:
+    """The class's fields' types, worked out once per class."""
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def lines(items: Iterable[str]) -> bytes:
+    items = list(items)
+    if any("\n" in item for item in items):
+        raise ValueError("a key holds a newline")
+    return "\n".join(items).encode()
+
+
+def split_lines(data: bytes) -> list[str]:
+    """The strings `lines` wrote."""
+    return data.decode().split("\n") if data else []
+
+
+def pack(value: array[Any] | Sequence[array[Any]]) -> bytes:
+    """An array, or a sequence of arrays, as bytes: for each, its type code, its length (4
+    bytes) and its items in this machine's byte order (the cache records it)."""
+    arrays = [value] if isinstance(value, array) else value
+    return b"".join(
+        a.typecode.encode() + len(a).to_bytes(4, "little") + a.tobytes() for a in arrays
+    )
+
+
+def fields_of(obj: Any) -> dict[str, Any]:
+    """A dataclass's fields by name, for `json.dumps`, leaving out those at their default
+    (what is read back takes the defaults again); anything else cannot be stored."""
+    cls = type(obj)
+    defaults = _DEFAULTS.get(cls)
+    if defaults is None:
+        if not dataclasses.is_dataclass(cls):
+            raise TypeError(f"cannot store a {cls.__name__} in the cache")
+        defaults = _DEFAULTS[cls] = {f.name: f.default for f in dataclasses.fields(cls)}
+    return {
+        name: value
+        for name, default in defaults.items()
+        if (value := getattr(obj, name)) is not default and value != default
+    }
+
+
+_DEFAULTS: dict[type, dict[str, Any]] = {}
