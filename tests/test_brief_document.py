@@ -20,9 +20,9 @@ from pcc_ideas.brief import (
     SHORT_FIGURES,
     Brief,
     build_brief,
-    figure_rank,
     format_for_path,
 )
+from pcc_ideas.brief_records import figure_rank
 from pcc_ideas.corpus import load
 from pcc_ideas.models import Figure
 from pcc_ideas.pack import short_title
