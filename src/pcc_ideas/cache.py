@@ -52,7 +52,7 @@ from .cache_format import (
     split_lines,
     unpack,
 )
-from .corpus import Corpus, Progress, build_corpus, data_dirs
+from .corpus import Corpus, build_corpus, data_dirs
 from .loading import yaml_files
 from .models import Record, from_dict
 from .search import Index
@@ -91,6 +91,8 @@ def load_cached(extra: Sequence[str | os.PathLike[str]] = (), use_cache: bool = 
     except Exception:  # a folder that cannot be walked: the build says what is wrong
         meta = None
     if folder is None or meta is None:
+        from .output.progress import terminal_progress  # only a cold build shows one
+
         return build_corpus(dirs, terminal_progress())
     return Cache(dirs, folder / file_name(dirs), meta).load()
 
@@ -213,6 +215,8 @@ class Cache:
         """The corpus built from the files (once per process), with its index, written to the
         cache for the next run."""
         if self.rebuilt is None:
+            from .output.progress import terminal_progress  # only a cold build shows one
+
             corpus = build_corpus(self.dirs, terminal_progress())
             _ = corpus.index  # built now, to be written with the records
             with contextlib.suppress(OSError, sqlite3.Error, ValueError, TypeError):
@@ -466,25 +470,3 @@ def named_blobs(corpus: Corpus) -> Iterator[tuple[str, bytes]]:
         yield f"keys/{kind}", lines(keys)
         for key in keys:
             yield f"{kind}/{key}", pack(mapping[key])
-
-
-def terminal_progress() -> Progress | None:
-    """A progress bar on stderr for a first, slow build, when stderr is a terminal; none
-    otherwise, so nothing extra reaches a log or a pipe. Small corpora finish before it shows."""
-    if not sys.stderr.isatty():
-        return None
-    bars: dict[str, Any] = {}
-
-    def report(stage: str, done: int, total: int) -> None:
-        from rich.console import Console
-        from rich.progress import Progress as Bar
-
-        if stage not in bars:
-            bars[stage] = Bar(console=Console(stderr=True), transient=True)
-            bars[stage].add_task(stage, total=total)
-            bars[stage].start()
-        bars[stage].update(0, completed=done)
-        if done >= total:
-            bars[stage].stop()
-
-    return report
