@@ -204,26 +204,29 @@ def read_record(node: Node, path: str, errors: list[DataError]) -> Located | Non
 
 def read_areas(node: Node | None, path: str, errors: list[DataError], parts: Parts) -> None:
     """The gazetteer: `{areas: [...]}`, each area a mapping."""
-    for key, line, items in _mapping(node, path, errors):
-        if key != "areas" or items.id != "sequence":
-            errors.append(DataError(path, line, "expected only a list 'areas'"))
-            continue
-        for item in items.value:
-            area, _ = build(Area, item, path, errors)
-            if area is not None:
-                parts.areas.append(area)
+    for item in _list_of("areas", node, path, errors):
+        area, _ = build(Area, item, path, errors)
+        if area is not None:
+            parts.areas.append(area)
 
 
 def read_concepts(node: Node | None, path: str, errors: list[DataError], parts: Parts) -> None:
     """A thesaurus: `{concepts: [...]}`, each concept a mapping."""
+    for item in _list_of("concepts", node, path, errors):
+        concept, _ = build(Concept, item, path, errors)
+        if concept is not None:
+            parts.concepts.append((concept, path, line_of(item)))
+
+
+def _list_of(name: str, node: Node | None, path: str, errors: list[DataError]) -> list[Node]:
+    """The items of a file that is a mapping holding one list, `{name: [...]}`."""
+    found: list[Node] = []
     for key, line, items in _mapping(node, path, errors):
-        if key != "concepts" or items.id != "sequence":
-            errors.append(DataError(path, line, "expected only a list 'concepts'"))
-            continue
-        for item in items.value:
-            concept, _ = build(Concept, item, path, errors)
-            if concept is not None:
-                parts.concepts.append((concept, path, line_of(item)))
+        if key != name or items.id != "sequence":
+            errors.append(DataError(path, line, f"expected only a list '{name}'"))
+        else:
+            found += items.value
+    return found
 
 
 def _mapping(

@@ -46,10 +46,6 @@ class Query:
     groups: list[Group]
     wants_documents: bool
 
-    @property
-    def size(self) -> int:
-        return sum(len(g.stems) for g in self.groups)
-
 
 def read_query(
     text: str,

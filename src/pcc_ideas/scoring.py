@@ -29,8 +29,6 @@ from .query import Group, Query
 from .search import FIELDS, THEME_PREFIX, Index, field_counts, field_texts, holds, pairs
 from .text import tokens
 
-ALL_WORDS_BONUS = 0.0
-COVERAGE_POWER = 1.0
 PHRASE_WEIGHT = 0.6
 THEME_WEIGHT = 0.5  # a word found only in the titles and aliases of a record's themes
 THEME_FEEDBACK = 0.5
@@ -253,12 +251,7 @@ class Scoring:
             # The user's words standing together, as typed.
             raw += sum(at(p, d) * self.idf(p) * PHRASE_WEIGHT for p in self.phrases)
         share = min(covered / self.whole, 1.0)
-        score = (
-            raw
-            * (1 + ALL_WORDS_BONUS * (share >= 0.999))
-            * share**COVERAGE_POWER
-            * self.prior[self.index.columns["type"][d]]
-        )
+        score = raw * share * self.prior[self.index.columns["type"][d]]
         close = any(p[2] == "exact" for p in parts) and (
             self.all_generic or any(p[0] in self._topic_words for p in parts if p[2] == "exact")
         )

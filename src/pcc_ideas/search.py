@@ -52,7 +52,6 @@ NOT_INDEXED = frozenset(
     {"id", "type", "themes", "scope", "number", "score", "url", "related", "changes"}
 )
 TYPO_WEIGHT = (1.0, 0.6, 0.4)  # by number of edits
-IDF_POWER = 1.0
 # The fields whose pairs of neighbouring words are indexed, for phrases.
 PHRASE_FIELDS = frozenset({"title", "names", "summary"})
 THEME_PREFIX = "#"
@@ -184,7 +183,7 @@ class Index:
         n, df = self.size, len(self.postings[term][0])
         if term.startswith(THEME_PREFIX):
             df = sum(len(self.facets[self.theme_keys[i]]) for i in self.postings[term][0])
-        return math.log(1 + (n - df + 0.5) / (df + 0.5)) ** IDF_POWER
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     @classmethod
     def build(
