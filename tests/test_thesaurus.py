@@ -90,6 +90,10 @@ def test_expansions_weigh_less_than_the_users_words_and_links_less_again():
     assert weights["knife crime"] == (SYNONYM_WEIGHT, "thesaurus")
     assert weights["serious violenc"] == (LINKED_WEIGHT, "broader")
     assert 0 < LINKED_WEIGHT < SYNONYM_WEIGHT < 1
+    # Downwards too: a query for the broader concept finds its kinds, as SKOS's narrower.
+    (group,) = read_query("serious violence", thesaurus).groups
+    weights = {" ".join(e.words): (e.weight, e.how) for e in group.expansions}
+    assert weights["stab"] == (LINKED_WEIGHT, "narrower")
 
 
 def test_question_words_are_not_content_but_a_query_is_never_empty():

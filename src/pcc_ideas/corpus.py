@@ -93,13 +93,20 @@ class Corpus:
     ) -> list[Hit]:
         """`search` with its filters already resolved."""
         from .query import read_query
-        from .scoring import rank
+        from .scoring import feedback_words, rank
 
         index = self.index
         query_read = read_query(
             query, self.thesaurus, index.postings.__contains__, self.topics.__contains__
         )
-        ranked = rank(index, query_read, self.kept(filters), limit, self.ids)
+        ranked = rank(
+            index,
+            query_read,
+            self.kept(filters),
+            limit,
+            self.ids,
+            lambda d: feedback_words(self.records[d]),
+        )
         return [r.hit(self.records[r.position], self.theme_names) for r in ranked]
 
     def filters(

@@ -7,7 +7,9 @@
    telling it is (its idf), and a pair of the user's words standing together counts extra;
 3. each record type has a prior (`TYPE_PRIOR`): practice first, since users ask "what works,
    and where?"; source documents rank only when the query asks for a document;
-4. the themes of the best hits lift the other records on them (`THEME_FEEDBACK`);
+4. the themes of the best hits lift the other records on them (`THEME_FEEDBACK`), and so do
+   the telling words of their titles and summaries (`WORD_FEEDBACK`: pseudo-relevance
+   feedback, which finds what a query's best answers call the thing it asked about);
 5. ties go to the record type listed first in the schema, then to the id.
 Candidates come from whole postings; the best of them (`SHORTLIST`) are scored in full, one
 record at a time, so a search reads no record. Every hit can say why it matched
@@ -27,13 +29,22 @@ from functools import cached_property
 from .models import TYPE_ORDER, Record
 from .query import Group, Query
 from .search import FIELDS, THEME_PREFIX, Index, field_counts, field_texts, holds, pairs
-from .text import tokens
+from .text import STOPWORDS, tokens, words
 
 PHRASE_WEIGHT = 0.6
 THEME_WEIGHT = 0.5  # a word found only in the titles and aliases of a record's themes
 THEME_FEEDBACK = 0.5
 FEEDBACK_DEPTH = 5
 FEEDBACK_THEMES = 3
+# Pseudo-relevance feedback: the telling words of the best few hits' titles and summaries
+# (`FEEDBACK_WORDS` of them, each weighted by how telling it is and how large a share of
+# those hits' text it is) lift the records among the `FEEDBACK_POOL` best that hold them, by
+# up to `WORD_FEEDBACK` of the best score.
+WORD_FEEDBACK = 0.25
+FEEDBACK_WORDS = 20
+FEEDBACK_DOCS = 3
+FEEDBACK_POOL = 60
+FEEDBACK_FIELDS = ("title", "names", "summary")
 # How many candidates are scored in full: at least SHORTLIST, and SHORTLIST_PER_RESULT per
 # result asked for.
 SHORTLIST = 200
@@ -58,7 +69,7 @@ class Contribution:
 
     word: str  # the user's word(s)
     matched: str  # the index word(s) it matched
-    how: str  # exact, stem, typo, thesaurus, broader, related, theme
+    how: str  # exact, stem, typo, thesaurus, broader, narrower, related, theme, feedback
     field: str  # the fields it was found in, best first
     points: float
 
@@ -87,9 +98,11 @@ def rank(
     keep: Iterable[int] | None = None,
     limit: int | None = None,
     tiebreak: Sequence[str] | None = None,
+    words_of: Callable[[int], Mapping[str, float]] | None = None,
 ) -> list[Ranked]:
     """The indexed records matching the query, best first (the first `limit`, or all),
-    as positions with their score; `keep` limits them to those positions.
+    as positions with their score; `keep` limits them to those positions; `words_of` gives
+    the weighted words of a record's title and summary, for word feedback.
 
     Two passes: the query's own words and their synonyms are read from whole postings
     to find candidates; the best of those (`SHORTLIST` per result wanted) are then
@@ -104,6 +117,8 @@ def rank(
         found = heapq.nlargest(wanted, estimates, key=estimates.__getitem__)
     scored = {d: scoring.score(d) for d in found}
     feedback(index, scored)
+    if words_of:
+        word_feedback(index, scored, words_of, {s for g in query.groups for s in g.stems})
     kinds = index.columns["type"]
 
     def order(d: int) -> tuple[float, int, str]:
@@ -127,6 +142,56 @@ def feedback(index: Index, scored: dict[int, Ranked]) -> None:
     for d, r in scored.items():
         lift = sum(share[k] for k in themes if holds(index.facets[k], d))
         r.score *= 1 + THEME_FEEDBACK * min(lift, 1.0)
+
+
+def word_feedback(
+    index: Index,
+    scored: dict[int, Ranked],
+    words_of: Callable[[int], Mapping[str, float]],
+    asked: set[str],
+) -> None:
+    """Lift the records that share the telling words of the best hits: records on the same
+    subject often call it by words the query did not use (the best answer to "overdose
+    reversal spray" says naloxone; what else says naloxone is wanted too)."""
+    pool = heapq.nlargest(FEEDBACK_POOL, scored, key=lambda d: scored[d].score)
+    top = pool[:FEEDBACK_DOCS]
+    total = sum(scored[d].score for d in top)
+    if not total:
+        return
+    telling: dict[str, float] = defaultdict(float)
+    for d in top:
+        found = {w: n for w, n in words_of(d).items() if w not in asked and w in index.postings}
+        size = sum(found.values()) or 1.0
+        for w, n in found.items():
+            telling[w] += scored[d].score / total * n / size * index.idf(w)
+    chosen = heapq.nlargest(FEEDBACK_WORDS, telling.items(), key=lambda wv: wv[1])
+    held = {d: [(w, index.weight_at(w, d) * index.idf(w) * v) for w, v in chosen] for d in pool}
+    most = max(sum(v for _, v in ws) for ws in held.values())
+    if not most:
+        return
+    scale = WORD_FEEDBACK * scored[pool[0]].score / most
+    for d in pool:
+        parts = sorted((wv for wv in held[d] if wv[1]), key=lambda wv: -wv[1])
+        if parts:
+            scored[d].add(
+                "the best hits",
+                " ".join(w for w, _ in parts[:3]),
+                "feedback",
+                scale * sum(v for _, v in parts),
+            )
+
+
+def feedback_words(record: Record) -> dict[str, float]:
+    """A record's words that say what it is about, for word feedback: those of its title,
+    names and summary, each counted by its field's weight."""
+    found: dict[str, float] = defaultdict(float)
+    for name, texts in field_texts(record, {}).items():
+        if name in FEEDBACK_FIELDS:
+            for text in texts:
+                for w in words(text):
+                    if w not in STOPWORDS:
+                        found[w] += FIELDS[name][0]
+    return found
 
 
 Part = tuple[str, str, str, float]  # the user's word(s), the index word(s), how, value
@@ -306,6 +371,13 @@ class Ranked:
     parts: list[Part] = field(default_factory=list)
     close: bool = True  # matched a topic word of the query exactly
 
+    def add(self, word: str, matched: str, how: str, points: float) -> None:
+        """Add points to the final score, as a part worth them once scaled (see `explain`)."""
+        value = points * self.raw / self.score if self.score else points
+        self.parts.append((word, matched, how, value))
+        self.raw += value
+        self.score += points
+
     @property
     def strong(self) -> bool:
         """Matched the user's own words, misspelt or not, or their exact synonyms."""
@@ -313,7 +385,7 @@ class Ranked:
 
     @property
     def matched(self) -> tuple[str, ...]:
-        return tuple(w for p in self.parts for w in p[1].split())
+        return tuple(w for p in self.parts if p[2] != "feedback" for w in p[1].split())
 
     def hit(self, record: Record, theme_titles: Mapping[str, Sequence[str]]) -> Hit:
         return Hit(
@@ -334,7 +406,8 @@ class Ranked:
         scale = self.score / self.raw if self.raw else 0.0
         out = []
         for user, matched, how, value in self.parts:
-            where = [f for f in FIELDS if all(w in counts.get(f, ()) for w in matched.split())]
+            held = all if how != "feedback" else any
+            where = [f for f in FIELDS if held(w in counts.get(f, ()) for w in matched.split())]
             if how == "exact" and not any(user in tokens(t) for f in where for t in texts[f]):
                 how = "stem"
             out.append(Contribution(user, matched, how, ", ".join(where), value * scale))

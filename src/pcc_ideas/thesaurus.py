@@ -97,6 +97,15 @@ class Thesaurus:
                 found.setdefault(w, []).append(concept)
         return found
 
+    @cached_property
+    def _narrower(self) -> dict[str, tuple[str, ...]]:
+        """The ids of the concepts that are kinds of each concept, by its id."""
+        found: dict[str, tuple[str, ...]] = {}
+        for concept in self.concepts:
+            for b in concept.broader:
+                found[b] = (*found.get(b, ()), concept.id)
+        return found
+
     def containing(self, word: str) -> tuple[Expansion, ...]:
         """For a word the records never use: the terms of the concepts with a term that
         holds it ("frisked" is in "stop and frisk"), read as what the user meant, a little
@@ -136,7 +145,12 @@ class Thesaurus:
                     out[ws] = Expansion(ws, weight, how, concept.id)
 
         add(concept, SYNONYM_WEIGHT, "thesaurus")
-        for how, ids in (("broader", concept.broader), ("related", concept.related)):
+        links = (
+            ("broader", concept.broader),
+            ("narrower", self._narrower.get(concept.id, ())),
+            ("related", concept.related),
+        )
+        for how, ids in links:
             for other in ids:
                 if other in self._by_id:
                     add(self._by_id[other], LINKED_WEIGHT, how)
