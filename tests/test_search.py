@@ -205,3 +205,15 @@ def test_the_best_hits_words_lift_records_on_the_same_subject(corpus):
     (feedback,) = [c for c in lifted.explain if c.how == "feedback"]
     assert "heroin" in feedback.matched or "hat" in feedback.matched
     assert sum(c.points for c in lifted.explain) == pytest.approx(lifted.score, rel=1e-6)
+
+
+def test_a_synonym_is_worth_no_more_than_the_users_own_words(corpus):
+    # "Policing by consent" is a thesaurus concept whose terms include "legitimacy". The
+    # South Wales Legitimacy Group has "legitimacy" in its title, a rarer word than "policing"
+    # or "consent"; but a synonym stands in for the user's words and must not outweigh them:
+    # the trust in policing theme, which says "policing" and "consent" themselves, leads.
+    hits = corpus.search("policing by consent", limit=3)
+    assert hits[0].record.id == "trust-in-policing"
+    assert {c.how for c in hits[0].explain} >= {"exact"}
+    legitimacy = next(h for h in hits if "legitimacy" in h.record.id)
+    assert any(c.how == "thesaurus" for c in legitimacy.explain)

@@ -346,7 +346,8 @@ class Scoring:
     def _expansion(self, group: Group, d: int) -> Part | None:
         """The best of a group's expansions in one record: a term of several words counts
         where its words stand together (its pairs are in the record), for what its words
-        are worth."""
+        are worth, but no more than the user's own words would be (a rare synonym of a
+        common phrase must not outrank the phrase)."""
         at = self.index.weight_at
         best: Part | None = None
         for e in group.expansions:
@@ -356,6 +357,11 @@ class Scoring:
             if not all(values):
                 continue
             v = sum(values) / len(values) * e.weight * len(group.stems)
+            # Never worth more than the user's own words would be in the same place, when
+            # the records use them.
+            own_idfs = [self.idf(st) for st in group.stems]
+            if all(own_idfs):
+                v = min(v, sum(at(w, d) for w in e.words) / len(e.words) * e.weight * sum(own_idfs))
             if best is None or v > best[3]:
                 best = (" ".join(group.words), " ".join(e.words), e.how, v)
         return best
