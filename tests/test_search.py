@@ -217,3 +217,19 @@ def test_a_synonym_is_worth_no_more_than_the_users_own_words(corpus):
     assert {c.how for c in hits[0].explain} >= {"exact"}
     legitimacy = next(h for h in hits if "legitimacy" in h.record.id)
     assert any(c.how == "thesaurus" for c in legitimacy.explain)
+
+
+def test_a_town_the_records_never_name_stands_for_its_force_area(corpus):
+    # No record says "Stockport", but the gazetteer puts it in Greater Manchester, whose
+    # women's centres lead for "women in Stockport"; explain says the town was read as the
+    # area's name.
+    hit = corpus.search("women in Stockport", limit=1)[0]
+    assert hit.record.id == "ex-greater-manchester-womens-centres"
+    assert ("stockport", "greater manchest", "place") in {
+        (c.word, c.matched, c.how) for c in hit.explain
+    }
+    # A place name the records use as an everyday word is read as that word: "reading"
+    # (a town in Thames Valley) brings in no Thames Valley record.
+    hits = corpus.search("reading programmes in prison", limit=10)
+    assert not any(c.how == "place" for h in hits for c in h.explain)
+    assert not any("thames-valley" in h.record.id for h in hits)

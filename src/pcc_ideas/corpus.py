@@ -17,7 +17,7 @@ from .areas import Gazetteer
 from .loading import InvalidData, Progress, data_dirs, read_parts, without_gc
 from .lookup import Match, NameIndex, NotResolved, nearest
 from .models import RECORD_TYPES, TYPE_ORDER, Record, Source, Theme, evidence_kind, record_type
-from .thesaurus import Thesaurus
+from .thesaurus import Concept, Thesaurus
 
 if TYPE_CHECKING:
     from .scoring import Hit
@@ -97,7 +97,11 @@ class Corpus:
 
         index = self.index
         query_read = read_query(
-            query, self.thesaurus, index.postings.__contains__, self.topics.__contains__
+            query,
+            self.thesaurus,
+            index.postings.__contains__,
+            self.topics.__contains__,
+            lambda: self.places,
         )
         ranked = rank(
             index,
@@ -168,6 +172,12 @@ class Corpus:
         names += [n for ns in self.theme_names.values() for n in ns[1:] if " " not in n]
         names += [n for a in self.gazetteer.areas for n in (a.name, *a.aliases)]
         return {w for n in names for w in words(n)}
+
+    @cached_property
+    def places(self) -> Thesaurus:
+        """The gazetteer as a thesaurus for reading queries: a concept per force area, its
+        name first, then the places and short forms people use for it."""
+        return Thesaurus(tuple(Concept(a.name, a.name, a.aliases) for a in self.gazetteer.areas))
 
     @cached_property
     def topics(self) -> frozenset[str]:

@@ -6,7 +6,9 @@
    the concept's other terms at `thesaurus.SYNONYM_WEIGHT`, and its broader and related
    concepts' terms at `thesaurus.LINKED_WEIGHT`; a word the records never use is read through
    the concept terms that hold it;
-3. a word that names no topic of the field counts for `GENERIC_WEIGHT` of one that does.
+3. a place the records never name (a town, a county, a short form: "Teesside") stands for
+   its police force area, which records name, at `PLACE_WEIGHT`;
+4. a word that names no topic of the field counts for `GENERIC_WEIGHT` of one that does.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .text import QUESTION_WORDS, STOPWORDS, stem, tokens
-from .thesaurus import Expansion, Thesaurus
+from .thesaurus import Expansion, Span, Thesaurus
 
 GENERIC_WEIGHT = 0.3
+PLACE_WEIGHT = 0.8
 DOCUMENT_WORDS = frozenset(
     stem(w)
     for w in "article blog briefing document documents endnote endnotes guide paper "
@@ -52,16 +55,23 @@ def read_query(
     thesaurus: Thesaurus | None = None,
     known: Callable[[str], bool] | None = None,
     topical: Callable[[str], bool] | None = None,
+    places: Callable[[], Thesaurus] | None = None,
 ) -> Query:
     """A query's content words, grouped by the concept terms they form; a word the records
     never use (`known` says which they do) is read through the thesaurus terms holding it;
-    a word that names no topic of the field (`topical` says which do: the words of the
-    thesaurus, of theme names and of places) counts for `GENERIC_WEIGHT` of a topic word."""
+    a place name (`places` gives one concept per force area: its name and aliases) the records
+    never use stands for its area's name; a word that names no topic of the field
+    (`topical` says which do: the words of the thesaurus, of theme names and of places)
+    counts for `GENERIC_WEIGHT` of a topic word."""
     if len(text) > MAX_QUERY_CHARS:
         raise ValueError(f"the query is longer than {MAX_QUERY_CHARS:,} characters")
     toks = tokens(text)
     stems = [stem(t) for t in toks]
     spans = {s.start: s for s in (thesaurus.spans(stems) if thesaurus else [])}
+    if places and known and not all(known(s) for s in stems):
+        for place in _unknown_places(places(), stems, known):
+            if not any(s.start < place.end and place.start < s.end for s in spans.values()):
+                spans[place.start] = place
 
     def content(i: int, minor: frozenset[str]) -> bool:
         return toks[i] not in STOPWORDS and toks[i] not in minor
@@ -91,3 +101,19 @@ def read_query(
         merged.setdefault(g.stems, g)
     groups = list(merged.values())[:MAX_QUERY_GROUPS]
     return Query(text, groups, bool(DOCUMENT_WORDS & set(stems)))
+
+
+def _unknown_places(
+    places: Thesaurus, stems: list[str], known: Callable[[str], bool]
+) -> list[Span]:
+    """The place names in a query that hold a word no record uses, each standing for the name
+    of its force area (the first term of its concept); a place the records name themselves
+    ("London", "Reading") is matched as written, so an everyday word is never read as a town."""
+    found = []
+    for span in places.spans(stems):
+        if all(known(w) for w in stems[span.start : span.end]):
+            continue
+        area = places.concept(span.concept)
+        expansion = Expansion(places.stems[area.id][0], PLACE_WEIGHT, "place", area.id)
+        found.append(Span(span.start, span.end, (expansion,), span.concept))
+    return found

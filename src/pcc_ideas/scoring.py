@@ -69,7 +69,8 @@ class Contribution:
 
     word: str  # the user's word(s)
     matched: str  # the index word(s) it matched
-    how: str  # exact, stem, typo, thesaurus, broader, narrower, related, theme, feedback
+    how: str  # exact, stem, typo, thesaurus, broader, narrower, related, place, theme,
+    # feedback
     field: str  # the fields it was found in, best first
     points: float
 

@@ -53,6 +53,7 @@ class Span:
     start: int
     end: int
     expansions: tuple[Expansion, ...]
+    concept: str = ""  # the id of the concept whose term they are
 
 
 def term_words(term: str) -> tuple[str, ...]:
@@ -97,6 +98,9 @@ class Thesaurus:
                 found.setdefault(w, []).append(concept)
         return found
 
+    def concept(self, concept_id: str) -> Concept:
+        return self._by_id[concept_id]
+
     @cached_property
     def _narrower(self) -> dict[str, tuple[str, ...]]:
         """The ids of the concepts that are kinds of each concept, by its id."""
@@ -126,7 +130,7 @@ class Thesaurus:
         while i < len(query_words):
             for ws, concept in self._by_first.get(query_words[i], ()):
                 if tuple(query_words[i : i + len(ws)]) == ws:
-                    found.append(Span(i, i + len(ws), self.expansions(concept, ws)))
+                    found.append(Span(i, i + len(ws), self.expansions(concept, ws), concept.id))
                     i += len(ws)
                     break
             else:
