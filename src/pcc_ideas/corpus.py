@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from .areas import Gazetteer
-from .loading import InvalidData, Progress, data_dirs, read_parts, without_gc
+from .loading import InvalidData, Progress, data_dirs, read_parts, without_gc, yaml_files
 from .lookup import Match, NameIndex, NotResolved, nearest
 from .models import RECORD_TYPES, TYPE_ORDER, Record, Source, Theme, evidence_kind, record_type
 from .thesaurus import Thesaurus
@@ -47,6 +49,10 @@ class Corpus:
     theme_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The stems of the words that name topics of the field (see `topics`), kept likewise.
     topic_words: tuple[str, ...] = ()
+    # A digest of the data files it was read from (see `files_digest`): the data's version,
+    # kept so that a brief can name it without reading every record. Empty for a corpus made
+    # in code.
+    digest: str = ""
     # Where the ids and the index can be read from (see `cache`); else they are built.
     store: Store | None = field(default=None, compare=False, repr=False)
     # Told how a long build goes (a progress bar on a terminal).
@@ -334,4 +340,25 @@ def build_corpus(dirs: Sequence[Path], progress: Progress | None = None) -> Corp
     InvalidData listing every problem. `progress` hears how the reading goes."""
     with without_gc():
         parts = read_parts(dirs, progress)
-        return Corpus(tuple(parts.records), parts.gazetteer, parts.thesaurus, progress=progress)
+        return Corpus(
+            tuple(parts.records),
+            parts.gazetteer,
+            parts.thesaurus,
+            digest=files_digest(dirs),
+            progress=progress,
+        )
+
+
+def files_digest(dirs: Sequence[Path]) -> str:
+    """A SHA-256 digest of each data file's name in its folder, size and checksum (CRC-32,
+    cheap beside parsing the file), folder after folder: the same wherever the files are."""
+    lines = []
+    for i, folder in enumerate(dirs):
+        for path in yaml_files(folder):
+            try:
+                data = path.read_bytes()
+            except OSError:  # read a moment ago: gone since, and the digest says so
+                data = b""
+            name = path.relative_to(folder).as_posix()
+            lines.append(f"{i}\t{name}\t{len(data)}\t{zlib.crc32(data):08x}\n")
+    return hashlib.sha256("".join(lines).encode()).hexdigest()

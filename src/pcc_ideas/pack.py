@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from .corpus import Corpus
-from .models import Record, Source
+from .models import Record
 
 SHORT_TITLE = 60  # characters: a longer title without a subtitle is cut for later mentions
 SAFE_URL = re.compile(r"https?://[^\s<>\"'`\\]+\Z", re.IGNORECASE)
@@ -126,10 +126,10 @@ class ReferenceList:
 
     def entries(self) -> tuple[Reference, ...]:
         seen: set[str] = set()
+        sources = {s.id: s for s in self._corpus.sources}
         out = []
         for (source_id, place, url), number in self._numbers.items():
-            found = self._corpus.get(source_id)
-            source = found if isinstance(found, Source) else None
+            source = sources.get(source_id)
             title = source.title if source else source_id
             out.append(
                 Reference(
