@@ -5,9 +5,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from .areas import Gazetteer
 from .loading import InvalidData, Progress, data_dirs, read_parts, without_gc, yaml_files
 from .lookup import Match, NameIndex, NotResolved, nearest
-from .models import RECORD_TYPES, TYPE_ORDER, Record, Source, Theme, evidence_kind, record_type
+from .models import TYPE_ORDER, Record, Source, Theme, evidence_kind, record_type
 from .thesaurus import Thesaurus
 
 if TYPE_CHECKING:
@@ -212,9 +210,9 @@ class Corpus:
         return self.at(i for t in types for i in self.facet(f"type:{t}"))
 
     @cached_property
-    def type_at(self) -> dict[int, str]:
-        """Each record's type, by position, without reading the records."""
-        return {i: t for t in RECORD_TYPES for i in self.facet(f"type:{t}")}
+    def type_at(self) -> list[str]:
+        """Each record's type, by position, from the index's column: no record is read."""
+        return [TYPE_ORDER[k] for k in self.index.columns["type"]]
 
     @cached_property
     def themes(self) -> list[Theme]:
@@ -352,6 +350,9 @@ def build_corpus(dirs: Sequence[Path], progress: Progress | None = None) -> Corp
 def files_digest(dirs: Sequence[Path]) -> str:
     """A SHA-256 digest of each data file's name in its folder, size and checksum (CRC-32,
     cheap beside parsing the file), folder after folder: the same wherever the files are."""
+    import hashlib
+    import zlib
+
     lines = []
     for i, folder in enumerate(dirs):
         for path in yaml_files(folder):

@@ -47,6 +47,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Section:
+    """A heading and its items."""
+
     heading: str
     items: tuple[Item, ...]
     note: str = ""  # a line before the items: why there are none, how they were chosen
@@ -55,6 +57,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Reference:
+    """One numbered entry of the reference list."""
+
     number: int
     document: str  # the document's full title
     short_title: str  # the title a later mention of the same document uses
@@ -85,6 +89,8 @@ class Reference:
 
 @dataclass(frozen=True)
 class Brief:
+    """A whole briefing pack, as every writer reads it."""
+
     title: str
     scope: tuple[str, ...]
     sections: tuple[Section, ...]

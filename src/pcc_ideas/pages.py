@@ -44,6 +44,8 @@ def record_json(record: Record, **extra: Any) -> dict[str, Any]:
 
 @dataclass
 class SearchPage:
+    """The hits of a search."""
+
     query: str
     hits: list[Hit]
     filters: Sequence[Filter] = NO_FILTERS
@@ -88,6 +90,8 @@ def hit_json(hit: Hit, with_explain: bool = False) -> dict[str, Any]:
 
 @dataclass
 class RecordPage:
+    """One record, with those related to it."""
+
     record: Record
     related: list[Record] = field(default_factory=list)
     cited: list[Record] = field(default_factory=list)  # for a source: the records citing it
@@ -112,6 +116,8 @@ class RelatedTheme:
 
 @dataclass
 class ThemePage:
+    """A theme and the records on it."""
+
     theme: Theme
     records: list[Record]
     related: list[RelatedTheme] = field(default_factory=list)
@@ -156,6 +162,8 @@ class ThemePage:
 
 @dataclass
 class ThemesPage:
+    """Every theme, with counts of what it holds."""
+
     themes: list[Theme]
     counts: dict[str, Counter[str]]
     is_empty = False
@@ -171,6 +179,8 @@ class ThemesPage:
 
 @dataclass
 class AreaPage:
+    """A police force area and the records that cover it."""
+
     found: Match[Area]
     local: list[Record]  # tagged with this area alone
     shared: list[Record]  # tagged with this area and others
@@ -257,6 +267,8 @@ def change_note(change: Change) -> str:
 
 @dataclass
 class AreasPage:
+    """Every police force area, with its count of records."""
+
     areas: list[Area]
     counts: Counter[str]
     is_empty = False
@@ -276,6 +288,8 @@ class AreasPage:
 
 @dataclass
 class SourcesPage:
+    """The source documents, with how many records cite each."""
+
     sources: list[Record]
     cited: Counter[str]
     is_empty = False
@@ -288,6 +302,8 @@ class SourcesPage:
 
 @dataclass
 class ExportPage:
+    """The records an export writes."""
+
     records: list[Record]
     emptied: Emptied | None = None
 
@@ -351,12 +367,18 @@ def at_most(records: list[Record], limit: int) -> tuple[list[Record], int]:
 
 
 def theme_page(
-    corpus: Corpus, name: str, filters: Sequence[Filter] = (), limit: int = 0
+    corpus: Corpus,
+    name: str,
+    filters: Sequence[Filter] = (),
+    limit: int = 0,
+    highlights: bool = True,
 ) -> ThemePage:
+    """A theme's page; `highlights=False` leaves out the related themes' closest practice
+    (a search each), for outputs that do not show it."""
     theme = corpus.theme(name).item
     records = corpus.with_theme(theme.id, corpus.kept(filters), limit)
     related = [
-        related_theme(corpus, t, theme)
+        related_theme(corpus, t, theme, 3 if highlights else 0)
         for t in corpus.themes
         if t.id in theme.related or theme.id in t.related
     ]
@@ -374,7 +396,8 @@ def related_theme(corpus: Corpus, other: Theme, to: Theme, most: int = 3) -> Rel
     of the theme it is related to (its title alone: a query of every alias would cost a
     large corpus a second a theme)."""
     practice = Filter("type", ("case-study", "example"))
-    hits = corpus.matching(to.title, [Filter("theme", (other.id,)), practice], most * 3)
+    on_other = Filter("theme", (other.id,))
+    hits = corpus.matching(to.title, [on_other, practice], most * 3) if most else []
     new = [h.record for h in hits if to.id not in h.record.themes]  # not on the page already
     return RelatedTheme(other, theme_size(corpus, other.id), tuple(new[:most]))
 
