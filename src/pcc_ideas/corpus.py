@@ -250,15 +250,19 @@ class Corpus:
         found = {i for i in self.facet(f"theme:{theme_id}") if self.type_at[i] != "theme"}
         if keep is not None:
             found &= keep
-        if per_type:
-            seen: Counter[str] = Counter()
-            kept = set()
-            for i in sorted(found):
-                seen[self.type_at[i]] += 1
-                if seen[self.type_at[i]] <= per_type:
-                    kept.add(i)
-            found = kept
-        return sort_by_type(self.at(found))
+        return sort_by_type(self.at(self.first_of_each_type(found, per_type)))
+
+    def first_of_each_type(self, positions: Iterable[int], most: int) -> list[int]:
+        """The first `most` of these positions of each type, in corpus order (all for 0)."""
+        if not most:
+            return sorted(positions)
+        seen: Counter[str] = Counter()
+        kept = []
+        for i in sorted(positions):
+            seen[self.type_at[i]] += 1
+            if seen[self.type_at[i]] <= most:
+                kept.append(i)
+        return kept
 
     def in_area(self, area_name: str, keep: set[int] | None = None) -> list[Record]:
         found = set(self.facet(f"area:{area_name}"))

@@ -1,10 +1,10 @@
 """The record types of the corpus: the schema, written once.
 
 Each record type is a frozen dataclass. Validation (in `loading`) reads the fields and their
-annotations from here, so adding a field or a type is a change to this file only.
+annotations from here, so adding a field or a type is a change to this file only. The
+annotations are objects, not strings (no `from __future__ import annotations`): every run
+makes these classes, and a string annotation costs more to make a dataclass of.
 """
-
-from __future__ import annotations
 
 import dataclasses
 import typing

@@ -23,7 +23,6 @@ from .models import (
     Record,
     Theme,
     choice_label,
-    covers,
     to_dict,
 )
 
@@ -353,19 +352,6 @@ def record_page(corpus: Corpus, record: Record) -> RecordPage:
     return RecordPage(record, corpus.related(record), cited)
 
 
-def at_most(records: list[Record], limit: int) -> tuple[list[Record], int]:
-    """The first `limit` records of each type (all of them for 0), and how many were left."""
-    if not limit:
-        return records, 0
-    seen: Counter[str] = Counter()
-    kept = []
-    for r in records:
-        seen[r.type] += 1
-        if seen[r.type] <= limit:
-            kept.append(r)
-    return kept, len(records) - len(kept)
-
-
 def theme_page(
     corpus: Corpus,
     name: str,
@@ -419,42 +405,37 @@ def area_page(
     corpus: Corpus, name: str, filters: Sequence[Filter] = (), limit: int = 0
 ) -> AreaPage:
     """An area's records, and those covering its whole country; its region's instead when
-    nothing at all is tagged with it."""
+    nothing at all is tagged with it. With `limit`, at most that many of each type in each
+    part (the first in the corpus): only the records shown are read."""
     found = corpus.gazetteer.resolve(name)
     area = found.item
+    # Practice whose scope is the whole of this area's country (see `covers`).
+    scopes = [s for s, countries in SCOPE_COUNTRIES.items() if area.country in countries]
+    practice = {i for t in ("case-study", "example") for i in corpus.facet(f"type:{t}")}
+    covering = practice.intersection(i for s in scopes for i in corpus.facet(f"scope:{s}"))
+    tagged = set(corpus.facet(f"area:{area.name}"))
 
-    # Practice whose scope is a whole country: the only records that may cover this one's.
-    untagged = {i for s in SCOPE_COUNTRIES for i in corpus.facet(f"scope:{s}")}.intersection(
-        i for t in ("case-study", "example") for i in corpus.facet(f"type:{t}")
-    )
-
-    def parts(fs: Sequence[Filter]) -> tuple[list[Record], list[Record]]:
+    def parts(fs: Sequence[Filter]) -> tuple[set[int], set[int]]:
         keep = corpus.kept(fs)
-        wanted = untagged if keep is None else untagged & keep
-        national = [r for r in corpus.at(wanted) if covers(r, area)]
-        return corpus.in_area(area.name, keep), sort_by_type(national)
+        return (tagged, covering) if keep is None else (tagged & keep, covering & keep)
 
-    tagged, national = parts(filters)
+    mine, national = parts(filters)
+    others = (corpus.facet(f"area:{a.name}") for a in corpus.gazetteer.areas if a is not area)
+    shared = set().union(*(mine.intersection(positions) for positions in others))
+    groups = (mine - shared, shared, national)
+    shown = [corpus.first_of_each_type(g, limit) for g in groups]
     nearby: list[tuple[Area, list[Record]]] = []
-    if not corpus.facet(f"area:{area.name}"):
+    if not tagged:
         keep = corpus.kept(filters)
         for other in corpus.gazetteer.in_region(area.region):
             if other is not area and (records := corpus.in_area(other.name, keep)):
                 nearby.append((other, records))
         nearby.sort(key=lambda pair: (-len(pair[1]), pair[0].name))
-    page = AreaPage(
-        found,
-        [r for r in tagged if len(r.areas) == 1],
-        [r for r in tagged if len(r.areas) > 1],
-        nearby,
-        national,
-    )
+    local, multi, country = (sort_by_type(corpus.at(s)) for s in shown)
+    page = AreaPage(found, local, multi, nearby, country)
     if page.is_empty:
         page.emptied = emptied(filters, lambda fs: sum(map(len, parts(fs))))
-    page.local, hidden_local = at_most(page.local, limit)
-    page.shared, hidden_shared = at_most(page.shared, limit)
-    page.national, hidden_national = at_most(page.national, limit)
-    page.hidden = hidden_local + hidden_shared + hidden_national
+    page.hidden = sum(len(g) - len(s) for g, s in zip(groups, shown, strict=True))
     return page
 
 
