@@ -15,12 +15,14 @@ from conftest import live_markdown, make_record, write_records
 from markdown_it import MarkdownIt
 
 import pcc_ideas
+from pcc_ideas import cache
 from pcc_ideas.brief import (
     BRIEF_FORMATS,
     Brief,
     build_brief,
     build_date,
 )
+from pcc_ideas.brief_records import MOST_SHOWN
 from pcc_ideas.corpus import load
 from pcc_ideas.models import EVIDENCE_KINDS, EVIDENCE_LABELS, CaseStudy
 from pcc_ideas.output.html import brief_to_html as to_html
@@ -163,6 +165,27 @@ def test_theme_and_area_brief_splits_the_theme_s_practice_by_place(corpus):
         r.title for r in corpus.with_theme("drugs") if r.type in ("case-study", "example")
     }
     assert "Overview" in headings(brief)
+
+
+def test_a_large_theme_lists_the_first_of_its_practice_and_reads_only_what_it_shows(
+    corpus, big_data_dir, monkeypatch
+):
+    cache.load_cached([big_data_dir])  # written: the next load reads rows as they are used
+    large = cache.load_cached([big_data_dir])
+    read: list[int] = []
+    real = cache.checked_record
+    monkeypatch.setattr(
+        cache, "checked_record", lambda pos, *row: read.append(pos) or real(pos, *row)
+    )
+    brief = pack(large, ["drugs"])
+    practice = section(brief, "Case studies and examples")
+    total = len(titles(pack(corpus, ["drugs"]), "Case studies and examples")) + 1200
+    assert len(practice.items) == MOST_SHOWN
+    assert practice.note == (
+        f"The first {MOST_SHOWN} in the corpus of the {total:,} case studies and examples here."
+    )
+    assert CS11 in [i.title for i in practice.items]  # the bundled records come first
+    assert len(read) < 2 * MOST_SHOWN
 
 
 def test_area_with_no_records_says_so_and_falls_back_to_its_region(corpus, cli):

@@ -42,12 +42,16 @@ from pathlib import PurePath
 from . import __version__
 from .areas import explain
 from .brief_records import (
+    PRACTICE,
     Selection,
     closest_recommendations,
     key_figures,
+    of_types,
     practice,
     recommendations,
     select,
+    shown,
+    tagged,
 )
 from .corpus import Corpus
 from .lookup import Match
@@ -57,13 +61,11 @@ from .models import (
     Change,
     Figure,
     Recommendation,
-    Record,
     Theme,
     choice_label,
     to_dict,
 )
 from .pack import Brief, Detail, Item, ReferenceList, Section
-from .pages import with_evidence
 
 SHORT_FIGURES = 5
 SHORT_OVERVIEW = 200  # characters: the overview of a short pack stops at a sentence after this
@@ -191,12 +193,23 @@ class Plan:
         return " on this theme" if len(self.themes) == 1 else " on these themes"
 
 
-def practice_section(
-    plan: Plan, heading: str, records: Sequence[Record], refs: ReferenceList, empty: str
-) -> Section:
+@dataclass(frozen=True)
+class Drawn:
+    """What a pack's sections are made from: the corpus, the pack's plan, the records chosen
+    (by position) and the reference list its items are numbered in."""
+
+    corpus: Corpus
+    plan: Plan
+    chosen: Selection
+    refs: ReferenceList
+
+
+def practice_section(drawn: Drawn, heading: str, part: set[int], empty: str) -> Section:
     """Case studies and examples, limited by evidence; `empty` says why there are none."""
-    work = practice(records)
-    kept = practice(with_evidence(work, plan.evidence))
+    plan = drawn.plan
+    work = part & of_types(drawn.corpus, *PRACTICE)
+    kept = work & tagged(drawn.corpus, "evidence", [plan.evidence]) if plan.evidence else work
+    records, total = shown(drawn.corpus, drawn.chosen, [kept], PRACTICE)
     note = ""
     if not work:
         note = empty
@@ -205,29 +218,34 @@ def practice_section(
             f"None of the {len(work)} case studies and examples here rest on "
             f"{choice_label('evidence', plan.evidence or '')}."
         )
-    items = tuple(practice_item(r, refs, plan.short) for r in kept)
+    elif len(records) < total:
+        note = first_of(len(records), total, "case studies and examples")
+    items = tuple(practice_item(r, drawn.refs, plan.short) for r in practice(records))
     return Section(heading, items, note, compact=plan.short)
 
 
-def area_sections(
-    corpus: Corpus, plan: Plan, chosen: Selection, refs: ReferenceList
-) -> list[Section]:
+def first_of(count: int, total: int, what: str) -> str:
+    """The note of a section that shows only the first of its records."""
+    return f"The first {count} in the corpus of the {total:,} {what} here."
+
+
+def area_sections(drawn: Drawn) -> list[Section]:
+    corpus, plan, chosen = drawn.corpus, drawn.plan, drawn.chosen
     sections = []
     for area in plan.areas:
         others = others_in_region(corpus, plan, area.region)
         follows = f"; what has been done elsewhere in {region_phrase(area.region)} follows"
         sections.append(
             practice_section(
-                plan,
+                drawn,
                 f"What has been done in {area.name}",
                 chosen.local[area.name],
-                refs,
                 f"No case studies or examples{plan.on_themes} are tagged with {area.name}"
                 + (follows if others else "")
                 + ".",
             )
         )
-    for region, records in chosen.regional.items():
+    for region, part in chosen.regional.items():
         phrase = region_phrase(region)
         empty = (
             f"No case studies or examples{plan.on_themes} are tagged with the other police "
@@ -235,14 +253,13 @@ def area_sections(
             if others_in_region(corpus, plan, region)
             else f"There are no other police force areas in {phrase}."
         )
-        sections.append(practice_section(plan, f"Elsewhere in {phrase}", records, refs, empty))
+        sections.append(practice_section(drawn, f"Elsewhere in {phrase}", part, empty))
     if plan.themes:
         sections.append(
             practice_section(
-                plan,
+                drawn,
                 "Case studies and examples elsewhere",
                 chosen.rest,
-                refs,
                 f"There are none elsewhere{plan.on_themes}.",
             )
         )
@@ -268,17 +285,17 @@ def others_in_region(corpus: Corpus, plan: Plan, region: str) -> list[Area]:
     return [a for a in corpus.gazetteer.in_region(region) if a not in plan.areas]
 
 
-def recommendations_section(
-    corpus: Corpus, plan: Plan, chosen: Selection, refs: ReferenceList
-) -> tuple[Section, list[str]]:
+def recommendations_section(drawn: Drawn) -> tuple[Section, list[str]]:
     """The recommendations, and hints on how they were chosen."""
+    corpus, plan, chosen, refs = drawn.corpus, drawn.plan, drawn.chosen, drawn.refs
     heading = "Ideas and recommendations for PCCs"
     if plan.themes or not plan.areas:
-        chosen_recs = recommendations(chosen.everything)
-        items = tuple(recommendation_item(r, refs, plan.short) for r in chosen_recs)
-        return Section(heading, items, compact=plan.short), []
-    local = practice(r for rs in chosen.local.values() for r in rs)
-    regional = practice(r for rs in chosen.regional.values() for r in rs)
+        found, total = shown(corpus, chosen, chosen.parts, ("recommendation",))
+        items = tuple(recommendation_item(r, refs, plan.short) for r in recommendations(found))
+        note = first_of(len(found), total, "recommendations") if len(found) < total else ""
+        return Section(heading, items, note, compact=plan.short), []
+    local = practice(shown(corpus, chosen, list(chosen.local.values()), PRACTICE)[0])
+    regional = practice(shown(corpus, chosen, list(chosen.regional.values()), PRACTICE)[0])
     where = (
         f"in {and_list([a.name for a in plan.areas])}"
         if local
@@ -308,7 +325,7 @@ def scope_lines(corpus: Corpus, plan: Plan, chosen: Selection) -> tuple[str, ...
         lines.append(f"Police force area: {area.name} ({area.region}), {area.holder}.")
         if found.via == "alias":
             lines.append(sentence(explain(found)))
-        if not corpus.in_area(area.name):
+        if not corpus.facet(f"area:{area.name}"):
             lines.append(
                 f"No records are tagged with {area.name}, so this pack draws on what has been "
                 f"done elsewhere in {region_phrase(area.region)}."
@@ -382,23 +399,24 @@ def build_brief(
     )
     chosen = select(corpus, plan.themes, plan.areas)
     refs = ReferenceList(corpus)
+    drawn = Drawn(corpus, plan, chosen, refs)
     sections = [Section("Overview", tuple(theme_item(t, refs, short) for t in plan.themes))]
     if plan.areas:
         sections.append(changes_section(plan, refs))
-    numbers = key_figures(chosen.everything)
-    shown = numbers[:SHORT_FIGURES] if short else numbers
+    found, total = shown(corpus, chosen, chosen.parts, ("figure",))
+    numbers = key_figures(found)
+    listed = numbers[:SHORT_FIGURES] if short else numbers
+    note = first_of(len(numbers), total, "figures") if len(numbers) < total else ""
     sections.append(
-        Section("Key figures", tuple(figure_item(f, refs) for f in shown), compact=True)
+        Section("Key figures", tuple(figure_item(f, refs) for f in listed), note, compact=True)
     )
-    recs, hints = recommendations_section(corpus, plan, chosen, refs)
+    recs, hints = recommendations_section(drawn)
     sections.append(recs)
     if plan.areas:
-        sections += area_sections(corpus, plan, chosen, refs)
+        sections += area_sections(drawn)
     else:
         sections.append(
-            practice_section(
-                plan, "Case studies and examples", chosen.rest, refs, "There are none."
-            )
+            practice_section(drawn, "Case studies and examples", chosen.rest, "There are none.")
         )
     subject = pack_subject(plan.themes, plan.areas)
     return Brief(
@@ -411,20 +429,24 @@ def build_brief(
         subject=subject,
         keywords=(*(t.title for t in plan.themes), *(a.name for a in plan.areas)),
         short=short,
-        hints=(*hints, *hints_for(plan, (len(shown), len(numbers)))),
+        hints=(*hints, *hints_for(plan, (len(listed), len(numbers)))),
     )
 
 
 def corpus_version(corpus: Corpus) -> str:
-    """The package version and a digest of every record and area the corpus holds."""
+    """The package version and the digest of the data files the corpus was read from (of
+    every record and area it holds, for a corpus made in code)."""
+    digest = corpus.digest or content_digest(corpus)
+    return f"pcc-ideas {__version__}, data {digest[:12]} ({len(corpus.records)} records)"
+
+
+def content_digest(corpus: Corpus) -> str:
     content = {
         "records": [to_dict(r) for r in corpus.records],
         "areas": [to_dict(a) for a in corpus.gazetteer.areas],
     }
-    digest = hashlib.sha256(
-        json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    ).hexdigest()
-    return f"pcc-ideas {__version__}, data {digest[:12]} ({len(corpus.records)} records)"
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def build_date(environ: Mapping[str, str] = os.environ) -> datetime.date:

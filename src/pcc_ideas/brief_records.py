@@ -1,5 +1,9 @@
 """What a briefing pack draws on: the records chosen for its themes and areas, and its key
-figures in the order a reader wants them (what changed first; dates and durations last)."""
+figures in the order a reader wants them (what changed first; dates and durations last).
+
+Records are chosen by their positions (`Corpus.facet`) and read only when a section shows them,
+at most `MOST_SHOWN` of one kind in a section, so a pack on a theme of 20,000 records reads a few
+hundred."""
 
 from __future__ import annotations
 
@@ -12,59 +16,72 @@ from .corpus import Corpus, sort_by_type
 from .models import Area, CaseStudy, Figure, Recommendation, Record, Theme
 
 MAX_AREA_RECOMMENDATIONS = 8
+# Records of one kind a section shows, the first in the corpus: more than any pack on the
+# bundled corpus holds, however many themes it covers.
+MOST_SHOWN = 100
+PRACTICE = ("case-study", "example")
 
 # ---------------------------------------------------------------- choosing the records
 
 
 @dataclass(frozen=True)
 class Selection:
-    """The records a pack draws on, by where they were done."""
+    """The positions of the records a pack draws on, by where they were done."""
 
-    local: dict[str, list[Record]]  # per area chosen: tagged with it (the first chosen it has)
-    regional: dict[str, list[Record]]  # per region: tagged with another area of it
-    rest: list[Record]  # everything else on the themes (none for areas alone)
+    local: dict[str, set[int]]  # per area chosen: tagged with it (the first chosen it has)
+    regional: dict[str, set[int]]  # per region: tagged with another area of it
+    rest: set[int]  # everything else on the themes (none for areas alone)
+    by_type: bool  # each part is listed by type (on themes), else in corpus order
 
     @property
-    def everything(self) -> list[Record]:
-        return [
-            *(r for rs in self.local.values() for r in rs),
-            *(r for rs in self.regional.values() for r in rs),
-            *self.rest,
-        ]
+    def parts(self) -> list[set[int]]:
+        return [*self.local.values(), *self.regional.values(), self.rest]
 
 
 def select(corpus: Corpus, themes: Sequence[Theme], areas: Sequence[Area]) -> Selection:
-    on_themes = records_on_themes(corpus, themes) if themes else list(corpus.records)
     names = [a.name for a in areas]
-    chosen = Selection({n: [] for n in names}, {region: [] for region in regions_of(areas)}, [])
-    if not areas:
-        chosen.rest.extend(on_themes)
-        return chosen
-    neighbours = {
-        region: {a.name for a in corpus.gazetteer.in_region(region)} - set(names)
-        for region in chosen.regional
-    }
-    for r in on_themes:
-        tagged = [n for n in names if n in r.areas]
-        near = [g for g, ns in neighbours.items() if ns & set(r.areas)]
-        if tagged:
-            chosen.local[tagged[0]].append(r)
-        elif near:
-            chosen.regional[near[0]].append(r)
-        elif themes:
-            chosen.rest.append(r)
-    return chosen
+    if themes:
+        left = tagged(corpus, "theme", [t.id for t in themes]) - of_types(corpus, "theme", "source")
+    else:
+        left = set(range(len(corpus.records)))
+    local = {}
+    for name in names:
+        local[name] = left & tagged(corpus, "area", [name])
+        left -= local[name]
+    regional = {}
+    for region in regions_of(areas):
+        others = [a.name for a in corpus.gazetteer.in_region(region) if a.name not in names]
+        regional[region] = left & tagged(corpus, "area", others)
+        left -= regional[region]
+    return Selection(local, regional, left if themes else set(), bool(themes))
+
+
+def tagged(corpus: Corpus, facet: str, values: Iterable[str]) -> set[int]:
+    """The positions of the records with any of these values of a filter (`theme`, `area`)."""
+    return {i for v in values for i in corpus.facet(f"{facet}:{v}")}
+
+
+def of_types(corpus: Corpus, *types: str) -> set[int]:
+    return tagged(corpus, "type", types)
 
 
 def regions_of(areas: Sequence[Area]) -> list[str]:
     return list(dict.fromkeys(a.region for a in areas))
 
 
-def records_on_themes(corpus: Corpus, themes: Sequence[Theme]) -> list[Record]:
-    ids = {t.id for t in themes}
-    return sort_by_type(
-        r for r in corpus.records if ids & set(r.themes) and r.type not in ("theme", "source")
-    )
+def shown(
+    corpus: Corpus, chosen: Selection, parts: Sequence[set[int]], types: Sequence[str]
+) -> tuple[list[Record], int]:
+    """The records of these types in these parts of a selection, part after part, at most
+    `MOST_SHOWN` (the first in the corpus), and how many there are in all."""
+    wanted = [part & of_types(corpus, *types) for part in parts]
+    total = sum(map(len, wanted))
+    first = set(sorted(set().union(*wanted))[:MOST_SHOWN])
+    records = []
+    for part in wanted:
+        found = corpus.at(part & first)
+        records += sort_by_type(found) if chosen.by_type else found
+    return records, total
 
 
 def figures(records: Iterable[Record]) -> list[Figure]:
@@ -92,7 +109,7 @@ def closest_recommendations(corpus: Corpus, work: Sequence[Record]) -> list[Reco
         tied = bool(cited & {(c.source, c.ref) for c in rec.sources})
         return tied, sum(weights[t] for t in rec.themes) / max(len(rec.themes), 1)
 
-    ranked = sorted(recommendations(corpus.records), key=closeness, reverse=True)
+    ranked = sorted(recommendations(corpus.of_type("recommendation")), key=closeness, reverse=True)
     return [r for r in ranked if any(closeness(r))][:MAX_AREA_RECOMMENDATIONS]
 
 

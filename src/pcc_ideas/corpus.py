@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from .areas import Gazetteer
-from .loading import InvalidData, Progress, data_dirs, read_parts, without_gc
+from .loading import InvalidData, Progress, data_dirs, read_parts, without_gc, yaml_files
 from .lookup import Match, NameIndex, NotResolved, nearest
-from .models import RECORD_TYPES, TYPE_ORDER, Record, Source, Theme, evidence_kind, record_type
+from .models import TYPE_ORDER, Record, Source, Theme, evidence_kind, record_type
 from .thesaurus import Concept, Thesaurus
 
 if TYPE_CHECKING:
@@ -47,6 +47,10 @@ class Corpus:
     theme_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The stems of the words that name topics of the field (see `topics`), kept likewise.
     topic_words: tuple[str, ...] = ()
+    # A digest of the data files it was read from (see `files_digest`): the data's version,
+    # kept so that a brief can name it without reading every record. Empty for a corpus made
+    # in code.
+    digest: str = ""
     # Where the ids and the index can be read from (see `cache`); else they are built.
     store: Store | None = field(default=None, compare=False, repr=False)
     # Told how a long build goes (a progress bar on a terminal).
@@ -223,9 +227,9 @@ class Corpus:
         return self.at(i for t in types for i in self.facet(f"type:{t}"))
 
     @cached_property
-    def type_at(self) -> dict[int, str]:
-        """Each record's type, by position, without reading the records."""
-        return {i: t for t in RECORD_TYPES for i in self.facet(f"type:{t}")}
+    def type_at(self) -> list[str]:
+        """Each record's type, by position, from the index's column: no record is read."""
+        return [TYPE_ORDER[k] for k in self.index.columns["type"]]
 
     @cached_property
     def themes(self) -> list[Theme]:
@@ -263,15 +267,19 @@ class Corpus:
         found = {i for i in self.facet(f"theme:{theme_id}") if self.type_at[i] != "theme"}
         if keep is not None:
             found &= keep
-        if per_type:
-            seen: Counter[str] = Counter()
-            kept = set()
-            for i in sorted(found):
-                seen[self.type_at[i]] += 1
-                if seen[self.type_at[i]] <= per_type:
-                    kept.add(i)
-            found = kept
-        return sort_by_type(self.at(found))
+        return sort_by_type(self.at(self.first_of_each_type(found, per_type)))
+
+    def first_of_each_type(self, positions: Iterable[int], most: int) -> list[int]:
+        """The first `most` of these positions of each type, in corpus order (all for 0)."""
+        if not most:
+            return sorted(positions)
+        seen: Counter[str] = Counter()
+        kept = []
+        for i in sorted(positions):
+            seen[self.type_at[i]] += 1
+            if seen[self.type_at[i]] <= most:
+                kept.append(i)
+        return kept
 
     def in_area(self, area_name: str, keep: set[int] | None = None) -> list[Record]:
         found = set(self.facet(f"area:{area_name}"))
@@ -351,4 +359,28 @@ def build_corpus(dirs: Sequence[Path], progress: Progress | None = None) -> Corp
     InvalidData listing every problem. `progress` hears how the reading goes."""
     with without_gc():
         parts = read_parts(dirs, progress)
-        return Corpus(tuple(parts.records), parts.gazetteer, parts.thesaurus, progress=progress)
+        return Corpus(
+            tuple(parts.records),
+            parts.gazetteer,
+            parts.thesaurus,
+            digest=files_digest(dirs),
+            progress=progress,
+        )
+
+
+def files_digest(dirs: Sequence[Path]) -> str:
+    """A SHA-256 digest of each data file's name in its folder, size and checksum (CRC-32,
+    cheap beside parsing the file), folder after folder: the same wherever the files are."""
+    import hashlib
+    import zlib
+
+    lines = []
+    for i, folder in enumerate(dirs):
+        for path in yaml_files(folder):
+            try:
+                data = path.read_bytes()
+            except OSError:  # read a moment ago: gone since, and the digest says so
+                data = b""
+            name = path.relative_to(folder).as_posix()
+            lines.append(f"{i}\t{name}\t{len(data)}\t{zlib.crc32(data):08x}\n")
+    return hashlib.sha256("".join(lines).encode()).hexdigest()

@@ -1,10 +1,10 @@
 """The record types of the corpus: the schema, written once.
 
 Each record type is a frozen dataclass. Validation (in `loading`) reads the fields and their
-annotations from here, so adding a field or a type is a change to this file only.
+annotations from here, so adding a field or a type is a change to this file only. The
+annotations are objects, not strings (no `from __future__ import annotations`): every run
+makes these classes, and a string annotation costs more to make a dataclass of.
 """
-
-from __future__ import annotations
 
 import dataclasses
 import typing
@@ -92,6 +92,8 @@ class Citation:
 
 @dataclass(frozen=True)
 class Endnote:
+    """An endnote of a source: its number, and the URL and title it gives."""
+
     number: int
     url: str | None = None
     title: str | None = None
@@ -126,6 +128,8 @@ class Record:
 
 @dataclass(frozen=True)
 class Theme(Record):
+    """A theme of the field, which records are tagged with."""
+
     aliases: tuple[str, ...] = ()
     related: tuple[str, ...] = ()  # ids of themes a reader of this one should also see
 
@@ -145,6 +149,8 @@ class CaseStudy(Record):
 
 @dataclass(frozen=True)
 class Recommendation(Record):
+    """A recommendation for PCCs, and who made it."""
+
     number: int | None = None
     by: str | None = None
     actions: tuple[str, ...] = ()
@@ -152,6 +158,8 @@ class Recommendation(Record):
 
 @dataclass(frozen=True)
 class Figure(Record):
+    """A key figure: its value, what it measures, when and where."""
+
     value: str = ""
     measure: str = ""
     year: str | None = None
@@ -160,6 +168,8 @@ class Figure(Record):
 
 @dataclass(frozen=True)
 class Guidance(Record):
+    """A principle, level, factor or piece of guidance of a public health approach."""
+
     number: int | None = None
     points: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
@@ -167,6 +177,8 @@ class Guidance(Record):
 
 @dataclass(frozen=True)
 class Resource(Record):
+    """Further reading: a document or service and where to find it."""
+
     category: str | None = None
     url: str | None = None
     publisher: str | None = None
@@ -174,6 +186,8 @@ class Resource(Record):
 
 @dataclass(frozen=True)
 class Source(Record):
+    """A source document of the corpus, and its endnotes."""
+
     kind: str | None = None
     publishers: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from .corpus import Corpus
-from .models import Record, Source
+from .models import Record
 
 SHORT_TITLE = 60  # characters: a longer title without a subtitle is cut for later mentions
 SAFE_URL = re.compile(r"https?://[^\s<>\"'`\\]+\Z", re.IGNORECASE)
@@ -47,6 +47,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Section:
+    """A heading and its items."""
+
     heading: str
     items: tuple[Item, ...]
     note: str = ""  # a line before the items: why there are none, how they were chosen
@@ -55,6 +57,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Reference:
+    """One numbered entry of the reference list."""
+
     number: int
     document: str  # the document's full title
     short_title: str  # the title a later mention of the same document uses
@@ -85,6 +89,8 @@ class Reference:
 
 @dataclass(frozen=True)
 class Brief:
+    """A whole briefing pack, as every writer reads it."""
+
     title: str
     scope: tuple[str, ...]
     sections: tuple[Section, ...]
@@ -126,10 +132,10 @@ class ReferenceList:
 
     def entries(self) -> tuple[Reference, ...]:
         seen: set[str] = set()
+        sources = {s.id: s for s in self._corpus.sources}
         out = []
         for (source_id, place, url), number in self._numbers.items():
-            found = self._corpus.get(source_id)
-            source = found if isinstance(found, Source) else None
+            source = sources.get(source_id)
             title = source.title if source else source_id
             out.append(
                 Reference(

@@ -23,7 +23,6 @@ from .models import (
     Record,
     Theme,
     choice_label,
-    covers,
     to_dict,
 )
 
@@ -44,6 +43,8 @@ def record_json(record: Record, **extra: Any) -> dict[str, Any]:
 
 @dataclass
 class SearchPage:
+    """The hits of a search."""
+
     query: str
     hits: list[Hit]
     filters: Sequence[Filter] = NO_FILTERS
@@ -88,6 +89,8 @@ def hit_json(hit: Hit, with_explain: bool = False) -> dict[str, Any]:
 
 @dataclass
 class RecordPage:
+    """One record, with those related to it."""
+
     record: Record
     related: list[Record] = field(default_factory=list)
     cited: list[Record] = field(default_factory=list)  # for a source: the records citing it
@@ -112,6 +115,8 @@ class RelatedTheme:
 
 @dataclass
 class ThemePage:
+    """A theme and the records on it."""
+
     theme: Theme
     records: list[Record]
     related: list[RelatedTheme] = field(default_factory=list)
@@ -156,6 +161,8 @@ class ThemePage:
 
 @dataclass
 class ThemesPage:
+    """Every theme, with counts of what it holds."""
+
     themes: list[Theme]
     counts: dict[str, Counter[str]]
     is_empty = False
@@ -171,6 +178,8 @@ class ThemesPage:
 
 @dataclass
 class AreaPage:
+    """A police force area and the records that cover it."""
+
     found: Match[Area]
     local: list[Record]  # tagged with this area alone
     shared: list[Record]  # tagged with this area and others
@@ -257,6 +266,8 @@ def change_note(change: Change) -> str:
 
 @dataclass
 class AreasPage:
+    """Every police force area, with its count of records."""
+
     areas: list[Area]
     counts: Counter[str]
     is_empty = False
@@ -276,6 +287,8 @@ class AreasPage:
 
 @dataclass
 class SourcesPage:
+    """The source documents, with how many records cite each."""
+
     sources: list[Record]
     cited: Counter[str]
     is_empty = False
@@ -288,6 +301,8 @@ class SourcesPage:
 
 @dataclass
 class ExportPage:
+    """The records an export writes."""
+
     records: list[Record]
     emptied: Emptied | None = None
 
@@ -337,26 +352,19 @@ def record_page(corpus: Corpus, record: Record) -> RecordPage:
     return RecordPage(record, corpus.related(record), cited)
 
 
-def at_most(records: list[Record], limit: int) -> tuple[list[Record], int]:
-    """The first `limit` records of each type (all of them for 0), and how many were left."""
-    if not limit:
-        return records, 0
-    seen: Counter[str] = Counter()
-    kept = []
-    for r in records:
-        seen[r.type] += 1
-        if seen[r.type] <= limit:
-            kept.append(r)
-    return kept, len(records) - len(kept)
-
-
 def theme_page(
-    corpus: Corpus, name: str, filters: Sequence[Filter] = (), limit: int = 0
+    corpus: Corpus,
+    name: str,
+    filters: Sequence[Filter] = (),
+    limit: int = 0,
+    highlights: bool = True,
 ) -> ThemePage:
+    """A theme's page; `highlights=False` leaves out the related themes' closest practice
+    (a search each), for outputs that do not show it."""
     theme = corpus.theme(name).item
     records = corpus.with_theme(theme.id, corpus.kept(filters), limit)
     related = [
-        related_theme(corpus, t, theme)
+        related_theme(corpus, t, theme, 3 if highlights else 0)
         for t in corpus.themes
         if t.id in theme.related or theme.id in t.related
     ]
@@ -374,7 +382,8 @@ def related_theme(corpus: Corpus, other: Theme, to: Theme, most: int = 3) -> Rel
     of the theme it is related to (its title alone: a query of every alias would cost a
     large corpus a second a theme)."""
     practice = Filter("type", ("case-study", "example"))
-    hits = corpus.matching(to.title, [Filter("theme", (other.id,)), practice], most * 3)
+    on_other = Filter("theme", (other.id,))
+    hits = corpus.matching(to.title, [on_other, practice], most * 3) if most else []
     new = [h.record for h in hits if to.id not in h.record.themes]  # not on the page already
     return RelatedTheme(other, theme_size(corpus, other.id), tuple(new[:most]))
 
@@ -396,42 +405,37 @@ def area_page(
     corpus: Corpus, name: str, filters: Sequence[Filter] = (), limit: int = 0
 ) -> AreaPage:
     """An area's records, and those covering its whole country; its region's instead when
-    nothing at all is tagged with it."""
+    nothing at all is tagged with it. With `limit`, at most that many of each type in each
+    part (the first in the corpus): only the records shown are read."""
     found = corpus.gazetteer.resolve(name)
     area = found.item
+    # Practice whose scope is the whole of this area's country (see `covers`).
+    scopes = [s for s, countries in SCOPE_COUNTRIES.items() if area.country in countries]
+    practice = {i for t in ("case-study", "example") for i in corpus.facet(f"type:{t}")}
+    covering = practice.intersection(i for s in scopes for i in corpus.facet(f"scope:{s}"))
+    tagged = set(corpus.facet(f"area:{area.name}"))
 
-    # Practice whose scope is a whole country: the only records that may cover this one's.
-    untagged = {i for s in SCOPE_COUNTRIES for i in corpus.facet(f"scope:{s}")}.intersection(
-        i for t in ("case-study", "example") for i in corpus.facet(f"type:{t}")
-    )
-
-    def parts(fs: Sequence[Filter]) -> tuple[list[Record], list[Record]]:
+    def parts(fs: Sequence[Filter]) -> tuple[set[int], set[int]]:
         keep = corpus.kept(fs)
-        wanted = untagged if keep is None else untagged & keep
-        national = [r for r in corpus.at(wanted) if covers(r, area)]
-        return corpus.in_area(area.name, keep), sort_by_type(national)
+        return (tagged, covering) if keep is None else (tagged & keep, covering & keep)
 
-    tagged, national = parts(filters)
+    mine, national = parts(filters)
+    others = (corpus.facet(f"area:{a.name}") for a in corpus.gazetteer.areas if a is not area)
+    shared = set().union(*(mine.intersection(positions) for positions in others))
+    groups = (mine - shared, shared, national)
+    shown = [corpus.first_of_each_type(g, limit) for g in groups]
     nearby: list[tuple[Area, list[Record]]] = []
-    if not corpus.facet(f"area:{area.name}"):
+    if not tagged:
         keep = corpus.kept(filters)
         for other in corpus.gazetteer.in_region(area.region):
             if other is not area and (records := corpus.in_area(other.name, keep)):
                 nearby.append((other, records))
         nearby.sort(key=lambda pair: (-len(pair[1]), pair[0].name))
-    page = AreaPage(
-        found,
-        [r for r in tagged if len(r.areas) == 1],
-        [r for r in tagged if len(r.areas) > 1],
-        nearby,
-        national,
-    )
+    local, multi, country = (sort_by_type(corpus.at(s)) for s in shown)
+    page = AreaPage(found, local, multi, nearby, country)
     if page.is_empty:
         page.emptied = emptied(filters, lambda fs: sum(map(len, parts(fs))))
-    page.local, hidden_local = at_most(page.local, limit)
-    page.shared, hidden_shared = at_most(page.shared, limit)
-    page.national, hidden_national = at_most(page.national, limit)
-    page.hidden = hidden_local + hidden_shared + hidden_national
+    page.hidden = sum(len(g) - len(s) for g, s in zip(groups, shown, strict=True))
     return page
 
 

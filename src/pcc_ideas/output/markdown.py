@@ -20,14 +20,14 @@ if TYPE_CHECKING:
 
 # Shown in a record's heading lines rather than as a field.
 HEADED = SKIP_FIELDS | {"themes", "areas", "scope"}
-SPECIAL = set("\\`*_[]<>#|~!")
+SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!])")
 SAFE_URL = re.compile(r"https?://[^\s<>`\\]+\Z", re.IGNORECASE)
 
 
 def md(text: str) -> str:
     """Text from data made inert in Markdown: no HTML, emphasis, links, code or fences, and
     no line that starts a heading, list, quote or numbered item."""
-    escaped = "".join("\\" + ch if ch in SPECIAL else ch for ch in text)
+    escaped = SPECIAL.sub(r"\\\1", text)
     return re.sub(r"(?m)^(\s*)([-+=]|\d+[.)])", r"\1\\\2", escaped)
 
 
