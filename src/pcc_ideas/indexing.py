@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from .models import TYPE_ORDER, Record
 from .search import (
@@ -156,20 +156,35 @@ class Builder:
             self.theme_names[record.id] = (record.title, *getattr(record, "aliases", ()))
         self.size += 1
 
+    def adding(
+        self, records: Iterable[Record], count: int, progress: Progress | None = None
+    ) -> Iterator[Record]:
+        """Each record once it is indexed (`add`); `progress` hears how indexing the `count`
+        records goes."""
+        for record in records:
+            if progress and self.size % 1000 == 0:
+                progress("Indexing records", self.size, count)
+            self.add(record)
+            yield record
+        if progress:
+            progress("Indexing records", self.size, count)
+
     def index(self) -> Index:
-        postings: dict[str, tuple[array[int], array[float]]] = {}
+        """The index of the records added; no more can be added."""
         terms = self.vocabulary.terms
-        for number, (docs, weights) in enumerate(self.postings()):
+        self.vocabulary = Vocabulary()  # the look-ups from words to numbers are done with
+        postings: dict[str, tuple[array[int], array[float]]] = {}
+        for number, (docs, weights) in enumerate(self.postings(len(terms))):
             if docs:
                 postings[terms[number]] = docs, weights
         theme_keys = sorted(k for k in self.facets if k.startswith("theme:"))
         postings.update(theme_postings(self.theme_names, theme_keys))
         return Index(postings, dict(self.facets), {"type": self.kinds}, self.size)
 
-    def postings(self) -> list[tuple[array[int], array[float]]]:
-        """Each term's postings, by number: the records holding it and its BM25F weight in
-        each, its count in each field scaled and summed, then saturated."""
-        found = [(array("I"), array("f")) for _ in self.vocabulary.terms]
+    def postings(self, count: int) -> list[tuple[array[int], array[float]]]:
+        """Each of `count` terms' postings, by number: the records holding it and its BM25F
+        weight in each, its count in each field scaled and summed, then saturated."""
+        found = [(array("I"), array("f")) for _ in range(count)]
         fields = [(f.numbers, f.ends, f.scales(self.size)) for f in self.fields]
         saturated = K1 + 1
         for doc in range(self.size):
@@ -195,10 +210,6 @@ KIND = {name: i for i, name in enumerate(TYPE_ORDER)}
 def build(records: Iterable[Record], progress: Progress | None = None, count: int = 0) -> Index:
     """The index of these records (`count` of them, for `progress`)."""
     builder = Builder()
-    for done, record in enumerate(records):
-        if progress and done % 1000 == 0:
-            progress("Indexing records", done, count)
-        builder.add(record)
-    if progress:
-        progress("Indexing records", builder.size, count)
+    for _ in builder.adding(records, count, progress):
+        pass
     return builder.index()
