@@ -22,6 +22,10 @@ new cache is written to a temporary file beside the old one and renamed over it,
 never sees half a file. On any doubt (a checksum or a row that does not match, a file that is
 not a database, of another format or stale) the cache is rebuilt from the files, even in the
 middle of a command: what was already read had passed its checksums and equals the rebuild.
+
+A cold run (no current cache) indexes each record as it writes its row and then lets go of it,
+and reads the corpus back from the new file as a warm run would (`Cache.fresh`): the records
+and the index are never all held at once.
 """
 
 from __future__ import annotations
