@@ -66,7 +66,7 @@ class Vocabulary:
         return found
 
     def _read(self, text: str, phrases: bool) -> tuple[list[int], int]:
-        numbers = [n for n in map(self._words.__getitem__, tokens(text)) if n]
+        numbers = list(filter(None, map(self._words.__getitem__, tokens(text))))
         size = len(numbers)
         if phrases and size > 1:
             numbers += map(self._pairs.__getitem__, zip(numbers, numbers[1:], strict=False))
