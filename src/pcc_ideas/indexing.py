@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
+from .loading import Progress
 from .models import TYPE_ORDER, Record
 from .search import (
     FIELDS,
@@ -33,8 +34,6 @@ from .text import STOPWORDS, stem, tokens
 
 # Texts up to this long are read once for all records that hold them: names, places, labels.
 SHORT_TEXT = 80
-
-Progress = Callable[[str, int, int], None]
 
 
 class Vocabulary:
@@ -107,7 +106,6 @@ class FieldWords:
     def __init__(self, name: str):
         self.name = name
         self.weight, self.b = FIELDS[name]
-        self.phrases = name in PHRASE_FIELDS
         self.numbers = array("I")
         self.ends = array("L")
         self.sizes = array("L")
