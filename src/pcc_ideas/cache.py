@@ -22,6 +22,10 @@ new cache is written to a temporary file beside the old one and renamed over it,
 never sees half a file. On any doubt (a checksum or a row that does not match, a file that is
 not a database, of another format or stale) the cache is rebuilt from the files, even in the
 middle of a command: what was already read had passed its checksums and equals the rebuild.
+
+A cold run (no current cache) indexes each record as it writes its row and then lets go of it,
+and reads the corpus back from the new file as a warm run would (`Cache.fresh`): the records
+and the index are never all held at once.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ import typing
 import zlib
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -52,8 +56,8 @@ from .cache_format import (
     split_lines,
     unpack,
 )
-from .corpus import Corpus, build_corpus, data_dirs
-from .loading import yaml_files
+from .corpus import Corpus, Progress, build_corpus, data_dirs
+from .loading import without_gc, yaml_files
 from .models import Record, from_dict
 from .search import Index
 
@@ -75,6 +79,7 @@ INDEX_PARTS: dict[str, Callable[[list[array[Any]]], Any]] = {
     "columns": lambda arrays: arrays[0],
 }
 V = TypeVar("V")
+T = TypeVar("T")
 
 
 def cache_dir() -> Path:
@@ -194,7 +199,7 @@ class Cache:
             found = self.read()
         except Exception:  # anything amiss in the file: it is not trusted
             found = None
-        return found or self.rebuild()
+        return found or self.fresh()
 
     def read(self) -> Corpus | None:
         """The corpus from the cache file, if it is a current cache of ours; its records and
@@ -210,6 +215,28 @@ class Cache:
         reader.size = header["size"]
         data = rebuilt_fields(header["fields"])
         return Corpus(StoredRecords(reader), **data, store=reader)
+
+    def fresh(self) -> Corpus:
+        """The corpus built from the files and written to the cache, then read from it as a
+        warm run would: each record is indexed and written as a row in turn, then let go of,
+        so the records are never held all at once beside the index. Built and kept in memory
+        (`rebuild`) if the cache cannot be written or read back."""
+        from .output.progress import terminal_progress  # only a cold build shows one
+
+        progress = terminal_progress()
+        with without_gc():
+            corpus = build_corpus(self.dirs, progress)
+            records, corpus.records = list(corpus.records), ()
+            try:
+                adding = indexed(drained(records), len(records), progress)
+                write(self.path, self.meta, corpus, adding)
+            except (OSError, sqlite3.Error, ValueError, TypeError):
+                return self.rebuild()  # a cache that cannot be written costs speed
+        try:
+            found = self.read()
+        except Exception:  # anything amiss in the file: it is not trusted
+            found = None
+        return found or self.rebuild()
 
     def rebuild(self) -> Corpus:
         """The corpus built from the files (once per process), with its index, written to the
@@ -417,20 +444,28 @@ def checked_record(pos: int, record_id: str, type_: str, data: bytes, crc: int) 
 # ---------------------------------------------------------------- writing
 
 
-def write(path: Path, meta: Mapping[str, str], corpus: Corpus) -> None:
+def write(
+    path: Path,
+    meta: Mapping[str, str],
+    corpus: Corpus,
+    records: Indexed | None = None,
+) -> None:
     """The corpus and its index written to a temporary file beside `path`, then renamed to
-    it; nothing is left behind on failure."""
+    it; nothing is left behind on failure. `records`, when given, are the corpus's records
+    (which it no longer holds), written as they come and indexed as they are written."""
     import tempfile
 
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
+    if records is None:
+        records = Indexed(corpus.records, lambda: corpus.index)
     try:
         con = sqlite3.connect(tmp)
         try:
             con.executescript(SCHEMA)
             con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-            con.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", record_rows(corpus))
-            con.executemany("INSERT INTO blobs VALUES (?, ?, ?)", blob_rows(corpus))
+            con.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", record_rows(records))
+            con.executemany("INSERT INTO blobs VALUES (?, ?, ?)", blob_rows(corpus, records))
             con.commit()
         finally:
             con.close()
@@ -444,28 +479,59 @@ def write(path: Path, meta: Mapping[str, str], corpus: Corpus) -> None:
             old.unlink()
 
 
-def record_rows(corpus: Corpus) -> Iterator[tuple[int, str, str, bytes, int]]:
+class Indexed:
+    """Records to write, and the index of them: each record's id is kept as it goes by (for
+    the `ids` blob), and `index` is asked for once they have all gone by."""
+
+    def __init__(self, records: Iterable[Record], index: Callable[[], Index]):
+        self.records, self.index = records, index
+        self.ids: list[str] = []
+
+    def __iter__(self) -> Iterator[Record]:
+        for record in self.records:
+            self.ids.append(record.id)
+            yield record
+
+
+def indexed(records: Iterable[Record], count: int, progress: Progress | None = None) -> Indexed:
+    """Records to write (`count` of them), each added to an index as it goes by (`progress`
+    hears how that goes); the index is made once they have all gone by."""
+    from .indexing import Builder
+
+    builder = Builder()
+    return Indexed(builder.adding(records, count, progress), builder.index)
+
+
+def drained(items: list[T]) -> Iterator[T]:
+    """The items of a list in order, each let go of by the list as it is given: the list is
+    left empty, and an item nothing else holds is freed once used."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
+def record_rows(records: Iterable[Record]) -> Iterator[tuple[int, str, str, bytes, int]]:
     encode = json.JSONEncoder(
         default=fields_of, ensure_ascii=False, separators=(",", ":"), check_circular=False
     ).encode
-    for pos, r in enumerate(corpus.records):
+    for pos, r in enumerate(records):
         raw = encode(r).encode()
         yield pos, r.id, r.type, raw, checksum(f"{pos}\t{r.id}\t{r.type}".encode(), raw)
 
 
-def blob_rows(corpus: Corpus) -> Iterator[tuple[str, bytes, int]]:
+def blob_rows(corpus: Corpus, records: Indexed) -> Iterator[tuple[str, bytes, int]]:
     """The blobs, one at a time: the index's are made only as they are written."""
-    for name, data in named_blobs(corpus):
+    for name, data in named_blobs(corpus, records.ids, records.index()):
         yield name, data, checksum(name.encode(), data)
 
 
-def named_blobs(corpus: Corpus) -> Iterator[tuple[str, bytes]]:
+def named_blobs(corpus: Corpus, ids: Sequence[str], index: Index) -> Iterator[tuple[str, bytes]]:
     fields = {name: getattr(corpus, name) for name in data_fields()}
-    header = {"size": len(corpus.records), "fields": fields}
+    header = {"size": len(ids), "fields": fields}
     yield "header", json.dumps(header, default=fields_of, ensure_ascii=False).encode()
-    yield "ids", lines(corpus.ids)
+    yield "ids", lines(ids)
     for kind in INDEX_PARTS:
-        mapping: Mapping[str, Any] = getattr(corpus.index, kind)
+        mapping: Mapping[str, Any] = getattr(index, kind)
         keys = sorted(mapping)
         yield f"keys/{kind}", lines(keys)
         for key in keys:

@@ -270,7 +270,9 @@ def read_parts(dirs: Sequence[Path], progress: Progress | None = None) -> Parts:
     if progress:
         progress("Reading data files", len(files), len(files))
     parts.records = check_links(parts.located, parts.gazetteer, errors)
-    yours = {i.record.id for i in parts.located if not Path(i.path).is_relative_to(dirs[0])}
+    paths = {i.path for i in parts.located}
+    user_files = {p for p in paths if not Path(p).is_relative_to(dirs[0])}
+    yours = {i.record.id for i in parts.located if i.path in user_files}
     parts.records = [
         dataclasses.replace(r, origin="user") if r.id in yours else r for r in parts.records
     ]

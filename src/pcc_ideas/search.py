@@ -14,13 +14,14 @@ is `scoring`.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import math
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from .models import RECORD_TYPES, TYPE_ORDER, Record, to_dict
+from .models import RECORD_TYPES, Record
 from .text import STOPWORDS, max_edits, terms, words
 
 K1 = 1.2
@@ -55,31 +56,65 @@ TYPO_WEIGHT = (1.0, 0.6, 0.4)  # by number of edits
 # The fields whose pairs of neighbouring words are indexed, for phrases.
 PHRASE_FIELDS = frozenset({"title", "names", "summary"})
 THEME_PREFIX = "#"
+# The index fields a record's texts fall in, in the order a record's fields come: the type's
+# label (body) first, then title and summary, which every record has, then the rest.
+TEXT_FIELDS = ("body", "title", "summary", "names", "themes")
 
 
 # ---------------------------------------------------------------- reading records
 
 
 def field_texts(record: Record, theme_names: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
-    """The record's text by index field; the type's label is part of the body."""
-    out: dict[str, list[str]] = defaultdict(list)
-    out["body"].append(RECORD_TYPES[record.type].label)
-    for name, value in to_dict(record).items():
-        if name not in NOT_INDEXED:
-            out[FIELD_OF.get(name, "body")].extend(_strings(value))
+    """The record's text by index field (every field in TEXT_FIELDS, maybe empty); the
+    type's label is part of the body."""
+    out: dict[str, list[str]] = {name: [] for name in TEXT_FIELDS}
+    for name, text in record_texts(record):
+        out[name].append(text)
     for theme in record.themes:
         out["themes"].extend(theme_names.get(theme, ()))
     return out
 
 
-def _strings(value: object) -> Iterable[str]:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if k != "url":
-                yield from _strings(v)
-    elif isinstance(value, list):
+def record_texts(record: Record) -> Iterator[tuple[str, str]]:
+    """Each text of a record with the index field it belongs to, in the order of the
+    record's fields, the type's label first (in the body). Empty values and addresses (`url`)
+    are left out."""
+    yield "body", RECORD_TYPES[record.type].label
+    for name, field in _indexed(type(record)):
+        value = getattr(record, name)
+        if type(value) is str:
+            yield field, value
+        elif value is not None:
+            for text in _strings(value):
+                yield field, text
+
+
+def _indexed(cls: type) -> tuple[tuple[str, str], ...]:
+    """The fields of a record type that are indexed, each with its index field."""
+    found = _INDEXED.get(cls)
+    if found is None:
+        names = (f.name for f in dataclasses.fields(cls) if f.name not in NOT_INDEXED)
+        found = _INDEXED[cls] = tuple((name, FIELD_OF.get(name, "body")) for name in names)
+    return found
+
+
+_INDEXED: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
+def _strings(value: object) -> Iterator[str]:
+    """The texts of a value: itself, its items, or a part's fields but its address."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, tuple):
         for v in value:
-            yield from _strings(v)
+            if type(v) is str:
+                yield v
+            else:
+                yield from _strings(v)
+    elif dataclasses.is_dataclass(value):
+        for f in dataclasses.fields(value):
+            if f.name != "url" and (v := getattr(value, f.name)) is not None:
+                yield from _strings(v)
     elif value is not None:
         yield str(value)
 
@@ -192,42 +227,9 @@ class Index:
         progress: Callable[[str, int, int], None] | None = None,
     ) -> Index:
         """Index records; the index keeps their positions, not the records themselves."""
-        themes = theme_names(records)
-        per_doc: list[dict[str, tuple[Counter[str], int]]] = []
-        totals: dict[str, int] = dict.fromkeys(FIELDS, 0)
-        for done, record in enumerate(records):
-            if progress and done % 1000 == 0:
-                progress("Indexing records", done, len(records))
-            fields = field_counts(field_texts(record, {}))
-            for name, (_, size) in fields.items():
-                totals[name] += size
-            per_doc.append(fields)
-        if progress:
-            progress("Indexing records", len(records), len(records))
-        average = {f: max(totals[f] / max(len(records), 1), 1.0) for f in FIELDS}
-        docs: dict[str, array[int]] = {}
-        weights: dict[str, array[float]] = {}
-        for doc, fields in enumerate(per_doc):
-            weighted: dict[str, float] = defaultdict(float)
-            for name, (counts, size) in fields.items():
-                weight, b = FIELDS[name]
-                scale = weight / (1 - b + b * size / average[name])
-                for term, tf in counts.items():
-                    weighted[term] += tf * scale
-            for term, wtf in weighted.items():
-                if term not in docs:
-                    docs[term], weights[term] = array("I"), array("f")
-                docs[term].append(doc)
-                weights[term].append(wtf * (K1 + 1) / (wtf + K1))
-        facets: dict[str, array[int]] = defaultdict(lambda: array("I"))
-        for doc, r in enumerate(records):
-            for facet in facets_of(r):
-                facets[facet].append(doc)
-        kinds = array("B", (TYPE_ORDER.index(r.type) for r in records))
-        postings = {t: (docs[t], weights[t]) for t in docs}
-        postings.update(theme_postings(themes, sorted(k for k in facets if k.startswith("theme:"))))
-        columns = {"type": kinds}
-        return cls(postings, dict(facets), columns, len(records))
+        from .indexing import build
+
+        return build(records, progress, len(records))
 
     def facet(self, key: str) -> array[int]:
         """The positions of the records with a filter value: `type:figure`, `theme:drugs`,

@@ -79,7 +79,8 @@ def fold(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The folded words of a text, in order, before stemming."""
-    return WORD.findall(THOUSANDS.sub("", fold(text)))
+    folded = fold(text)
+    return WORD.findall(THOUSANDS.sub("", folded) if "," in folded else folded)
 
 
 def words(text: str) -> list[str]:

@@ -1,0 +1,213 @@
+"""Building the search index (`search.Index`) from records added one at a time.
+
+A record's words are read once: each distinct word is folded, stemmed and given a number
+when it is first met (`Vocabulary`), and a short text (a name, a place, a label), which
+recurs across records, is read once for all. Each field's numbered words are kept in one
+compact array for the whole corpus (`FieldWords`), so nothing is held per record but a few
+numbers. BM25F weights depend on the average length of each field, known only once every
+record is in: then each record's words are counted and weighted, and the postings are made
+straight into their arrays (`Builder.index`).
+
+The weights are those `search.field_counts` describes, summed over a record's fields in the
+order `search.field_texts` gives them, so the index does not depend on how it was built.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+
+from .loading import Progress
+from .models import TYPE_ORDER, Record
+from .search import (
+    FIELDS,
+    K1,
+    PHRASE_FIELDS,
+    TEXT_FIELDS,
+    Index,
+    facets_of,
+    record_texts,
+    theme_postings,
+)
+from .text import STOPWORDS, stem, tokens
+
+# Texts up to this long are read once for all records that hold them: names, places, labels.
+SHORT_TEXT = 80
+
+
+class Vocabulary:
+    """Each distinct term (stemmed word, or pair of neighbouring words) numbered from 1, as it
+    is first met; 0 stands for a stop word."""
+
+    def __init__(self) -> None:
+        self.terms: list[str] = [""]
+        self._numbers: dict[str, int] = {}
+        self._words = Words(self)  # each word as written -> its stem's number
+        self._pairs = Pairs(self)  # (a, b) -> the number of "a b"
+        self._short: dict[tuple[str, bool], tuple[list[int], int]] = {}
+
+    def number(self, term: str) -> int:
+        found = self._numbers.get(term)
+        if found is None:
+            found = self._numbers[term] = len(self.terms)
+            self.terms.append(term)
+        return found
+
+    def text(self, text: str, phrases: bool) -> tuple[list[int], int]:
+        """A text's terms' numbers (its words, then its pairs of neighbouring words if
+        `phrases`) and how many words it has, stop words left out."""
+        if len(text) > SHORT_TEXT:
+            return self._read(text, phrases)
+        found = self._short.get((text, phrases))
+        if found is None:
+            found = self._short[text, phrases] = self._read(text, phrases)
+        return found
+
+    def _read(self, text: str, phrases: bool) -> tuple[list[int], int]:
+        numbers = list(filter(None, map(self._words.__getitem__, tokens(text))))
+        size = len(numbers)
+        if phrases and size > 1:
+            numbers += map(self._pairs.__getitem__, zip(numbers, numbers[1:], strict=False))
+        return numbers, size
+
+
+class Words(dict[str, int]):
+    """Folded words as written, each with its stem's number in a vocabulary (0: a stop
+    word), stemmed when first asked for."""
+
+    def __init__(self, vocabulary: Vocabulary):
+        super().__init__(dict.fromkeys(STOPWORDS, 0))
+        self.vocabulary = vocabulary
+
+    def __missing__(self, word: str) -> int:
+        found = self[word] = self.vocabulary.number(stem(word))
+        return found
+
+
+class Pairs(dict[tuple[int, int], int]):
+    """Pairs of neighbouring words' numbers, each with the number of the pair ("a b"),
+    numbered when first asked for."""
+
+    def __init__(self, vocabulary: Vocabulary):
+        super().__init__()
+        self.vocabulary = vocabulary
+
+    def __missing__(self, pair: tuple[int, int]) -> int:
+        terms = self.vocabulary.terms
+        found = self[pair] = self.vocabulary.number(terms[pair[0]] + " " + terms[pair[1]])
+        return found
+
+
+class FieldWords:
+    """One index field's term numbers for every record, end to end, with where each record's
+    end and how many words each has."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.weight, self.b = FIELDS[name]
+        self.numbers = array("I")
+        self.ends = array("L")
+        self.sizes = array("L")
+        self.total = 0
+
+    def add(self, numbers: list[int], size: int) -> None:
+        self.numbers.extend(numbers)
+        self.ends.append(len(self.numbers))
+        self.sizes.append(size)
+        self.total += size
+
+    def scales(self, count: int) -> list[float]:
+        """Each record's BM25F scale for this field: its weight, normalised by length."""
+        weight, b = self.weight, self.b
+        average = max(self.total / max(count, 1), 1.0)
+        return [weight / (1 - b + b * size / average) for size in self.sizes]
+
+
+class Builder:
+    """The index of the records added so far (`add`), made by `index`."""
+
+    def __init__(self) -> None:
+        self.vocabulary = Vocabulary()
+        # The fields that hold a record's own words, in the order their weights are summed.
+        self.fields = [FieldWords(name) for name in TEXT_FIELDS if name != "themes"]
+        self.facets: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
+        self.kinds = array("B")
+        self.theme_names: dict[str, tuple[str, ...]] = {}
+        self.size = 0
+
+    def add(self, record: Record) -> None:
+        """Index one more record, at the next position."""
+        found: dict[str, tuple[list[int], int]] = {f.name: ([], 0) for f in self.fields}
+        text = self.vocabulary.text
+        for name, value in record_texts(record):
+            numbers, size = found[name]
+            more, words = text(value, name in PHRASE_FIELDS)
+            numbers += more
+            found[name] = numbers, size + words
+        for f in self.fields:
+            f.add(*found[f.name])
+        for facet in facets_of(record):
+            self.facets[facet].append(self.size)
+        self.kinds.append(KIND[record.type])
+        if record.type == "theme":
+            self.theme_names[record.id] = (record.title, *getattr(record, "aliases", ()))
+        self.size += 1
+
+    def adding(
+        self, records: Iterable[Record], count: int, progress: Progress | None = None
+    ) -> Iterator[Record]:
+        """Each record once it is indexed (`add`); `progress` hears how indexing the `count`
+        records goes."""
+        for record in records:
+            if progress and self.size % 1000 == 0:
+                progress("Indexing records", self.size, count)
+            self.add(record)
+            yield record
+        if progress:
+            progress("Indexing records", self.size, count)
+
+    def index(self) -> Index:
+        """The index of the records added; no more can be added."""
+        terms = self.vocabulary.terms
+        self.vocabulary = Vocabulary()  # the look-ups from words to numbers are done with
+        postings: dict[str, tuple[array[int], array[float]]] = {}
+        for number, (docs, weights) in enumerate(self.postings(len(terms))):
+            if docs:
+                postings[terms[number]] = docs, weights
+        theme_keys = sorted(k for k in self.facets if k.startswith("theme:"))
+        postings.update(theme_postings(self.theme_names, theme_keys))
+        return Index(postings, dict(self.facets), {"type": self.kinds}, self.size)
+
+    def postings(self, count: int) -> list[tuple[array[int], array[float]]]:
+        """Each of `count` terms' postings, by number: the records holding it and its BM25F
+        weight in each, its count in each field scaled and summed, then saturated."""
+        found = [(array("I"), array("f")) for _ in range(count)]
+        fields = [(f.numbers, f.ends, f.scales(self.size)) for f in self.fields]
+        saturated = K1 + 1
+        for doc in range(self.size):
+            weighted: dict[int, float] = {}
+            get = weighted.get
+            for numbers, ends, scales in fields:
+                start = ends[doc - 1] if doc else 0
+                if start == ends[doc]:
+                    continue
+                scale = scales[doc]
+                for term, tf in Counter(numbers[start : ends[doc]]).items():
+                    weighted[term] = get(term, 0.0) + tf * scale
+            for term, wtf in weighted.items():
+                docs, weights = found[term]
+                docs.append(doc)
+                weights.append(wtf * saturated / (wtf + K1))
+        return found
+
+
+KIND = {name: i for i, name in enumerate(TYPE_ORDER)}
+
+
+def build(records: Iterable[Record], progress: Progress | None = None, count: int = 0) -> Index:
+    """The index of these records (`count` of them, for `progress`)."""
+    builder = Builder()
+    for _ in builder.adding(records, count, progress):
+        pass
+    return builder.index()

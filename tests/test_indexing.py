@@ -1,0 +1,88 @@
+"""The index as built equals BM25F worked out plainly from `field_counts`, weight for weight."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pcc_ideas.models import CaseStudy, Citation, Endnote, Source
+from pcc_ideas.search import FIELDS, K1, Index, facets_of, field_counts, field_texts
+
+
+def plain_postings(records) -> dict[str, list[tuple[int, float]]]:
+    """Each term's (position, weight) pairs, the textbook way: every record's fields counted,
+    the average length of each field, then each term's count scaled and summed by field in
+    the order `field_texts` gives them, and saturated."""
+    counted = [field_counts(field_texts(r, {})) for r in records]
+    totals: dict[str, int] = defaultdict(int)
+    for fields in counted:
+        for name, (_, size) in fields.items():
+            totals[name] += size
+    average = {f: max(totals[f] / max(len(records), 1), 1.0) for f in FIELDS}
+    out: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for doc, fields in enumerate(counted):
+        weighted: dict[str, float] = defaultdict(float)
+        for name, (counts, size) in fields.items():
+            weight, b = FIELDS[name]
+            scale = weight / (1 - b + b * size / average[name])
+            for term, tf in counts.items():
+                weighted[term] += tf * scale
+        for term, wtf in weighted.items():
+            out[term].append((doc, wtf * (K1 + 1) / (wtf + K1)))
+    return out
+
+
+def as_built(index: Index) -> dict[str, list[tuple[int, float]]]:
+    return {
+        t: list(zip(docs, weights, strict=True))
+        for t, (docs, weights) in index.postings.items()
+        if not t.startswith("#")
+    }
+
+
+def rounded(postings: dict[str, list[tuple[int, float]]]) -> dict[str, list[tuple[int, float]]]:
+    """As an index keeps them: single precision."""
+    from array import array
+
+    return {t: [(d, array("f", [w])[0]) for d, w in ps] for t, ps in postings.items()}
+
+
+def test_the_bundled_corpus_is_indexed_as_bm25f_says(corpus):
+    records = list(corpus.records)
+    assert as_built(Index.build(records)) == rounded(plain_postings(records))
+
+
+def test_every_kind_of_value_is_indexed_but_addresses():
+    records = [
+        CaseStudy(
+            id="a",
+            type="example",
+            title="Knife crime, knife crime",
+            summary="Knife arches in 1,000 schools; 12,3456 A&E visits",
+            areas=("Cleveland",),
+            sources=(Citation("src", "Endnote 3", "https://example.org/knife"),),
+            organisations=("Knife Crime Trust",),
+            actions=("Knife", "crime"),
+            year="2020",
+        ),
+        Source(
+            id="src",
+            type="source",
+            title="A briefing",
+            summary="Café crème, ﬁnancial",
+            year=2021,
+            endnotes=(Endnote(3, "https://example.org/x", "Knife crime figures"),),
+            url="https://example.org/briefing",
+        ),
+    ]
+    built = as_built(Index.build(records))
+    assert built == rounded(plain_postings(records))
+    assert not any("http" in t or "example" in t for t in built)
+    assert {"2021", "3", "1000", "a&e", "cafe", "knife crime"} <= set(built)
+
+
+def test_facets_and_types_are_kept_by_position(corpus):
+    records = list(corpus.records)
+    index = Index.build(records)
+    for doc in (0, len(records) // 2, len(records) - 1):
+        assert all(doc in index.facet(f) for f in facets_of(records[doc]))
+    assert len(index.columns["type"]) == index.size == len(records)
