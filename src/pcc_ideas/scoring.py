@@ -28,8 +28,17 @@ from functools import cached_property
 
 from .models import TYPE_ORDER, Record
 from .query import Group, Query
-from .search import FIELDS, THEME_PREFIX, Index, field_counts, field_texts, holds, pairs
-from .text import STOPWORDS, tokens, words
+from .search import (
+    FIELDS,
+    THEME_PREFIX,
+    Index,
+    field_counts,
+    field_texts,
+    holds,
+    pairs,
+    record_texts,
+)
+from .text import terms, tokens
 
 PHRASE_WEIGHT = 0.6
 THEME_WEIGHT = 0.5  # a word found only in the titles and aliases of a record's themes
@@ -186,12 +195,10 @@ def feedback_words(record: Record) -> dict[str, float]:
     """A record's words that say what it is about, for word feedback: those of its title,
     names and summary, each counted by its field's weight."""
     found: dict[str, float] = defaultdict(float)
-    for name, texts in field_texts(record, {}).items():
+    for name, text in record_texts(record):
         if name in FEEDBACK_FIELDS:
-            for text in texts:
-                for w in words(text):
-                    if w not in STOPWORDS:
-                        found[w] += FIELDS[name][0]
+            for w in terms(text):
+                found[w] += FIELDS[name][0]
     return found
 
 
