@@ -44,6 +44,13 @@ def test_typos_find_what_they_mean(corpus):
     assert any("restorative" in r for r in top(corpus, "restorative justis"))
 
 
+def test_a_typo_in_an_ending_the_stemmer_cuts_is_corrected(corpus):
+    # "recruitmnet" stems to itself, many edits from "recruit" (the stem of "recruitment"):
+    # only the word as typed, one swap from "recruitment", leads there.
+    assert corpus.index.alternatives("recruitmnet", "recruitmnet") == [("recruit", 0.6)]
+    assert "cs-20-south-wales-positive-action" in top(corpus, "recruitmnet of officers", 3)
+
+
 def test_short_words_are_not_corrected():
     # "art" is three letters: too short for a typo, so it must not become "part" or "arts".
     assert max_edits("art") == 0

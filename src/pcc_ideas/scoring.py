@@ -210,7 +210,10 @@ class Scoring:
 
     def __init__(self, index: Index, query: Query):
         self.index, self.query = index, query
-        self.alternatives = [[index.alternatives(s) for s in g.stems] for g in query.groups]
+        self.alternatives = [
+            [index.alternatives(s, w) for s, w in zip(g.stems, g.words, strict=True)]
+            for g in query.groups
+        ]
         self._idf: dict[str, float] = {}
         # Coverage counts each group by how telling its words are (their idf), so a record
         # matching the topic word outranks one matching only the generic words around it.

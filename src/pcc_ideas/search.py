@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .models import RECORD_TYPES, Record
-from .text import STOPWORDS, max_edits, terms, words
+from .text import STOPWORDS, max_edits, respellings, terms, words
 
 K1 = 1.2
 # Field weights and length normalisation (b) of BM25F.
@@ -245,9 +245,11 @@ class Index:
             )
         return self._vocabulary
 
-    def alternatives(self, term: str) -> list[tuple[str, float]]:
+    def alternatives(self, term: str, typed: str = "") -> list[tuple[str, float]]:
         """The index terms a query word stands for, with their weight: itself, or its
-        corrections when it is not in the index."""
+        corrections when it is not in the index: index words a few edits from its stem, and
+        the stems of the one-edit respellings of the word as `typed` (a typo in an ending the
+        stemmer cuts off: "recruitmnet" stems to itself, "recruitment" to "recruit")."""
         if term in self.postings:
             return [(term, 1.0)]
         if not max_edits(term):
@@ -258,7 +260,11 @@ class Index:
         near = process.extract(
             term, self.vocabulary, scorer=OSA.distance, score_cutoff=max_edits(term), limit=5
         )
-        return [(word, TYPO_WEIGHT[d]) for word, d, _ in near if word[:1] == term[:1]]
+        found = {word: TYPO_WEIGHT[d] for word, d, _ in near}
+        for word in respellings(typed) if max_edits(typed) else ():
+            if word in self.postings and " " not in word and word not in found:
+                found[word] = TYPO_WEIGHT[1]
+        return [(word, weight) for word, weight in found.items() if word[:1] == term[:1]]
 
     def postings_of(self, term: str) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
         """A term's postings as (positions, weights); a theme word's, one part per theme."""

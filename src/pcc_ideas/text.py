@@ -100,6 +100,20 @@ def max_edits(word: str) -> int:
     return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
 
 
+def respellings(word: str) -> set[str]:
+    """The stems of the words one edit away from a folded word: a letter dropped, added or
+    changed, or two letters swapped (Norvig's spelling corrector, on whole words, so a typo
+    in an ending the stemmer would cut is still found)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    edits |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    edits |= {a + c + b for a, b in splits for c in letters}
+    edits.discard(word)
+    return set(_stemmer().stemWords(sorted(edits)))  # type: ignore[attr-defined]
+
+
 def key(name: str) -> str:
     """A name as a look-up key: case, accents, punctuation and `&`/`and` do not matter."""
     return " ".join(WORD.findall(fold(name).replace("&", " and ")))
