@@ -38,7 +38,7 @@ from .search import (
     pairs,
     record_texts,
 )
-from .text import terms, tokens
+from .text import stem, terms, tokens
 
 PHRASE_WEIGHT = 0.6
 THEME_WEIGHT = 0.5  # a word found only in the titles and aliases of a record's themes
@@ -77,7 +77,7 @@ class Contribution:
     """What one query word (or concept) added to a hit's score, and how it matched."""
 
     word: str  # the user's word(s)
-    matched: str  # the index word(s) it matched
+    matched: str  # the record's word(s) it matched, as the record writes them
     how: str  # exact, stem, typo, thesaurus, broader, narrower, related, place, theme,
     # feedback
     field: str  # the fields it was found in, best first
@@ -420,6 +420,7 @@ class Ranked:
         """Which query words matched what, how, in which fields, and how much each added."""
         texts = field_texts(record, theme_titles)
         counts = {name: c for name, (c, _) in field_counts(texts).items()}
+        written = as_written(texts)
         scale = self.score / self.raw if self.raw else 0.0
         out = []
         for user, matched, how, value in self.parts:
@@ -427,5 +428,17 @@ class Ranked:
             where = [f for f in FIELDS if held(w in counts.get(f, ()) for w in matched.split())]
             if how == "exact" and not any(user in tokens(t) for f in where for t in texts[f]):
                 how = "stem"
-            out.append(Contribution(user, matched, how, ", ".join(where), value * scale))
+            shown = " ".join(written.get(w, w) for w in matched.split())
+            out.append(Contribution(user, shown, how, ", ".join(where), value * scale))
         return tuple(out)
+
+
+def as_written(texts: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Each stem of a record's texts as the record first writes it ("polic" -> "policing"),
+    so that explain shows words, not stems; fields in order of weight, title first."""
+    found: dict[str, str] = {}
+    for name in FIELDS:
+        for text in texts.get(name, ()):
+            for word in tokens(text):
+                found.setdefault(stem(word), word)
+    return found
