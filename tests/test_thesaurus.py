@@ -96,6 +96,14 @@ def test_expansions_weigh_less_than_the_users_words_and_links_less_again():
     assert weights["stab"] == (LINKED_WEIGHT, "narrower")
 
 
+def test_an_expansion_keeps_a_word_whose_stem_is_a_stop_word():
+    # "underlying" stems to "under", a stop word; stop words are told by the word, so the
+    # expansion is the whole term, not the far looser "needs" alone.
+    thesaurus = Thesaurus((Concept("root-causes", "root causes", alt=("underlying needs",)),))
+    (group,) = read_query("root causes", thesaurus).groups
+    assert [e.words for e in group.expansions] == [("under", "need")]
+
+
 def test_question_words_are_not_content_but_a_query_is_never_empty():
     assert [g.words for g in read_query("how can we use naloxone").groups] == [("naloxone",)]
     assert [g.words for g in read_query("what works").groups] == [("works",)]

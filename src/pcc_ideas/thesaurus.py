@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .schema import DataError
-from .text import STOPWORDS, words
+from .text import terms, words
 
 SYNONYM_WEIGHT = 0.8
 LINKED_WEIGHT = 0.35
@@ -94,8 +94,21 @@ class Thesaurus:
         """The concepts with a term holding a word, by the word."""
         found: dict[str, list[Concept]] = {}
         for concept in self.concepts:
-            for w in {w for ws in self.stems[concept.id] for w in ws if w not in STOPWORDS}:
+            for w in {w for term in concept.terms for w in terms(term)}:
                 found.setdefault(w, []).append(concept)
+        return found
+
+    @cached_property
+    def _content_terms(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        return {}
+
+    def _content(self, concept: Concept) -> tuple[tuple[str, ...], ...]:
+        """A concept's terms as the stems of their words that carry meaning (no stop words,
+        told by the word, not its stem: "underlying" keeps "under"), worked out when needed."""
+        found = self._content_terms.get(concept.id)
+        if found is None:
+            found = tuple(tuple(terms(t)) for t in concept.terms)
+            self._content_terms[concept.id] = found
         return found
 
     def concept(self, concept_id: str) -> Concept:
@@ -143,8 +156,7 @@ class Thesaurus:
         out: dict[tuple[str, ...], Expansion] = {}
 
         def add(of: Concept, weight: float, how: str) -> None:
-            for term in self.stems[of.id]:
-                ws = tuple(w for w in term if w not in STOPWORDS)
+            for ws in self._content(of):
                 if ws and ws != used and ws not in out:
                     out[ws] = Expansion(ws, weight, how, concept.id)
 
@@ -211,11 +223,7 @@ def unmatched(concepts: Sequence[Concept], vocabulary: Iterable[str]) -> list[Co
     """The concepts none of whose terms has all its words in the corpus: they can never
     lead a query to a record."""
     known = set(vocabulary)
-    return [
-        c
-        for c in concepts
-        if not any(all(w in known for w in term_words(t) if w not in STOPWORDS) for t in c.terms)
-    ]
+    return [c for c in concepts if not any(all(w in known for w in terms(t)) for t in c.terms)]
 
 
 # ---------------------------------------------------------------- reading and checking
