@@ -35,7 +35,7 @@ QUESTION_WORDS = frozenset(
 )
 # Words Snowball gets wrong for this field: irregular plurals it leaves alone, and words it
 # conflates ("diversion" and "diversity" both become "divers"; "experiment" and
-# "experience" both "experi").
+# "experience" both "experi"; "housing", a policy area, and "house" both "hous").
 EXCEPTIONS = {
     "women": "woman",
     "men": "man",
@@ -46,6 +46,7 @@ EXCEPTIONS = {
     "experiment": "experiment",
     "experiments": "experiment",
     "experimental": "experiment",
+    "housing": "housing",
 }
 
 
