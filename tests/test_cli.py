@@ -84,6 +84,23 @@ def test_search_json_is_an_array_of_records_best_first(pcc):
     assert "naloxone" in (hits[0]["title"] + hits[0]["summary"]).casefold()
 
 
+def test_search_says_how_words_no_record_uses_were_read(pcc):
+    # An abbreviation, a typo and a town are read as what they stand for, and stderr says
+    # so; a word no record uses and nothing stands for is named, so a list of hits that
+    # matched only the other words is not taken for an answer about it.
+    for query, note in [
+        ("DA", "read 'DA' as 'domestic abuse'"),
+        ("nalaxone", "read 'nalaxone' as 'naloxone'"),
+        ("women in Stockport", "read 'Stockport' as 'Greater Manchester'"),
+        ("rural crime", "no record mentions 'rural'"),
+    ]:
+        out = pcc("search", query, "--json")
+        assert out.code == 0 and out.json(), query
+        assert out.stderr.strip() == f"pcc-ideas: {note}", query
+    # The user's own words need no note.
+    assert pcc("search", "naloxone", "--json").stderr == ""
+
+
 def test_search_limit(pcc):
     out = pcc("search", "drugs", "-n", "3", "--json")
     assert out.code == 0 and len(out.json()) == 3

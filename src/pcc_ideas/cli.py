@@ -170,7 +170,9 @@ def search(
     page = pages.search_page(corpus, text, filters, limit)
     page.long, page.explain = long, explain
     show(page, Shown(json, jsonl, csv, no_pager))
-    if page.weak or not page.close:
+    for note in page.readings:
+        say(note)
+    if page.weak or not (page.close or page.readings):
         near = "; ".join(h.record.title for h in page.hits[:3])
         (nothing if page.weak else say)(f"no close match for {text!r}; nearest: {near}")
 

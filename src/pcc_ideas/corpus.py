@@ -17,9 +17,10 @@ from .areas import Gazetteer
 from .loading import InvalidData, Progress, data_dirs, read_parts, without_gc, yaml_files
 from .lookup import Match, NameIndex, NotResolved, nearest
 from .models import TYPE_ORDER, Record, Source, Theme, evidence_kind, record_type
-from .thesaurus import Concept, Thesaurus
+from .thesaurus import Concept, Expansion, Thesaurus
 
 if TYPE_CHECKING:
+    from .query import Query
     from .scoring import Hit
     from .search import Index
 
@@ -96,26 +97,58 @@ class Corpus:
         self, query: str, filters: Sequence[Filter] = (), limit: int | None = None
     ) -> list[Hit]:
         """`search` with its filters already resolved."""
-        from .query import read_query
         from .scoring import feedback_words, rank
 
-        index = self.index
-        query_read = read_query(
-            query,
-            self.thesaurus,
-            index.postings.__contains__,
-            self.topics.__contains__,
-            lambda: self.places,
-        )
         ranked = rank(
-            index,
-            query_read,
+            self.index,
+            self._read(query),
             self.kept(filters),
             limit,
             self.ids,
             lambda d: feedback_words(self.records[d]),
         )
         return [r.hit(self.records[r.position], self.theme_names) for r in ranked]
+
+    def _read(self, query: str) -> Query:
+        from .query import read_query
+
+        return read_query(
+            query,
+            self.thesaurus,
+            self.index.postings.__contains__,
+            self.topics.__contains__,
+            lambda: self.places,
+        )
+
+    def readings(self, query: str) -> list[str]:
+        """How the query's words that no record uses were read, one note each: as the
+        correction of a typo, as a thesaurus concept or a place, or not at all ("read 'DA' as
+        'domestic abuse'", "no record mentions 'rural'")."""
+        from .text import WORD, fold
+
+        index, notes = self.index, []
+        as_typed = {fold(w): w for w in WORD.findall(query)}
+        for group in self._read(query).groups:
+            if any(s in index.postings for s in group.stems):
+                continue
+            typed = " ".join(as_typed.get(w, w) for w in group.words)
+            fixes = [
+                next(iter(index.alternatives(s, w)), ("", 0.0))[0]
+                for s, w in zip(group.stems, group.words, strict=True)
+            ]
+            if all(fixes):
+                notes.append(f"read {typed!r} as {' '.join(map(self._spelling, fixes))!r}")
+            elif group.expansions:
+                notes.append(f"read {typed!r} as {self._label(group.expansions[0])!r}")
+            else:
+                notes.append(f"no record mentions {typed!r}")
+        return notes
+
+    def _label(self, expansion: Expansion) -> str:
+        """What an expansion of a query word stands for: its concept's label, or its area."""
+        if expansion.how == "place":
+            return expansion.concept
+        return self.thesaurus.concept(expansion.concept).label
 
     def filters(
         self,

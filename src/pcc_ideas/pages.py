@@ -52,6 +52,8 @@ class SearchPage:
     suggestions: list[str] = field(default_factory=list)
     long: bool = False
     explain: bool = False
+    # How the query's words that no record uses were read (`Corpus.readings`).
+    readings: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -338,7 +340,7 @@ def search_page(
 ) -> SearchPage:
     hits = corpus.matching(query, filters, limit or None)
     if hits:
-        return SearchPage(query, hits, filters)
+        return SearchPage(query, hits, filters, readings=corpus.readings(query))
 
     def count(fs: Sequence[Filter]) -> int:
         return len(corpus.matching(query, fs))
