@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import os
 import re
+import stat
 import zipfile
 from pathlib import Path
 
@@ -363,7 +365,8 @@ def test_hostile_text_is_plain_text_in_word(tmp_path):
         ("a/b/pack.htm", "html"),
         ("pack.json", "json"),
         ("pack.docx", "docx"),
-        ("pack.txt", None),
+        ("pack.txt", "markdown"),
+        ("pack.pdf", None),
         ("pack", None),
         ("pack.pdf", None),
     ],
@@ -397,6 +400,30 @@ def test_the_format_follows_the_output_file_s_extension(run, tmp_path, name, sta
 def test_a_format_that_contradicts_the_extension_is_a_usage_error(run, tmp_path):
     out = run("brief", "--theme", "drugs", "--format", "html", "-o", str(tmp_path / "r.md"))
     assert out.returncode == 2 and "html" in out.stderr and not (tmp_path / "r.md").exists()
+
+
+def test_an_extension_no_format_has_is_a_usage_error(run, tmp_path):
+    # A pack written as "drugs.pdf" would be Markdown that no PDF reader opens.
+    out = run("brief", "--theme", "drugs", "-o", str(tmp_path / "drugs.pdf"))
+    assert out.returncode == 2 and "'.pdf'" in out.stderr and ".docx" in out.stderr
+    assert not (tmp_path / "drugs.pdf").exists()
+
+
+def test_an_output_file_gets_the_permissions_of_any_new_file_or_of_the_one_it_replaces(
+    run, tmp_path
+):
+    # Written through a private temporary file, the pack must still be readable by whoever
+    # the user's umask lets read new files (colleagues on a shared drive).
+    target = tmp_path / "drugs.md"
+    umask = os.umask(0o022)
+    try:
+        assert run("brief", "--theme", "drugs", "-o", str(target)).returncode == 0
+        assert stat.S_IMODE(target.stat().st_mode) == 0o644
+        target.chmod(0o640)
+        assert run("brief", "--theme", "drugs", "-o", str(target)).returncode == 0
+        assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    finally:
+        os.umask(umask)
 
 
 def test_hints_go_to_stderr_and_the_joint_pack_to_stdout(run):

@@ -489,7 +489,13 @@ BRIEF_FORMATS: dict[str, Callable[[Brief], str | bytes]] = {
     "json": brief_to_json,
     "docx": writer("docx", "brief_to_docx"),
 }
-EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+EXTENSIONS = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
 
 
 def format_for_path(path: str | os.PathLike[str]) -> str | None:

@@ -380,12 +380,16 @@ def brief(
 
 def brief_format(asked: str | None, path: Path | None) -> str:
     """The brief's format: as asked, else from the file's extension, else Markdown; a
-    clash between the two is a usage error."""
-    from .brief import format_for_path
+    clash between the two, or an extension no format has (`.pdf`), is a usage error."""
+    from .brief import BRIEF_FORMATS, format_for_path
 
     by_path = format_for_path(path) if path else None
     if asked and by_path and asked != by_path:
         usage(f"--format {asked} does not match the extension of {path}")
+    if path and path.suffix and not (asked or by_path):
+        *most, last = [f".{f}".replace(".markdown", ".md") for f in BRIEF_FORMATS]
+        kinds = f"{', '.join(most)} or {last}"
+        usage(f"a brief cannot be written as {path.suffix!r}: name it {kinds}, or give --format")
     return asked or by_path or "markdown"
 
 

@@ -13,6 +13,7 @@ import io
 import os
 import shlex
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Callable
@@ -136,7 +137,9 @@ def write_stdout(content: str | bytes) -> None:
 
 def write_file(content: str | bytes, path: Path) -> None:
     """Write a file whole or not at all: through a temporary file in the same folder,
-    renamed into place, so a failure leaves an old file as it was. Raises OSError."""
+    renamed into place, so a failure leaves an old file as it was. The file gets the
+    permissions of the file it replaces, or those any new file of the user's gets (the
+    temporary file alone would be private to the user). Raises OSError."""
     import tempfile
 
     data = content.encode("utf-8") if isinstance(content, str) else content
@@ -149,7 +152,19 @@ def write_file(content: str | bytes, path: Path) -> None:
             temp.unlink(missing_ok=True)
             raise
     try:
+        os.chmod(temp, _mode_for(path))
         os.replace(temp, path)
     except OSError:
         temp.unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions a file written at `path` should have: the old file's, else what the
+    user's umask gives a new file."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
