@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from pcc_ideas import output, pages
+from pcc_ideas.emptied import left_out
 from pcc_ideas.output import plain
 from pcc_ideas.output import rich as rich_output
 
@@ -157,3 +158,8 @@ def test_markdown_on_a_terminal_shows_urls_as_written():
     out = io.StringIO()
     output.emit_markdown("See <https://example.org/News%20Articles/x.aspx>.", out, pager=False)
     assert "https://example.org/News%20Articles/x.aspx" in out.getvalue()
+
+
+def test_what_is_left_out_is_counted_in_words_that_agree():
+    assert left_out(1) == "1 more record is not shown (-n 0 shows them all)"
+    assert left_out(3) == "3 more records are not shown (-n 0 shows them all)"

@@ -25,7 +25,8 @@ class Emptied:
 
 
 def left_out(hidden: int) -> str:
-    return f"{hidden} more records are not shown (-n 0 shows them all)"
+    records = "record is" if hidden == 1 else "records are"
+    return f"{hidden} more {records} not shown (-n 0 shows them all)"
 
 
 def filter_phrase(f: Filter) -> str:
