@@ -199,6 +199,14 @@ def test_show_takes_a_unique_start_of_an_id(pcc):
     assert out.code == 0 and out.json()["id"] == CS11
 
 
+def test_show_reads_an_id_as_people_write_it(pcc):
+    # Ids are lower case, and case studies are numbered with two digits; "CS-09" and
+    # "cs-9" (as the briefing writes "Case study 9") are case study 9.
+    for given in ("CS-09", "cs-9", "Cs-9-naloxone"):
+        out = pcc("show", given, "--json")
+        assert out.code == 0 and out.json()["id"] == "cs-09-naloxone-west-midlands-durham"
+
+
 def test_show_with_the_start_of_several_ids_lists_them(pcc):
     out = pcc("show", "cs-1")
     assert out.code == 1 and out.stdout == ""

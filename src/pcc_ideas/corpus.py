@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -249,7 +250,11 @@ class Corpus:
         found = self.get(record_id)
         if found is not None:
             return found
+        record_id = record_id.strip().lower()  # ids are lower case: "CS-09" is cs-09
         starting = [i for i in self.positions if record_id and i.startswith(record_id)]
+        if not starting:  # a case study's number written without its 0: "cs-9" is cs-09
+            padded = re.sub(r"(?<=-)(\d)(?=-|$)", r"0\1", record_id)
+            starting = [i for i in self.positions if i.startswith(padded)]
         if len(starting) == 1:
             return self.records[self.positions[starting[0]]]
         if starting:
