@@ -140,7 +140,9 @@ class Corpus:
             if all(fixes):
                 notes.append(f"read {typed!r} as {' '.join(map(self._spelling, fixes))!r}")
             elif group.expansions:
-                notes.append(f"read {typed!r} as {self._label(group.expansions[0])!r}")
+                labels = dict.fromkeys(map(self._label, group.expansions))
+                read_as = " or ".join(map(repr, list(labels)[:3]))
+                notes.append(f"read {typed!r} as {read_as}")
             else:
                 notes.append(f"no record mentions {typed!r}")
         return notes
