@@ -1,7 +1,9 @@
 """What every command shares: the run's state, how a command ends, the options and their
-completion, and how a page is to be shown."""
+completion, and how a page is to be shown.
 
-from __future__ import annotations
+The annotations here are objects, not strings (no `from __future__ import annotations`), as
+in `cli`: Typer reads the completion functions' annotations at every run.
+"""
 
 import sys
 from collections.abc import Callable, Sequence
