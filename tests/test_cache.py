@@ -25,7 +25,8 @@ from conftest import DROPPED_ENV, find_command, make_record, write_records, writ
 
 from pcc_ideas import cache
 from pcc_ideas.corpus import Corpus, build_corpus
-from pcc_ideas.loading import InvalidData, bundled_data_dir
+from pcc_ideas.datafiles import bundled_data_dir
+from pcc_ideas.errors import InvalidData
 from pcc_ideas.models import from_dict, to_dict
 
 QUERIES = ("cachealpha", "cachebeta", "naloxone", "drug deaths", "restorative justice", "rj")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, make_record, write_records, write_yaml
+from conftest import DROPPED_ENV, FIXTURES, make_record, write_records, write_yaml
 
 import pcc_ideas
 from pcc_ideas.cli import EXPORT_FORMATS as FORMATS
@@ -1007,3 +1007,35 @@ def test_records_a_user_adds_are_marked_as_theirs(cli, tmp_path):
     assert "added by the user" in pack.stdout
     write_yaml(tmp_path / "claim.yaml", {**make_record("ex-claims", "Claims"), "origin": "x"})
     assert cli("--data-dir", str(tmp_path), "validate").exit_code == 2
+
+
+# ---------------------------------------------------------------- start-up
+
+# Print, at exit, every module the run imported.
+IMPORTED = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print(*sorted(sys.modules), file=sys.stderr))\n"
+    "from pcc_ideas.cli import run\n"
+    "sys.argv = ['pcc-ideas', *sys.argv[1:]]\n"
+    "run()\n"
+)
+
+
+def imported(*args: str, env: dict[str, str]) -> set[str]:
+    """The modules a run of pcc-ideas imports, in a fresh process."""
+    proc = subprocess.run(
+        [sys.executable, "-c", IMPORTED, *args], env=env, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    return set(proc.stderr.split())
+
+
+def test_a_warm_search_reads_no_yaml(tmp_path):
+    # A run that finds a current cache imports none of what reads and checks the data files.
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    cold = imported("search", "naloxone", "--json", env=env)
+    assert "pcc_ideas.loading" in cold
+    warm = imported("search", "naloxone", "--json", env=env)
+    reading = {"yaml", "pcc_ideas.loading", "pcc_ideas.schema", "pcc_ideas.yamlfile"}
+    assert not warm & (reading | {"pcc_ideas.rules", "pcc_ideas.indexing"})

@@ -57,7 +57,7 @@ from .cache_format import (
     unpack,
 )
 from .corpus import Corpus, Progress, build_corpus, data_dirs
-from .loading import without_gc, yaml_files
+from .datafiles import without_gc, yaml_files
 from .models import Record, from_dict
 from .search import Index
 

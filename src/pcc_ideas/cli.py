@@ -22,7 +22,7 @@ from typer.core import TyperGroup
 
 from . import __version__, output, pages
 from .corpus import Corpus, data_dirs, validated
-from .loading import InvalidData
+from .errors import InvalidData
 from .lookup import NotResolved
 from .models import RECORD_TYPES, evidence_kind
 from .options import (

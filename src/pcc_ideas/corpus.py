@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from .areas import Gazetteer
-from .loading import InvalidData, Progress, data_dirs, read_parts, without_gc, yaml_files
+from .datafiles import Progress, data_dirs, without_gc, yaml_files
+from .errors import InvalidData
 from .lookup import Match, NameIndex, NotResolved, nearest
 from .models import TYPE_ORDER, Record, Source, Theme, evidence_kind, record_type
 from .thesaurus import Concept, Thesaurus
@@ -357,6 +358,8 @@ def validated(dirs: Sequence[Path]) -> Corpus:
 def build_corpus(dirs: Sequence[Path], progress: Progress | None = None) -> Corpus:
     """The corpus read from these folders (the first is the bundled data); raises
     InvalidData listing every problem. `progress` hears how the reading goes."""
+    from .loading import read_parts  # the YAML files' reader: a run from the cache needs none
+
     with without_gc():
         parts = read_parts(dirs, progress)
         return Corpus(

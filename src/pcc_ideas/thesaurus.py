@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .schema import DataError
+from .errors import DataError
 from .text import STOPWORDS, words
 
 SYNONYM_WEIGHT = 0.8
