@@ -1030,8 +1030,9 @@ def imported(*args: str, env: dict[str, str]) -> set[str]:
     return set(proc.stderr.split())
 
 
-def test_a_warm_search_reads_no_yaml(tmp_path):
-    # A run that finds a current cache imports none of what reads and checks the data files.
+def test_a_warm_search_imports_only_what_it_uses(tmp_path):
+    # A run that finds a current cache imports none of what reads and checks the data files,
+    # and of the writers only its output's.
     env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
     env["XDG_CACHE_HOME"] = str(tmp_path)
     cold = imported("search", "naloxone", "--json", env=env)
@@ -1039,3 +1040,8 @@ def test_a_warm_search_reads_no_yaml(tmp_path):
     warm = imported("search", "naloxone", "--json", env=env)
     reading = {"yaml", "pcc_ideas.loading", "pcc_ideas.schema", "pcc_ideas.yamlfile"}
     assert not warm & (reading | {"pcc_ideas.rules", "pcc_ideas.indexing"})
+    writers = {f"pcc_ideas.output.{name}" for name in ("plain", "rich", "markdown", "html")}
+    assert not warm & (writers | {"csv", "rich"})
+    piped = imported("search", "naloxone", env=env)
+    assert "pcc_ideas.output.plain" in piped
+    assert not piped & {"pcc_ideas.output.rich", "rich"}
