@@ -27,7 +27,8 @@ class Gazetteer:
     areas: Sequence[Area]
 
     def __post_init__(self) -> None:
-        self.areas = tuple(self.areas)
+        if isinstance(self.areas, list):  # as read from the files: kept as a tuple
+            self.areas = tuple(self.areas)
 
     @cached_property
     def _index(self) -> NameIndex[Area]:
