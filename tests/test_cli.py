@@ -1032,7 +1032,7 @@ def imported(*args: str, env: dict[str, str]) -> set[str]:
 
 def test_a_warm_search_imports_only_what_it_uses(tmp_path):
     # A run that finds a current cache imports none of what reads and checks the data files,
-    # and of the writers only its output's.
+    # of the pages only a search's, and of the writers only its output's.
     env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
     env["XDG_CACHE_HOME"] = str(tmp_path)
     cold = imported("search", "naloxone", "--json", env=env)
@@ -1042,6 +1042,7 @@ def test_a_warm_search_imports_only_what_it_uses(tmp_path):
     assert not warm & (reading | {"pcc_ideas.rules", "pcc_ideas.indexing"})
     writers = {f"pcc_ideas.output.{name}" for name in ("plain", "rich", "markdown", "html")}
     assert not warm & (writers | {"csv", "rich"})
+    assert not warm & {"pcc_ideas.pages", "pcc_ideas.emptied", "pcc_ideas.brief"}
     piped = imported("search", "naloxone", env=env)
     assert "pcc_ideas.output.plain" in piped
     assert not piped & {"pcc_ideas.output.rich", "rich"}

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from pcc_ideas import pages
+from pcc_ideas import pages, results
 from pcc_ideas.lookup import NotResolved
 from pcc_ideas.models import Record
 
@@ -50,7 +50,7 @@ def test_get_or_suggest(corpus):
 
 
 def test_a_page_emptied_by_a_filter_says_which_and_how_many_match_without_it(corpus):
-    page = pages.search_page(corpus, "reoffending", corpus.filters(areas="Norfolk"), 10)
+    page = results.search_page(corpus, "reoffending", corpus.filters(areas="Norfolk"), 10)
     assert page.is_empty and page.emptied
     assert [f.name for f in page.emptied.filters] == ["area"]
     assert page.emptied.without == len(corpus.search("reoffending"))

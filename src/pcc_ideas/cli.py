@@ -5,7 +5,9 @@ resolve, 2 for a usage error, invalid data or output that could not be written.
 
 The annotations here are evaluated once, as the module is read (no `from __future__ import
 annotations`): Typer reads every command's at each run, and would otherwise evaluate each
-string again, which cost more than half the time it takes to build the commands.
+string again, which cost more than half the time it takes to build the commands. A command
+imports the module that builds its page (`pages`, `brief`) when it runs, so that a search, the
+command run most, imports only its own (`results`).
 """
 
 import gc
@@ -20,7 +22,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from . import __version__, output, pages
+from . import __version__, output
 from .corpus import Corpus, data_dirs, validated
 from .errors import InvalidData
 from .lookup import NotResolved
@@ -52,6 +54,7 @@ from .options import (
     usage,
 )
 from .output.data import write_json
+from .results import search_page
 
 
 class Commands(TyperGroup):
@@ -167,7 +170,7 @@ def search(
     corpus = corpus_of(ctx, data_dir)
     filters = corpus.filters(type, theme, area, source, single("--evidence", evidence))
     text = " ".join(query)
-    page = pages.search_page(corpus, text, filters, limit)
+    page = search_page(corpus, text, filters, limit)
     page.long, page.explain = long, explain
     show(page, Shown(json, jsonl, csv, no_pager))
     if page.weak or not page.close:
@@ -194,10 +197,10 @@ def show_record(
 
     Example: pcc-ideas show cs-11-middlesbrough-heroin-assisted-treatment
     """
+    from .pages import record_page
+
     corpus = corpus_of(ctx, data_dir)
-    show(
-        pages.record_page(corpus, corpus.get_or_suggest(record_id)), Shown(json, no_pager=no_pager)
-    )
+    show(record_page(corpus, corpus.get_or_suggest(record_id)), Shown(json, no_pager=no_pager))
 
 
 @app.command()
@@ -220,11 +223,13 @@ def theme(
 
     Example: pcc-ideas theme drugs
     """
+    from .pages import theme_page
+
     corpus = corpus_of(ctx, data_dir)
     filters = corpus.filters(types=type, areas=area, evidence=single("--evidence", evidence))
     shown = Shown(json, jsonl, csv, no_pager)
     highlights = shown.mode in ("json", "rich")  # the outputs that show them
-    show(pages.theme_page(corpus, name, filters, shown.per_type(limit), highlights), shown)
+    show(theme_page(corpus, name, filters, shown.per_type(limit), highlights), shown)
 
 
 @app.command()
@@ -250,14 +255,17 @@ def area(
 
     Example: pcc-ideas area Middlesbrough
     """
+    from .pages import area_page
+
     corpus = corpus_of(ctx, data_dir)
     filters = corpus.filters(types=type, themes=theme, evidence=single("--evidence", evidence))
     shown = Shown(json, jsonl, csv, no_pager)
-    show(pages.area_page(corpus, name, filters, shown.per_type(limit)), shown)
+    show(area_page(corpus, name, filters, shown.per_type(limit)), shown)
 
 
-def list_command(name: str, build: Callable[[Corpus], Any], doc: str) -> None:
-    """A command that lists one kind of thing, with every output option."""
+def list_command(name: str, doc: str) -> None:
+    """A command that lists one kind of thing, with every output option; its page is built by
+    `pages.<name>_page`."""
 
     def command(
         ctx: typer.Context,
@@ -267,27 +275,21 @@ def list_command(name: str, build: Callable[[Corpus], Any], doc: str) -> None:
         no_pager: NoPager = False,
         data_dir: DataDirs = None,
     ) -> None:
+        from . import pages
+
+        build: Callable[[Corpus], Any] = getattr(pages, f"{name}_page")
         show(build(corpus_of(ctx, data_dir)), Shown(json, jsonl, csv, no_pager))
 
     command.__doc__ = doc
     app.command(name)(command)
 
 
-list_command(
-    "themes",
-    pages.themes_page,
-    "Every theme, with counts of what it holds.\n\nExample: pcc-ideas themes",
-)
+list_command("themes", "Every theme, with counts of what it holds.\n\nExample: pcc-ideas themes")
 list_command(
     "areas",
-    pages.areas_page,
     "Every police force area with its region and count of records.\n\nExample: pcc-ideas areas",
 )
-list_command(
-    "sources",
-    pages.sources_page,
-    "The source documents and their endnotes.\n\nExample: pcc-ideas sources",
-)
+list_command("sources", "The source documents and their endnotes.\n\nExample: pcc-ideas sources")
 
 EXPORT_FORMATS = ("json", "jsonl", "csv", "markdown")
 
@@ -319,9 +321,11 @@ def export(
     fmt = "json" if json else format
     if fmt not in EXPORT_FORMATS:
         usage(f"unknown format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    from .pages import export_page
+
     corpus = corpus_of(ctx, data_dir)
     filters = corpus.filters(type, theme, area, (), single("--evidence", evidence))
-    page = pages.export_page(corpus, filters)
+    page = export_page(corpus, filters)
     if page.is_empty:
         nothing(page.empty_message())
     buffer = io.StringIO()
