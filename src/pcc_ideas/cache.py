@@ -501,7 +501,10 @@ class StoredMapping(Mapping[str, Any]):
         self._memo: dict[str, Any] = {}
         self._keys: list[str] | None = None
 
-    def __getitem__(self, key: str) -> Any:
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value of a key, else `default`: a key asked for again is answered from
+        memory, present or not. (A search asks for many keys, often absent, so this does not
+        go through `__getitem__` and a KeyError for each.)"""
         found = self._memo.get(key, MISSING)
         if found is MISSING:
             try:
@@ -509,9 +512,16 @@ class StoredMapping(Mapping[str, Any]):
             except KeyError:
                 found = None
             self._memo[key] = found
-        if found is None:  # a key asked for again is answered from memory, present or not
+        return default if found is None else found
+
+    def __getitem__(self, key: str) -> Any:
+        found = self.get(key)
+        if found is None:
             raise KeyError(key)
         return found
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
 
     def _all_keys(self) -> list[str]:
         if self._keys is None:

@@ -334,15 +334,13 @@ def _restore(cls: type, data: Mapping[str, Any]) -> Any:
 def _shape(cls: type) -> tuple[dict[str, Any], dict[str, type]]:
     """A dataclass's fields with their defaults (None for required ones, which data always
     gives), and those of its fields that hold tuples of dataclasses (`sources`: Citation)."""
-    defaults = {
-        f.name: None if f.default is dataclasses.MISSING else f.default
-        for f in dataclasses.fields(cls)
-    }
+    fields = dataclasses.fields(cls)
+    defaults = {f.name: None if f.default is dataclasses.MISSING else f.default for f in fields}
     nested = {}
-    for name, hint in typing.get_type_hints(cls).items():
-        element = next(iter(typing.get_args(hint)), None)
+    for f in fields:  # the annotations are objects (see the top of this module)
+        element = next(iter(typing.get_args(f.type)), None)
         if isinstance(element, type) and dataclasses.is_dataclass(element):
-            nested[name] = element
+            nested[f.name] = element
     _SHAPES[cls] = defaults, nested
     return defaults, nested
 
