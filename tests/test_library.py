@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from pcc_ideas import pages, results
+from pcc_ideas import models, pages, results
 from pcc_ideas.lookup import NotResolved
 from pcc_ideas.models import Record
 
@@ -103,6 +103,44 @@ def test_pages_read_only_the_records_they_show(corpus, build):
     shown = {r.id for r in page_records(page)}
     read = {corpus.records[i].id for i in counting.read}
     assert read <= shown, sorted(read - shown)[:5]
+
+
+def as_plain_dataclass(value):
+    """The same value as an instance of a plain `@dataclass(frozen=True)` of the same name and
+    fields, whose methods `dataclass` generates."""
+    cls = type(value)
+    plain = dataclasses.make_dataclass(
+        cls.__name__,
+        [(f.name, f.type, dataclasses.field(default=None)) for f in dataclasses.fields(cls)],
+        frozen=True,
+    )
+    plain.__qualname__ = cls.__qualname__
+    fields = {}
+    for f in dataclasses.fields(value):
+        v = getattr(value, f.name)
+        if isinstance(v, tuple) and v and isinstance(v[0], models.Value):
+            v = tuple(as_plain_dataclass(x) for x in v)
+        fields[f.name] = v
+    return plain(**fields)
+
+
+def test_records_and_areas_are_values_as_frozen_dataclasses_make_them(corpus):
+    # The record types take equality, hashing and repr from one base rather than from methods
+    # generated for each (see `models.Value`): they behave as frozen dataclasses would.
+    values = [*corpus.records, *corpus.gazetteer.areas]
+    assert {type(v) for v in values} >= {spec.cls for spec in models.RECORD_TYPES.values()}
+    for value in values:
+        plain = as_plain_dataclass(value)
+        assert repr(value) == repr(plain) and hash(value) == hash(plain)
+        assert value == dataclasses.replace(value) and value != plain
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            value.id = "changed"  # type: ignore[misc]
+    first, second = corpus.records[0], corpus.records[1]
+    assert first != second and first != dataclasses.replace(first, title="Another title")
+    assert models.Citation("a-source") == models.Citation("a-source")
+    assert models.Citation("a-source") != models.Citation("a-source", ref="p. 1")
+    assert models.Citation("1") != models.Endnote(1) and models.Citation("a") != ("a", None, None)
+    assert len({models.Citation("a"), models.Citation("a"), models.Citation("b")}) == 2
 
 
 def page_records(page) -> list[Record]:
