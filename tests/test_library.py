@@ -4,13 +4,17 @@ know when they are empty, why, and read only the records they show."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
+import pcc_ideas
 from pcc_ideas import models, pages, results
 from pcc_ideas.lookup import NotResolved
 from pcc_ideas.models import Record
+from pcc_ideas.values import Value
 
 
 def test_search_takes_names_as_users_type_them(corpus):
@@ -111,24 +115,39 @@ def as_plain_dataclass(value):
     cls = type(value)
     plain = dataclasses.make_dataclass(
         cls.__name__,
-        [(f.name, f.type, dataclasses.field(default=None)) for f in dataclasses.fields(cls)],
+        [
+            (f.name, f.type, dataclasses.field(default=None, repr=f.repr, compare=f.compare))
+            for f in dataclasses.fields(cls)
+        ],
         frozen=True,
     )
     plain.__qualname__ = cls.__qualname__
     fields = {}
     for f in dataclasses.fields(value):
         v = getattr(value, f.name)
-        if isinstance(v, tuple) and v and isinstance(v[0], models.Value):
+        if isinstance(v, Value):
+            v = as_plain_dataclass(v)
+        elif isinstance(v, tuple) and v and isinstance(v[0], Value):
             v = tuple(as_plain_dataclass(x) for x in v)
         fields[f.name] = v
     return plain(**fields)
 
 
-def test_records_and_areas_are_values_as_frozen_dataclasses_make_them(corpus):
-    # The record types take equality, hashing and repr from one base rather than from methods
-    # generated for each (see `models.Value`): they behave as frozen dataclasses would.
-    values = [*corpus.records, *corpus.gazetteer.areas]
-    assert {type(v) for v in values} >= {spec.cls for spec in models.RECORD_TYPES.values()}
+def test_values_behave_as_frozen_dataclasses_make_them(corpus):
+    # The frozen dataclasses take equality, hashing and repr from one base rather than from
+    # methods generated for each (see `values.Value`): they behave as if generated.
+    hits = corpus.search("stabbing in Teesside", limit=3)
+    assert hits and all(h.explain for h in hits)
+    values = [
+        *corpus.records,
+        *corpus.gazetteer.areas,
+        *corpus.thesaurus.concepts,
+        *hits,
+        *(c for h in hits for c in h.explain),
+        *(s for s in corpus.thesaurus.spans(["knife", "crime"])),
+        *corpus.filters(types="case study", areas="Teesside"),
+        corpus.gazetteer.resolve("Teesside"),
+    ]
     for value in values:
         plain = as_plain_dataclass(value)
         assert repr(value) == repr(plain) and hash(value) == hash(plain)
@@ -141,6 +160,20 @@ def test_records_and_areas_are_values_as_frozen_dataclasses_make_them(corpus):
     assert models.Citation("a-source") != models.Citation("a-source", ref="p. 1")
     assert models.Citation("1") != models.Endnote(1) and models.Citation("a") != ("a", None, None)
     assert len({models.Citation("a"), models.Citation("a"), models.Citation("b")}) == 2
+
+
+def test_every_frozen_dataclass_takes_its_methods_from_value():
+    package = Path(pcc_ideas.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        name = ".".join(("pcc_ideas", *path.relative_to(package).with_suffix("").parts))
+        if name == "pcc_ideas.__main__":  # runs the command
+            continue
+        module = importlib.import_module(name.removesuffix(".__init__"))
+        for cls in vars(module).values():
+            frozen = dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen
+            if frozen and cls.__module__ == module.__name__:
+                assert issubclass(cls, Value), cls
+                assert "__eq__" not in vars(cls) and "__repr__" not in vars(cls), cls
 
 
 def page_records(page) -> list[Record]:

@@ -19,6 +19,7 @@ from .errors import InvalidData
 from .lookup import Match, NameIndex, NotResolved, nearest
 from .models import TYPE_ORDER, Record, Source, Theme, evidence_kind, record_type
 from .thesaurus import Concept, Thesaurus
+from .values import Value
 
 if TYPE_CHECKING:
     from .scoring import Hit
@@ -307,8 +308,8 @@ class Corpus:
 Names = str | Sequence[str] | None
 
 
-@dataclass(frozen=True)
-class Filter:
+@dataclass(frozen=True, eq=False, repr=False)
+class Filter(Value):
     """One filter of a query: its name (`type`, `theme`, `area`, `source`, `evidence`) and
     the resolved values it keeps any of."""
 

@@ -4,15 +4,16 @@ Each record type is a frozen dataclass. Validation (in `loading`) reads the fiel
 annotations from here, so adding a field or a type is a change to this file only. The
 annotations are objects, not strings (no `from __future__ import annotations`): every run
 makes these classes, and a string annotation costs more to make a dataclass of. For the same
-reason the types compare, hash and show themselves through the methods of `Value`, written
-once, rather than through methods `dataclass` writes and compiles for each type.
+reason the types compare, hash and show themselves through the methods of `values.Value`.
 """
 
 import dataclasses
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
+
+from .values import Value
 
 # Each fixed set of values with the words a reader is shown for each; a value without a
 # label is shown as written. The kind of evidence a source gives for a piece of work's
@@ -81,31 +82,6 @@ CHOICE_LABELS: dict[str, dict[str, str]] = {
 def choice_label(field_name: str, value: str) -> str:
     """The words shown for a value of a fixed set (`governance`, `evidence`...)."""
     return CHOICE_LABELS.get(field_name, {}).get(value, value)
-
-
-class Value:
-    """Equality, hashing and repr by field, as `@dataclass(frozen=True)` would generate them:
-    equal when of the same type with equal fields, hashed by those fields, shown as
-    `Type(field=value, ...)`. `dataclass` compiles each method it generates on its own (before
-    Python 3.13), and these three for each of the types here cost a warm run several
-    milliseconds; the types are declared `eq=False, repr=False` and take them from here."""
-
-    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
-
-    def _compared(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, f.name) for f in dataclasses.fields(self) if f.compare)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Value) and other.__class__ is self.__class__:
-            return self._compared() == other._compared()
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._compared())
-
-    def __repr__(self) -> str:
-        shown = (f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self) if f.repr)
-        return f"{type(self).__qualname__}({', '.join(shown)})"
 
 
 @dataclass(frozen=True, eq=False, repr=False)

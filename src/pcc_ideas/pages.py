@@ -27,6 +27,7 @@ from .models import (
     to_dict,
 )
 from .results import SearchPage, record_json
+from .values import Value
 
 
 def with_evidence(records: Iterable[Record], evidence: str | None) -> list[Record]:
@@ -50,8 +51,8 @@ class RecordPage:
         return [self.as_json()]
 
 
-@dataclass(frozen=True)
-class RelatedTheme:
+@dataclass(frozen=True, eq=False, repr=False)
+class RelatedTheme(Value):
     """A theme linked to another, how many records it holds, and its practice closest to
     the other theme (so `theme vawg` points to Merseyside's work on women and girls)."""
 

@@ -39,6 +39,7 @@ from .search import (
     record_texts,
 )
 from .text import terms, tokens
+from .values import Value
 
 PHRASE_WEIGHT = 0.6
 THEME_WEIGHT = 0.5  # a word found only in the titles and aliases of a record's themes
@@ -72,8 +73,8 @@ TYPE_PRIOR = {
 }
 
 
-@dataclass(frozen=True)
-class Contribution:
+@dataclass(frozen=True, eq=False, repr=False)
+class Contribution(Value):
     """What one query word (or concept) added to a hit's score, and how it matched."""
 
     word: str  # the user's word(s)
@@ -84,8 +85,8 @@ class Contribution:
     points: float
 
 
-@dataclass(frozen=True)
-class Hit:
+@dataclass(frozen=True, eq=False, repr=False)
+class Hit(Value):
     record: Record
     score: float
     matched: tuple[str, ...]  # index terms that matched, for highlighting

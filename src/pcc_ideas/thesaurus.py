@@ -17,14 +17,15 @@ from typing import NamedTuple
 
 from .errors import DataError
 from .text import STOPWORDS, words
+from .values import Value
 
 SYNONYM_WEIGHT = 0.8
 LINKED_WEIGHT = 0.35
 PART_WEIGHT = 0.75
 
 
-@dataclass(frozen=True)
-class Concept:
+@dataclass(frozen=True, eq=False, repr=False)
+class Concept(Value):
     id: str
     label: str
     alt: tuple[str, ...] = ()
@@ -37,8 +38,8 @@ class Concept:
         return (self.label, *self.alt, *self.abbr)
 
 
-@dataclass(frozen=True)
-class Expansion:
+@dataclass(frozen=True, eq=False, repr=False)
+class Expansion(Value):
     """A term added to a query: its stemmed words, its weight, how it relates, and why."""
 
     words: tuple[str, ...]
@@ -47,8 +48,8 @@ class Expansion:
     concept: str  # the id of the concept whose term the query used
 
 
-@dataclass(frozen=True)
-class Span:
+@dataclass(frozen=True, eq=False, repr=False)
+class Span(Value):
     """Query words (positions start..end in the token list) that are a concept's term."""
 
     start: int
