@@ -19,7 +19,7 @@ from .errors import InvalidData
 from .lookup import Match, NameIndex, NotResolved, nearest
 from .models import TYPE_ORDER, Record, Source, Theme, evidence_kind, record_type
 from .thesaurus import Concept, Thesaurus
-from .values import Value
+from .values import Fields, Value
 
 if TYPE_CHECKING:
     from .scoring import Hit
@@ -36,8 +36,8 @@ class Store(Protocol):
     def index(self) -> Index: ...
 
 
-@dataclass
-class Corpus:
+@dataclass(eq=False, repr=False)
+class Corpus(Fields):
     """Every record, the gazetteer and the thesaurus. The fields that compare are the
     corpus's data: a cache keeps every one of them, whatever they are."""
 

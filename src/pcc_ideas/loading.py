@@ -36,6 +36,7 @@ from .schema import (
 )
 from .thesaurus import FILE_NAME as THESAURUS
 from .thesaurus import Concept, Thesaurus, checked
+from .values import Fields
 from .yamlfile import Unread, document
 
 if TYPE_CHECKING:
@@ -64,8 +65,8 @@ class Located(NamedTuple):
         return self.key_lines.get(key, self.line)
 
 
-@dataclass
-class Parts:
+@dataclass(eq=False, repr=False)
+class Parts(Fields):
     """What the data folders hold: records (with where each is), areas and thesaurus
     concepts (with where each is)."""
 

@@ -17,6 +17,7 @@ from . import output
 from .cache import load_cached
 from .corpus import Corpus
 from .models import EVIDENCE_KINDS, RECORD_TYPES
+from .values import Fields
 
 
 class Run:
@@ -164,8 +165,8 @@ Output = Annotated[
 ]
 
 
-@dataclass
-class Shown:
+@dataclass(eq=False, repr=False)
+class Shown(Fields):
     """How a page is to be shown: the output options every command shares."""
 
     json: bool = False

@@ -27,7 +27,7 @@ from .models import (
     to_dict,
 )
 from .results import SearchPage, record_json
-from .values import Value
+from .values import Fields, Value
 
 
 def with_evidence(records: Iterable[Record], evidence: str | None) -> list[Record]:
@@ -35,8 +35,8 @@ def with_evidence(records: Iterable[Record], evidence: str | None) -> list[Recor
     return [r for r in records if evidence is None or getattr(r, "evidence", None) == evidence]
 
 
-@dataclass
-class RecordPage:
+@dataclass(eq=False, repr=False)
+class RecordPage(Fields):
     """One record, with those related to it."""
 
     record: Record
@@ -61,8 +61,8 @@ class RelatedTheme(Value):
     highlights: tuple[Record, ...] = ()
 
 
-@dataclass
-class ThemePage:
+@dataclass(eq=False, repr=False)
+class ThemePage(Fields):
     """A theme and the records on it."""
 
     theme: Theme
@@ -107,8 +107,8 @@ class ThemePage:
         return [record_json(r) for r in self.records]
 
 
-@dataclass
-class ThemesPage:
+@dataclass(eq=False, repr=False)
+class ThemesPage(Fields):
     """Every theme, with counts of what it holds."""
 
     themes: list[Theme]
@@ -124,8 +124,8 @@ class ThemesPage:
     as_json = rows
 
 
-@dataclass
-class AreaPage:
+@dataclass(eq=False, repr=False)
+class AreaPage(Fields):
     """A police force area and the records that cover it."""
 
     found: Match[Area]
@@ -212,8 +212,8 @@ def change_note(change: Change) -> str:
     return f"{change.date}, {change.status}: {change.what} Source: {change.by}, {change.url}"
 
 
-@dataclass
-class AreasPage:
+@dataclass(eq=False, repr=False)
+class AreasPage(Fields):
     """Every police force area, with its count of records."""
 
     areas: list[Area]
@@ -233,8 +233,8 @@ class AreasPage:
     as_json = rows
 
 
-@dataclass
-class SourcesPage:
+@dataclass(eq=False, repr=False)
+class SourcesPage(Fields):
     """The source documents, with how many records cite each."""
 
     sources: list[Record]
@@ -247,8 +247,8 @@ class SourcesPage:
     as_json = rows
 
 
-@dataclass
-class ExportPage:
+@dataclass(eq=False, repr=False)
+class ExportPage(Fields):
     """The records an export writes."""
 
     records: list[Record]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .corpus import Corpus, Filter
 from .models import Record, to_dict
+from .values import Fields
 
 if TYPE_CHECKING:
     from .emptied import Emptied
@@ -23,8 +24,8 @@ def record_json(record: Record, **extra: Any) -> dict[str, Any]:
     return {**to_dict(record), **extra}
 
 
-@dataclass
-class SearchPage:
+@dataclass(eq=False, repr=False)
+class SearchPage(Fields):
     """The hits of a search."""
 
     query: str

@@ -39,7 +39,7 @@ from .search import (
     record_texts,
 )
 from .text import terms, tokens
-from .values import Value
+from .values import Fields, Value
 
 PHRASE_WEIGHT = 0.6
 THEME_WEIGHT = 0.5  # a word found only in the titles and aliases of a record's themes
@@ -376,8 +376,8 @@ class Scoring:
         return best
 
 
-@dataclass
-class Ranked:
+@dataclass(eq=False, repr=False)
+class Ranked(Fields):
     """A record's position in the index and its score, with the parts that made it."""
 
     position: int

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from .errors import DataError
 from .text import STOPWORDS, words
-from .values import Value
+from .values import Fields, Value
 
 SYNONYM_WEIGHT = 0.8
 LINKED_WEIGHT = 0.35
@@ -94,8 +94,8 @@ def tables_of(
     return Tables({c.id: c for c in concepts}, by_first, with_word, narrower)
 
 
-@dataclass
-class Thesaurus:
+@dataclass(eq=False, repr=False)
+class Thesaurus(Fields):
     concepts: Sequence[Concept] = ()
     # Where each concept was read (path, line), by id, for messages about it.
     origins: dict[str, tuple[str, int]] = field(default_factory=dict, compare=False)
