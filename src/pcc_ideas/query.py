@@ -46,6 +46,8 @@ class Group(Fields):
 
 @dataclass(eq=False, repr=False)
 class Query(Fields):
+    """A query as read: its text, its groups of words, and whether it asks for a document."""
+
     text: str
     groups: list[Group]
     wants_documents: bool

@@ -87,6 +87,8 @@ class Contribution(Value):
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Hit(Value):
+    """A record that matched a query, its score, and how it matched."""
+
     record: Record
     score: float
     matched: tuple[str, ...]  # index terms that matched, for highlighting

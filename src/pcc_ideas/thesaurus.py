@@ -26,6 +26,9 @@ PART_WEIGHT = 0.75
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Concept(Value):
+    """A concept: its preferred term, its other terms and abbreviations, and the ids of its
+    broader and related concepts."""
+
     id: str
     label: str
     alt: tuple[str, ...] = ()
@@ -96,6 +99,8 @@ def tables_of(
 
 @dataclass(eq=False, repr=False)
 class Thesaurus(Fields):
+    """Concepts, and what a query's words expand to through them."""
+
     concepts: Sequence[Concept] = ()
     # Where each concept was read (path, line), by id, for messages about it.
     origins: dict[str, tuple[str, int]] = field(default_factory=dict, compare=False)
