@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import typer
 from conftest import DROPPED_ENV, FIXTURES, make_record, write_records, write_yaml
 
 import pcc_ideas
+from pcc_ideas import cli as cli_module
 from pcc_ideas.cli import EXPORT_FORMATS as FORMATS
 from pcc_ideas.models import RECORD_TYPES
 
@@ -1046,3 +1048,22 @@ def test_a_warm_search_imports_only_what_it_uses(tmp_path):
     piped = imported("search", "naloxone", env=env)
     assert "pcc_ideas.output.plain" in piped
     assert not piped & {"pcc_ideas.output.rich", "rich"}
+
+
+def test_a_run_builds_only_the_command_it_runs(cli, monkeypatch):
+    # Typer would turn every command into a Click command at each start; the app builds the
+    # one that runs, and help the others.
+    built = []
+    real = typer.main.get_command
+
+    def counting(app):
+        built.append(app)
+        return real(app)
+
+    monkeypatch.setattr(typer.main, "get_command", counting)
+    assert cli("search", "naloxone", "--json").exit_code == 0
+    others = [app for name, app in cli_module.COMMANDS.items() if name != "search"]
+    assert cli_module.COMMANDS["search"] in built and not any(app in built for app in others)
+    listed = cli("--help").stdout
+    assert all(f"  {name} " in listed for name in cli_module.COMMANDS)
+    assert all(app in built for app in others)

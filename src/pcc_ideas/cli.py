@@ -5,9 +5,10 @@ resolve, 2 for a usage error, invalid data or output that could not be written.
 
 The annotations here are evaluated once, as the module is read (no `from __future__ import
 annotations`): Typer reads every command's at each run, and would otherwise evaluate each
-string again, which cost more than half the time it takes to build the commands. A command
-imports the module that builds its page (`pages`, `brief`) when it runs, so that a search, the
-command run most, imports only its own (`results`).
+string again, which cost more than half the time it takes to build the commands. Only the
+command that runs is built (see `Commands`), and it imports the module that builds its page
+(`pages`, `brief`) when it runs, so that a search, the command run most, imports only its own
+(`results`).
 """
 
 import gc
@@ -15,9 +16,9 @@ import io
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -56,9 +57,58 @@ from .options import (
 from .output.data import write_json
 from .results import search_page
 
+F = TypeVar("F", bound=Callable[..., Any])
+# The commands, by name in the order help lists them: each a Typer app of its own, made into a
+# Click command only when it is looked up (see `Commands`).
+COMMANDS: dict[str, typer.Typer] = {}
+
+
+def command(name: str | None = None) -> Callable[[F], F]:
+    """Makes a function the command `name` (else its own name) of `app`."""
+
+    def register(function: F) -> F:
+        one = typer.Typer(add_completion=False, rich_markup_mode=None)
+        one.command(name)(function)
+        COMMANDS[name or function.__name__.replace("_", "-")] = one
+        return function
+
+    return register
+
+
+class Built(MutableMapping[str, Any]):
+    """The commands by name, each made into a Click command (`typer.main.get_command`) when it
+    is first looked up: a run builds only the command it runs (Typer would build all ten, which
+    took about as long as a search); help and completion look each one up."""
+
+    def __init__(self, apps: dict[str, typer.Typer]):
+        self._commands: dict[str, Any] = dict(apps)  # an app until it is looked up
+
+    def __getitem__(self, name: str) -> Any:
+        found = self._commands[name]
+        if isinstance(found, typer.Typer):
+            found = self._commands[name] = typer.main.get_command(found)
+        return found
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._commands[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._commands[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._commands)
+
+    def __len__(self) -> int:
+        return len(self._commands)
+
 
 class Commands(TyperGroup):
-    """Turns what the library raises into one line on stderr and an exit code."""
+    """Turns what the library raises into one line on stderr and an exit code; its commands
+    are those of `COMMANDS`, built as they are looked up."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = Built(COMMANDS)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -145,7 +195,7 @@ def main(
     ctx.obj = Run(data_dir or [], not no_cache and not os.environ.get("PCC_IDEAS_NO_CACHE"))
 
 
-@app.command()
+@command()
 def search(
     ctx: typer.Context,
     query: Annotated[list[str], typer.Argument(help="Words to look for.")],
@@ -178,7 +228,7 @@ def search(
         (nothing if page.weak else say)(f"no close match for {text!r}; nearest: {near}")
 
 
-@app.command("show")
+@command("show")
 def show_record(
     ctx: typer.Context,
     record_id: Annotated[
@@ -203,7 +253,7 @@ def show_record(
     show(record_page(corpus, corpus.get_or_suggest(record_id)), Shown(json, no_pager=no_pager))
 
 
-@app.command()
+@command()
 def theme(
     ctx: typer.Context,
     name: Annotated[
@@ -232,7 +282,7 @@ def theme(
     show(theme_page(corpus, name, filters, shown.per_type(limit), highlights), shown)
 
 
-@app.command()
+@command()
 def area(
     ctx: typer.Context,
     name: Annotated[
@@ -267,7 +317,7 @@ def list_command(name: str, doc: str) -> None:
     """A command that lists one kind of thing, with every output option; its page is built by
     `pages.<name>_page`."""
 
-    def command(
+    def listing(
         ctx: typer.Context,
         json: Json = False,
         jsonl: Jsonl = False,
@@ -280,8 +330,8 @@ def list_command(name: str, doc: str) -> None:
         build: Callable[[Corpus], Any] = getattr(pages, f"{name}_page")
         show(build(corpus_of(ctx, data_dir)), Shown(json, jsonl, csv, no_pager))
 
-    command.__doc__ = doc
-    app.command(name)(command)
+    listing.__doc__ = doc
+    command(name)(listing)
 
 
 list_command("themes", "Every theme, with counts of what it holds.\n\nExample: pcc-ideas themes")
@@ -294,7 +344,7 @@ list_command("sources", "The source documents and their endnotes.\n\nExample: pc
 EXPORT_FORMATS = ("json", "jsonl", "csv", "markdown")
 
 
-@app.command()
+@command()
 def export(
     ctx: typer.Context,
     format: Annotated[
@@ -333,7 +383,7 @@ def export(
     write_out(buffer.getvalue(), out)
 
 
-@app.command()
+@command()
 def brief(
     ctx: typer.Context,
     theme: Themes = None,
@@ -403,7 +453,7 @@ def write_out(content: str | bytes, path: Path | None) -> None:
     say(f"wrote {path}")
 
 
-@app.command()
+@command()
 def validate(
     ctx: typer.Context,
     paths: Annotated[
