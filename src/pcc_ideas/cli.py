@@ -108,7 +108,8 @@ class Commands(TyperGroup):
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
-        self.commands = Built(COMMANDS)
+        given, self.commands = self.commands, Built(COMMANDS)
+        self.commands.update(given)  # any made with `app.command`, built already
 
     def invoke(self, ctx: Any) -> Any:
         try:
