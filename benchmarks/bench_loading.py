@@ -17,7 +17,7 @@ from collections.abc import Callable
 import yaml
 
 from pcc_ideas.corpus import build_corpus, data_dirs
-from pcc_ideas.loading import yaml_files
+from pcc_ideas.datafiles import yaml_files
 
 
 def timed(fn: Callable[[], object], times: list[float]) -> None:

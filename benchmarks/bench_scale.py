@@ -180,7 +180,7 @@ def worker(extra: list[str]) -> dict[str, Any]:
 
     from pcc_ideas import cache
     from pcc_ideas.corpus import build_corpus, data_dirs
-    from pcc_ideas.loading import yaml_files
+    from pcc_ideas.datafiles import yaml_files
 
     dirs = data_dirs(extra, use_env=False)
     out: dict[str, Any] = {}
@@ -294,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         print(json.dumps(worker(rest)))
         return 0
-    from pcc_ideas.loading import bundled_data_dir
+    from pcc_ideas.datafiles import bundled_data_dir
 
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, median of {args.repeat}")
     start = start_up(max(args.repeat, 10))

@@ -25,7 +25,8 @@ from conftest import DROPPED_ENV, find_command, make_record, write_records, writ
 
 from pcc_ideas import cache
 from pcc_ideas.corpus import Corpus, build_corpus
-from pcc_ideas.loading import InvalidData, bundled_data_dir
+from pcc_ideas.datafiles import bundled_data_dir
+from pcc_ideas.errors import InvalidData
 from pcc_ideas.models import from_dict, to_dict
 
 QUERIES = ("cachealpha", "cachebeta", "naloxone", "drug deaths", "restorative justice", "rj")
@@ -114,7 +115,11 @@ def answers(corpus: Corpus) -> dict[str, Any]:
         "by_position": [corpus.records[i] for i in range(len(corpus.records))],
         "ids": list(corpus.ids),
         "gazetteer": corpus.gazetteer,
+        "areas": list(corpus.gazetteer.areas),
         "thesaurus": corpus.thesaurus,
+        "concepts": list(corpus.thesaurus.concepts),
+        "stems": dict(corpus.thesaurus.stems),
+        "thesaurus tables": [dict(table) for table in corpus.thesaurus.tables],
         "terms": sorted(fresh_index.postings),
         "postings": {t: tuple(map(list, fresh_index.postings[t])) for t in fresh_index.postings},
         "facets": {k: list(corpus.facet(k)) for k in sorted(fresh_index.facets)},
@@ -165,6 +170,34 @@ def test_a_warm_search_reads_only_the_records_it_returns(
     hits = corpus.search("manyrecord", limit=10)
     assert len(hits) == 10
     assert sorted(rows_read) == sorted(corpus.positions[h.record.id] for h in hits)
+
+
+def test_a_warm_search_reads_only_the_thesaurus_entries_of_its_words(
+    cache_root, small, user_dir, monkeypatch
+):
+    """The thesaurus is kept as tables by the keys a query has: a search reads the entries of
+    its words and the concepts they lead to, never the whole thesaurus or the gazetteer."""
+    cache.load_cached([user_dir])
+    corpus = cache.load_cached([user_dir])
+    values: list[tuple[str, str]] = []
+    blobs: list[str] = []
+    real_value, real_blob = cache.Reader.value, cache.Reader.blob
+
+    def value(self, kind, key):
+        values.append((kind, key))
+        return real_value(self, kind, key)
+
+    def blob(self, name):
+        blobs.append(name)
+        return real_blob(self, name)
+
+    monkeypatch.setattr(cache.Reader, "value", value)
+    monkeypatch.setattr(cache.Reader, "blob", blob)
+    assert corpus.search("restorative justice")
+    concepts = {key for kind, key in values if kind == "concepts"}
+    assert "restorative-justice" in concepts
+    assert not {"gazetteer", "concept-ids", "keys/concepts"} & set(blobs)
+    assert len(concepts) < len(corpus.thesaurus.concepts) / 10
 
 
 def test_ids_facets_and_get_read_no_other_record(cache_root, user_dir, rows_read):

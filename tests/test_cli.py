@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, make_record, write_records, write_yaml
+import typer
+from conftest import DROPPED_ENV, FIXTURES, make_record, write_records, write_yaml
 
 import pcc_ideas
+from pcc_ideas import cli as cli_module
 from pcc_ideas.cli import EXPORT_FORMATS as FORMATS
 from pcc_ideas.models import RECORD_TYPES
 
@@ -1032,3 +1034,61 @@ def test_records_a_user_adds_are_marked_as_theirs(cli, tmp_path):
     assert "added by the user" in pack.stdout
     write_yaml(tmp_path / "claim.yaml", {**make_record("ex-claims", "Claims"), "origin": "x"})
     assert cli("--data-dir", str(tmp_path), "validate").exit_code == 2
+
+
+# ---------------------------------------------------------------- start-up
+
+# Print, at exit, every module the run imported.
+IMPORTED = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print(*sorted(sys.modules), file=sys.stderr))\n"
+    "from pcc_ideas.cli import run\n"
+    "sys.argv = ['pcc-ideas', *sys.argv[1:]]\n"
+    "run()\n"
+)
+
+
+def imported(*args: str, env: dict[str, str]) -> set[str]:
+    """The modules a run of pcc-ideas imports, in a fresh process."""
+    proc = subprocess.run(
+        [sys.executable, "-c", IMPORTED, *args], env=env, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    return set(proc.stderr.split())
+
+
+def test_a_warm_search_imports_only_what_it_uses(tmp_path):
+    # A run that finds a current cache imports none of what reads and checks the data files,
+    # of the pages only a search's, and of the writers only its output's.
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    cold = imported("search", "naloxone", "--json", env=env)
+    assert "pcc_ideas.loading" in cold
+    warm = imported("search", "naloxone", "--json", env=env)
+    reading = {"yaml", "pcc_ideas.loading", "pcc_ideas.schema", "pcc_ideas.yamlfile"}
+    assert not warm & (reading | {"pcc_ideas.rules", "pcc_ideas.indexing"})
+    writers = {f"pcc_ideas.output.{name}" for name in ("plain", "rich", "markdown", "html")}
+    assert not warm & (writers | {"csv", "rich"})
+    assert not warm & {"pcc_ideas.pages", "pcc_ideas.emptied", "pcc_ideas.brief"}
+    piped = imported("search", "naloxone", env=env)
+    assert "pcc_ideas.output.plain" in piped
+    assert not piped & {"pcc_ideas.output.rich", "rich"}
+
+
+def test_a_run_builds_only_the_command_it_runs(cli, monkeypatch):
+    # Typer would turn every command into a Click command at each start; the app builds the
+    # one that runs, and help the others.
+    built = []
+    real = typer.main.get_command
+
+    def counting(app):
+        built.append(app)
+        return real(app)
+
+    monkeypatch.setattr(typer.main, "get_command", counting)
+    assert cli("search", "naloxone", "--json").exit_code == 0
+    others = [app for name, app in cli_module.COMMANDS.items() if name != "search"]
+    assert cli_module.COMMANDS["search"] in built and not any(app in built for app in others)
+    listed = cli("--help").stdout
+    assert all(f"  {name} " in listed for name in cli_module.COMMANDS)
+    assert all(app in built for app in others)

@@ -4,13 +4,19 @@ know when they are empty, why, and read only the records they show."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
-from pcc_ideas import pages
+import pcc_ideas
+from pcc_ideas import models, pages, results
 from pcc_ideas.lookup import NotResolved
 from pcc_ideas.models import Record
+from pcc_ideas.options import Shown
+from pcc_ideas.query import read_query
+from pcc_ideas.values import Fields, Value
 
 
 def test_search_takes_names_as_users_type_them(corpus):
@@ -50,7 +56,7 @@ def test_get_or_suggest(corpus):
 
 
 def test_a_page_emptied_by_a_filter_says_which_and_how_many_match_without_it(corpus):
-    page = pages.search_page(corpus, "reoffending", corpus.filters(areas="Norfolk"), 10)
+    page = results.search_page(corpus, "reoffending", corpus.filters(areas="Norfolk"), 10)
     assert page.is_empty and page.emptied
     assert [f.name for f in page.emptied.filters] == ["area"]
     assert page.emptied.without == len(corpus.search("reoffending"))
@@ -103,6 +109,85 @@ def test_pages_read_only_the_records_they_show(corpus, build):
     shown = {r.id for r in page_records(page)}
     read = {corpus.records[i].id for i in counting.read}
     assert read <= shown, sorted(read - shown)[:5]
+
+
+def as_plain_dataclass(value):
+    """The same value as an instance of a plain `@dataclass` (frozen if it is) of the same name
+    and fields, whose methods `dataclass` generates."""
+    cls = type(value)
+    fields = dataclasses.fields(cls)
+    plain = dataclasses.make_dataclass(
+        cls.__name__,
+        [
+            (f.name, f.type, dataclasses.field(default=None, repr=f.repr, compare=f.compare))
+            for f in fields
+        ],
+        frozen=cls.__dataclass_params__.frozen,
+    )
+    plain.__qualname__ = cls.__qualname__
+    made = plain()
+    for f in fields:
+        v = getattr(value, f.name)
+        if isinstance(v, Fields):
+            v = as_plain_dataclass(v)
+        elif isinstance(v, (tuple, list)) and v and isinstance(v[0], Fields):
+            v = type(v)(as_plain_dataclass(x) for x in v)
+        object.__setattr__(made, f.name, v)
+    return made
+
+
+def test_dataclasses_behave_as_if_their_methods_were_generated(corpus):
+    # The dataclasses take equality, hashing and repr from bases written once rather than
+    # from methods generated for each (see `values`): they behave as if generated.
+    hits = corpus.search("stabbing in Teesside", limit=3)
+    assert hits and all(h.explain for h in hits)
+    frozen = [
+        *corpus.records,
+        *corpus.gazetteer.areas,
+        *corpus.thesaurus.concepts,
+        *hits,
+        *(c for h in hits for c in h.explain),
+        *(s for s in corpus.thesaurus.spans(["knife", "crime"])),
+        *corpus.filters(types="case study", areas="Teesside"),
+        corpus.gazetteer.resolve("Teesside"),
+    ]
+    mutable = [
+        corpus.gazetteer,
+        read_query("knife crime in Teesside", corpus.thesaurus),
+        results.search_page(corpus, "naloxone", (), 3),
+        Shown(json=True),
+    ]
+    for value in [*frozen, *mutable]:
+        plain = as_plain_dataclass(value)
+        assert repr(value) == repr(plain)
+        assert value == dataclasses.replace(value) and value != plain
+        if isinstance(value, Value):
+            assert hash(value) == hash(plain)
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                value.id = "changed"  # type: ignore[misc]
+        else:
+            with pytest.raises(TypeError):
+                hash(value)
+    first, second = corpus.records[0], corpus.records[1]
+    assert first != second and first != dataclasses.replace(first, title="Another title")
+    assert models.Citation("a-source") == models.Citation("a-source")
+    assert models.Citation("a-source") != models.Citation("a-source", ref="p. 1")
+    assert models.Citation("1") != models.Endnote(1) and models.Citation("a") != ("a", None, None)
+    assert len({models.Citation("a"), models.Citation("a"), models.Citation("b")}) == 2
+
+
+def test_every_dataclass_takes_its_methods_from_the_values_bases():
+    package = Path(pcc_ideas.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        name = ".".join(("pcc_ideas", *path.relative_to(package).with_suffix("").parts))
+        if name == "pcc_ideas.__main__":  # runs the command
+            continue
+        module = importlib.import_module(name.removesuffix(".__init__"))
+        for cls in vars(module).values():
+            if dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__:
+                base = Value if cls.__dataclass_params__.frozen else Fields
+                assert issubclass(cls, base), cls
+                assert "__eq__" not in vars(cls) and "__repr__" not in vars(cls), cls
 
 
 def page_records(page) -> list[Record]:

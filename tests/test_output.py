@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
-from pcc_ideas import output, pages
+from pcc_ideas import output, pages, results
 from pcc_ideas.emptied import left_out
 from pcc_ideas.output import plain
 from pcc_ideas.output import rich as rich_output
 
 BUILDERS: dict[type, Callable[[Any], Any]] = {
-    pages.SearchPage: lambda c: pages.search_page(c, "naloxone", (), 5),
+    pages.SearchPage: lambda c: results.search_page(c, "naloxone", (), 5),
     pages.RecordPage: lambda c: pages.record_page(c, c.get_or_suggest("cs-09")),
     pages.ThemePage: lambda c: pages.theme_page(c, "drugs", c.filters(types="case study")),
     pages.ThemesPage: pages.themes_page,

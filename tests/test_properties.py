@@ -22,7 +22,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pcc_ideas.loading import bundled_data_dir
+from pcc_ideas.datafiles import bundled_data_dir
 from pcc_ideas.models import CHOICES, RECORD_TYPES, Citation, Endnote
 from pcc_ideas.schema import MAX_NUMBER, MAX_TEXT, NUMBER_RANGES, TEXT_LIMITS
 

@@ -23,7 +23,7 @@ import yaml
 from conftest import make_record
 
 from pcc_ideas.corpus import load
-from pcc_ideas.schema import DataError, InvalidData
+from pcc_ideas.errors import DataError, InvalidData
 
 UNPRINTABLE = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]"

@@ -16,7 +16,7 @@ from conftest import FIXTURES, make_record, write_records, write_yaml
 from test_rules import CONTENT_RULE_FOLDERS
 
 from pcc_ideas.corpus import load
-from pcc_ideas.schema import DataError, InvalidData
+from pcc_ideas.errors import DataError, InvalidData
 from pcc_ideas.yamlfile import MAX_FILE_BYTES
 
 INVALID = FIXTURES / "invalid"

@@ -14,20 +14,22 @@ from functools import cached_property
 from .lookup import Match, NameIndex, NotResolved
 from .models import Area, Record, choice_label
 from .text import key
+from .values import Fields
 
 GENERIC = frozenset({"police", "constabulary", "force", "pcc", "opcc", "area", "the"})
 
 __all__ = ["Gazetteer", "Match", "NotResolved", "explain", "places", "untagged"]
 
 
-@dataclass
-class Gazetteer:
+@dataclass(eq=False, repr=False)
+class Gazetteer(Fields):
     """The areas in file order; plain data, so a cache can store it and two compare equal."""
 
     areas: Sequence[Area]
 
     def __post_init__(self) -> None:
-        self.areas = tuple(self.areas)
+        if isinstance(self.areas, list):  # as read from the files: kept as a tuple
+            self.areas = tuple(self.areas)
 
     @cached_property
     def _index(self) -> NameIndex[Area]:

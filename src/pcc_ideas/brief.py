@@ -66,6 +66,7 @@ from .models import (
     to_dict,
 )
 from .pack import Brief, Detail, Item, ReferenceList, Section
+from .values import Value
 
 SHORT_FIGURES = 5
 SHORT_OVERVIEW = 200  # characters: the overview of a short pack stops at a sentence after this
@@ -173,8 +174,8 @@ def sentence_case(text: str) -> str:
 # ---------------------------------------------------------------- sections
 
 
-@dataclass(frozen=True)
-class Plan:
+@dataclass(frozen=True, eq=False, repr=False)
+class Plan(Value):
     """What a pack is for: its themes, its areas as resolved, the evidence kept, its length."""
 
     themes: Sequence[Theme]
@@ -193,8 +194,8 @@ class Plan:
         return " on this theme" if len(self.themes) == 1 else " on these themes"
 
 
-@dataclass(frozen=True)
-class Drawn:
+@dataclass(frozen=True, eq=False, repr=False)
+class Drawn(Value):
     """What a pack's sections are made from: the corpus, the pack's plan, the records chosen
     (by position) and the reference list its items are numbered in."""
 

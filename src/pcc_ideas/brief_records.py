@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .corpus import Corpus, sort_by_type
 from .models import Area, CaseStudy, Figure, Recommendation, Record, Theme
+from .values import Value
 
 MAX_AREA_RECOMMENDATIONS = 8
 # Records of one kind a section shows, the first in the corpus: more than any pack on the
@@ -24,8 +25,8 @@ PRACTICE = ("case-study", "example")
 # ---------------------------------------------------------------- choosing the records
 
 
-@dataclass(frozen=True)
-class Selection:
+@dataclass(frozen=True, eq=False, repr=False)
+class Selection(Value):
     """The positions of the records a pack draws on, by where they were done."""
 
     local: dict[str, set[int]]  # per area chosen: tagged with it (the first chosen it has)

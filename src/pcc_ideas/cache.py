@@ -11,9 +11,11 @@ or PCC_IDEAS_NO_CACHE=1 turn it off. It holds data only, never code:
   position, id, type and JSON), checked when the row is read. Rows are read one at a time as
   they are used, so a search reads only the records it shows.
 - `blobs`: the rest, each with a checksum over its name and bytes: the corpus's other fields
-  as JSON (`header`), the ids, and the search index's postings, facets and columns, one blob
-  per term, filter value or column, plus the sorted list of each one's keys (so a key missing
-  from a damaged file is noticed rather than taken for "no such word").
+  as JSON (`header`), the ids, the gazetteer's areas (read whole when first used), and the
+  mappings a search looks things up in (`PARTS`), one blob per key: the search index's
+  postings, facets and columns, and the thesaurus's concepts and lookup tables, each with the
+  sorted list of its keys (so a key missing from a damaged file is noticed rather than taken
+  for "no such word"). A search reads only the terms, concepts and records it uses.
 
 The cache directory must be a directory of this user that no one else can write to (it is
 created 0700), and the file a regular file of this user that no one else can write to, looked
@@ -38,30 +40,34 @@ import stat
 import sys
 import typing
 import zlib
-from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from . import __version__
+from .areas import Gazetteer
 from .cache_format import (
     Damaged,
     checksum,
     data_fields,
     fields_of,
+    from_json,
     lines,
     pack,
     rebuilt_fields,
     split_lines,
+    to_json,
     unpack,
 )
 from .corpus import Corpus, Progress, build_corpus, data_dirs
-from .loading import without_gc, yaml_files
-from .models import Record, from_dict
+from .datafiles import without_gc, yaml_files
+from .models import Area, Record, from_dict
 from .search import Index
+from .thesaurus import Concept, Tables, Thesaurus
 
-FORMAT = 2
+FORMAT = 3
 SCHEMA = """
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
@@ -72,14 +78,37 @@ CREATE TABLE records (
 );
 CREATE TABLE blobs (name TEXT PRIMARY KEY, data BLOB NOT NULL, crc INTEGER NOT NULL);
 """
-# The index's mappings, and how one stored value (a list of arrays) becomes the index's value.
-INDEX_PARTS: dict[str, Callable[[list[array[Any]]], Any]] = {
-    "postings": tuple,
-    "facets": lambda arrays: arrays[0],
-    "columns": lambda arrays: arrays[0],
-}
 V = TypeVar("V")
 T = TypeVar("T")
+
+
+class Part(NamedTuple):
+    """A mapping kept one value to a blob (`kind/key`), with the sorted list of its keys
+    (`keys/kind`): where a corpus (or the index made with it) holds it, how a value is written,
+    and how it is read back."""
+
+    of: Callable[[Corpus, Index], Mapping[str, Any]]
+    write: Callable[[Any], bytes]
+    read: Callable[[bytes], Any]
+
+
+def thesaurus_part(of: Callable[[Thesaurus], Mapping[str, Any]], hint: Any) -> Part:
+    """One of the thesaurus's mappings, its values kept as JSON of the type `hint`."""
+    return Part(lambda corpus, _: of(corpus.thesaurus), to_json, lambda b: from_json(hint, b))
+
+
+PARTS: dict[str, Part] = {
+    "postings": Part(lambda _, index: index.postings, pack, lambda b: tuple(unpack(b))),
+    "facets": Part(lambda _, index: index.facets, pack, lambda b: unpack(b)[0]),
+    "columns": Part(lambda _, index: index.columns, pack, lambda b: unpack(b)[0]),
+    "concepts": thesaurus_part(lambda t: t.tables.by_id, Concept),
+    "stems": thesaurus_part(lambda t: t.stems, tuple[tuple[str, ...], ...]),
+    "first-words": thesaurus_part(lambda t: t.tables.by_first, list[tuple[tuple[str, ...], str]]),
+    "words": thesaurus_part(lambda t: t.tables.with_word, list[str]),
+    "narrower": thesaurus_part(lambda t: t.tables.narrower, tuple[str, ...]),
+}
+INDEX_PARTS = ("postings", "facets", "columns")
+THESAURUS_PARTS = ("concepts", "stems", "first-words", "words", "narrower")
 
 
 def cache_dir() -> Path:
@@ -214,7 +243,9 @@ class Cache:
         header = json.loads(reader.blob("header"))
         reader.size = header["size"]
         data = rebuilt_fields(header["fields"])
-        return Corpus(StoredRecords(reader), **data, store=reader)
+        return Corpus(
+            StoredRecords(reader), reader.gazetteer(), reader.thesaurus(), **data, store=reader
+        )
 
     def fresh(self) -> Corpus:
         """The corpus built from the files and written to the cache, then read from it as a
@@ -299,6 +330,36 @@ class Reader:
         postings, facets, columns = (StoredMapping(self, kind) for kind in INDEX_PARTS)
         return Index(postings, facets, columns, self.size)
 
+    def gazetteer(self) -> Gazetteer:
+        """The gazetteer, its areas read when first used."""
+        return Gazetteer(
+            Deferred(
+                lambda: self.guarded(
+                    lambda: from_json(tuple[Area, ...], self.blob("gazetteer")),
+                    lambda c: c.gazetteer.areas,
+                )
+            )
+        )
+
+    def thesaurus(self) -> Thesaurus:
+        """The thesaurus, each of its concepts and each entry of its tables read when first
+        used (a search reads those of its words); the concepts in order only when they are
+        asked for together."""
+        by_id, stems, by_first, with_word, narrower = (
+            StoredMapping(self, kind) for kind in THESAURUS_PARTS
+        )
+
+        def concepts() -> list[Concept]:
+            ids = self.guarded(
+                lambda: split_lines(self.blob("concept-ids")),
+                lambda c: [concept.id for concept in c.thesaurus.concepts],
+            )
+            return [by_id[i] for i in ids]
+
+        return Thesaurus(
+            Deferred(concepts), stems=stems, kept=Tables(by_id, by_first, with_word, narrower)
+        )
+
     def record(self, pos: int) -> Record:
         return self.guarded(lambda: self._record(pos), lambda c: c.records[pos])
 
@@ -334,13 +395,14 @@ class Reader:
         if kind not in self._keys:
             self._keys[kind] = self.guarded(
                 lambda: split_lines(self.blob(f"keys/{kind}")),
-                lambda c: sorted(getattr(c.index, kind)),
+                lambda c: sorted(PARTS[kind].of(c, c.index)),
             )
         return self._keys[kind]
 
     def value(self, kind: str, key: str) -> Any:
-        """One value of one of the index's mappings; KeyError when it has none."""
-        decode = INDEX_PARTS[kind]
+        """One value of one of the mappings kept one value to a blob (`PARTS`); KeyError when it
+        has none."""
+        part = PARTS[kind]
 
         def read() -> Any:
             row = self.con.execute(
@@ -354,15 +416,51 @@ class Reader:
                 return None
             if checksum(f"{kind}/{key}".encode(), row[0]) != row[1]:
                 raise Damaged(f"{kind}/{key}")
-            return decode(unpack(row[0]))
+            return part.read(row[0])
 
-        found = self.guarded(read, lambda c: getattr(c.index, kind).get(key))
+        found = self.guarded(read, lambda c: part.of(c, c.index).get(key))
         if found is None:
             raise KeyError(key)
         return found
 
 
-class StoredRecords(Sequence[Record]):
+class Stored(Sequence[T]):
+    """A sequence the cache reads as it is used, equal to any sequence of the same items (a
+    corpus read afresh holds tuples)."""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Deferred(Stored[T]):
+    """A sequence read whole when it is first used (`load` gives it)."""
+
+    def __init__(self, load: Callable[[], Sequence[T]]):
+        self._load = load
+
+    @cached_property
+    def _items(self) -> Sequence[T]:
+        return self._load()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @typing.overload
+    def __getitem__(self, i: int) -> T: ...
+    @typing.overload
+    def __getitem__(self, i: slice) -> Sequence[T]: ...
+    def __getitem__(self, i: int | slice) -> T | Sequence[T]:
+        return self._items[i]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._items)
+
+
+class StoredRecords(Stored[Record]):
     """The records of a cache: each read and checked when it is first used, and kept."""
 
     def __init__(self, reader: Reader):
@@ -390,28 +488,23 @@ class StoredRecords(Sequence[Record]):
     def __iter__(self) -> Iterator[Record]:
         return self._reader.records()
 
-    def __eq__(self, other: object) -> bool:
-        """Equal to any sequence of the same records (a corpus read afresh holds a tuple)."""
-        if not isinstance(other, Sequence):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
-
 
 MISSING = object()
 
 
 class StoredMapping(Mapping[str, Any]):
-    """One of the search index's mappings in a cache (`postings`, `facets`, `columns`): each
-    value read and checked when it is first asked for, and kept."""
+    """One of the mappings kept one value to a blob (see `PARTS`): each value read and checked
+    when it is first asked for, and kept."""
 
     def __init__(self, reader: Reader, kind: str):
         self._reader, self._kind = reader, kind
         self._memo: dict[str, Any] = {}
         self._keys: list[str] | None = None
 
-    def __getitem__(self, key: str) -> Any:
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value of a key, else `default`: a key asked for again is answered from
+        memory, present or not. (A search asks for many keys, often absent, so this does not
+        go through `__getitem__` and a KeyError for each.)"""
         found = self._memo.get(key, MISSING)
         if found is MISSING:
             try:
@@ -419,9 +512,16 @@ class StoredMapping(Mapping[str, Any]):
             except KeyError:
                 found = None
             self._memo[key] = found
-        if found is None:  # a key asked for again is answered from memory, present or not
+        return default if found is None else found
+
+    def __getitem__(self, key: str) -> Any:
+        found = self.get(key)
+        if found is None:
             raise KeyError(key)
         return found
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
 
     def _all_keys(self) -> list[str]:
         if self._keys is None:
@@ -530,9 +630,11 @@ def named_blobs(corpus: Corpus, ids: Sequence[str], index: Index) -> Iterator[tu
     header = {"size": len(ids), "fields": fields}
     yield "header", json.dumps(header, default=fields_of, ensure_ascii=False).encode()
     yield "ids", lines(ids)
-    for kind in INDEX_PARTS:
-        mapping: Mapping[str, Any] = getattr(index, kind)
+    yield "gazetteer", to_json(corpus.gazetteer.areas)
+    yield "concept-ids", lines(c.id for c in corpus.thesaurus.concepts)
+    for kind, part in PARTS.items():
+        mapping = part.of(corpus, index)
         keys = sorted(mapping)
         yield f"keys/{kind}", lines(keys)
         for key in keys:
-            yield f"{kind}/{key}", pack(mapping[key])
+            yield f"{kind}/{key}", part.write(mapping[key])

@@ -1,8 +1,9 @@
 """The cache's bytes: how what it keeps is written and read back, and checked.
 
-Records are JSON, rebuilt as the dataclasses their fields declare (`rebuilt`); arrays are
-packed with their type codes (`pack`, `unpack`); key lists are lines; every row and blob carries
-a CRC-32 over its name and its bytes (`checksum`). Nothing here is pickle: reading a cache
+Records, and the values of the gazetteer and the thesaurus, are JSON, rebuilt as the types
+their fields declare (`rebuilt`); arrays are packed with their type codes (`pack`, `unpack`);
+key lists are lines; every row and blob carries a CRC-32 over its name and its bytes
+(`checksum`). Nothing here is pickle: reading a cache
 builds data, never code. Only `cache` uses this module.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import types
 import typing
 import zlib
@@ -43,20 +45,40 @@ def unpack(data: bytes) -> list[array[Any]]:
     return arrays
 
 
+# The corpus's fields kept apart from the header, so that a run reads only what it uses of
+# them: the records one a row, the gazetteer whole when first used, the thesaurus's tables one
+# value a row (see `cache`).
+KEPT_APART = ("records", "gazetteer", "thesaurus")
+
+
 def rebuilt_fields(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The corpus's data fields from their JSON, each rebuilt as the type it is declared."""
+    """The corpus's header fields from their JSON, each rebuilt as the type it is declared."""
     hints = type_hints(Corpus)
     return {name: rebuilt(hints[name], data[name]) for name in data_fields()}
 
 
 def data_fields() -> list[str]:
-    """The corpus's fields other than its records that are data (compared, so stored)."""
-    return [f.name for f in dataclasses.fields(Corpus) if f.compare and f.name != "records"]
+    """The corpus's fields kept whole in the header: those that are data (compared, so
+    stored), but for those kept apart."""
+    return [f.name for f in dataclasses.fields(Corpus) if f.compare and f.name not in KEPT_APART]
+
+
+def to_json(value: Any) -> bytes:
+    """A value of plain data and dataclasses as compact JSON (see `fields_of`)."""
+    return json.dumps(
+        value, default=fields_of, ensure_ascii=False, separators=(",", ":"), check_circular=False
+    ).encode()
+
+
+def from_json(hint: Any, data: bytes) -> Any:
+    """The value of type `hint` that `to_json` wrote."""
+    return rebuilt(hint, json.loads(data))
 
 
 def rebuilt(hint: Any, data: Any) -> Any:
     """The value of type `hint` that plain JSON `data` describes: dataclasses by their fields'
-    types, sequences as tuples (lists as lists), mappings as dicts, `X | None` as X or None."""
+    types, sequences as tuples (lists as lists), fixed-length tuples item by item, mappings as
+    dicts, `X | None` as X or None."""
     return builder(hint)(data)
 
 
@@ -73,6 +95,9 @@ def builder(hint: Any) -> Callable[[Any], Any]:
     if origin in (typing.Union, types.UnionType):
         options = [a for a in args if a is not type(None)]
         return builder(options[0]) if len(options) == 1 else as_is
+    if origin is tuple and args and args[-1] is not Ellipsis:  # a pair, a triple...
+        items = [builder(a) for a in args]
+        return nullable(lambda data: tuple(b(v) for b, v in zip(items, data, strict=True)))
     if origin in (list, tuple, Sequence):
         element = args[0] if args else Any
         kind = list if origin is list else tuple

@@ -5,7 +5,10 @@ resolve, 2 for a usage error, invalid data or output that could not be written.
 
 The annotations here are evaluated once, as the module is read (no `from __future__ import
 annotations`): Typer reads every command's at each run, and would otherwise evaluate each
-string again, which cost more than half the time it takes to build the commands.
+string again, which cost more than half the time it takes to build the commands. Only the
+command that runs is built (see `Commands`), and it imports the module that builds its page
+(`pages`, `brief`) when it runs, so that a search, the command run most, imports only its own
+(`results`).
 """
 
 import gc
@@ -13,16 +16,16 @@ import io
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperGroup
 
-from . import __version__, output, pages
+from . import __version__, output
 from .corpus import Corpus, data_dirs, validated
-from .loading import InvalidData
+from .errors import InvalidData
 from .lookup import NotResolved
 from .models import RECORD_TYPES, evidence_kind
 from .options import (
@@ -52,10 +55,61 @@ from .options import (
     usage,
 )
 from .output.data import write_json
+from .results import search_page
+
+F = TypeVar("F", bound=Callable[..., Any])
+# The commands, by name in the order help lists them: each a Typer app of its own, made into a
+# Click command only when it is looked up (see `Commands`).
+COMMANDS: dict[str, typer.Typer] = {}
+
+
+def command(name: str | None = None) -> Callable[[F], F]:
+    """Makes a function the command `name` (else its own name) of `app`."""
+
+    def register(function: F) -> F:
+        one = typer.Typer(add_completion=False, rich_markup_mode=None)
+        one.command(name)(function)
+        COMMANDS[name or function.__name__.replace("_", "-")] = one
+        return function
+
+    return register
+
+
+class Built(MutableMapping[str, Any]):
+    """The commands by name, each made into a Click command (`typer.main.get_command`) when it
+    is first looked up: a run builds only the command it runs (Typer would build all ten, which
+    took about as long as a search); help and completion look each one up."""
+
+    def __init__(self, apps: dict[str, typer.Typer]):
+        self._commands: dict[str, Any] = dict(apps)  # an app until it is looked up
+
+    def __getitem__(self, name: str) -> Any:
+        found = self._commands[name]
+        if isinstance(found, typer.Typer):
+            found = self._commands[name] = typer.main.get_command(found)
+        return found
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._commands[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._commands[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._commands)
+
+    def __len__(self) -> int:
+        return len(self._commands)
 
 
 class Commands(TyperGroup):
-    """Turns what the library raises into one line on stderr and an exit code."""
+    """Turns what the library raises into one line on stderr and an exit code; its commands
+    are those of `COMMANDS`, built as they are looked up."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        given, self.commands = self.commands, Built(COMMANDS)
+        self.commands.update(given)  # any made with `app.command`, built already
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -142,7 +196,7 @@ def main(
     ctx.obj = Run(data_dir or [], not no_cache and not os.environ.get("PCC_IDEAS_NO_CACHE"))
 
 
-@app.command()
+@command()
 def search(
     ctx: typer.Context,
     query: Annotated[list[str], typer.Argument(help="Words to look for.")],
@@ -167,7 +221,7 @@ def search(
     corpus = corpus_of(ctx, data_dir)
     filters = corpus.filters(type, theme, area, source, single("--evidence", evidence))
     text = " ".join(query)
-    page = pages.search_page(corpus, text, filters, limit)
+    page = search_page(corpus, text, filters, limit)
     page.long, page.explain = long, explain
     show(page, Shown(json, jsonl, csv, no_pager))
     for note in page.readings:
@@ -177,7 +231,7 @@ def search(
         (nothing if page.weak else say)(f"no close match for {text!r}; nearest: {near}")
 
 
-@app.command("show")
+@command("show")
 def show_record(
     ctx: typer.Context,
     record_id: Annotated[
@@ -196,13 +250,13 @@ def show_record(
 
     Example: pcc-ideas show cs-11-middlesbrough-heroin-assisted-treatment
     """
+    from .pages import record_page
+
     corpus = corpus_of(ctx, data_dir)
-    show(
-        pages.record_page(corpus, corpus.get_or_suggest(record_id)), Shown(json, no_pager=no_pager)
-    )
+    show(record_page(corpus, corpus.get_or_suggest(record_id)), Shown(json, no_pager=no_pager))
 
 
-@app.command()
+@command()
 def theme(
     ctx: typer.Context,
     name: Annotated[
@@ -222,14 +276,16 @@ def theme(
 
     Example: pcc-ideas theme drugs
     """
+    from .pages import theme_page
+
     corpus = corpus_of(ctx, data_dir)
     filters = corpus.filters(types=type, areas=area, evidence=single("--evidence", evidence))
     shown = Shown(json, jsonl, csv, no_pager)
     highlights = shown.mode in ("json", "rich")  # the outputs that show them
-    show(pages.theme_page(corpus, name, filters, shown.per_type(limit), highlights), shown)
+    show(theme_page(corpus, name, filters, shown.per_type(limit), highlights), shown)
 
 
-@app.command()
+@command()
 def area(
     ctx: typer.Context,
     name: Annotated[
@@ -252,16 +308,19 @@ def area(
 
     Example: pcc-ideas area Middlesbrough
     """
+    from .pages import area_page
+
     corpus = corpus_of(ctx, data_dir)
     filters = corpus.filters(types=type, themes=theme, evidence=single("--evidence", evidence))
     shown = Shown(json, jsonl, csv, no_pager)
-    show(pages.area_page(corpus, name, filters, shown.per_type(limit)), shown)
+    show(area_page(corpus, name, filters, shown.per_type(limit)), shown)
 
 
-def list_command(name: str, build: Callable[[Corpus], Any], doc: str) -> None:
-    """A command that lists one kind of thing, with every output option."""
+def list_command(name: str, doc: str) -> None:
+    """A command that lists one kind of thing, with every output option; its page is built by
+    `pages.<name>_page`."""
 
-    def command(
+    def listing(
         ctx: typer.Context,
         json: Json = False,
         jsonl: Jsonl = False,
@@ -269,32 +328,26 @@ def list_command(name: str, build: Callable[[Corpus], Any], doc: str) -> None:
         no_pager: NoPager = False,
         data_dir: DataDirs = None,
     ) -> None:
+        from . import pages
+
+        build: Callable[[Corpus], Any] = getattr(pages, f"{name}_page")
         show(build(corpus_of(ctx, data_dir)), Shown(json, jsonl, csv, no_pager))
 
-    command.__doc__ = doc
-    app.command(name)(command)
+    listing.__doc__ = doc
+    command(name)(listing)
 
 
-list_command(
-    "themes",
-    pages.themes_page,
-    "Every theme, with counts of what it holds.\n\nExample: pcc-ideas themes",
-)
+list_command("themes", "Every theme, with counts of what it holds.\n\nExample: pcc-ideas themes")
 list_command(
     "areas",
-    pages.areas_page,
     "Every police force area with its region and count of records.\n\nExample: pcc-ideas areas",
 )
-list_command(
-    "sources",
-    pages.sources_page,
-    "The source documents and their endnotes.\n\nExample: pcc-ideas sources",
-)
+list_command("sources", "The source documents and their endnotes.\n\nExample: pcc-ideas sources")
 
 EXPORT_FORMATS = ("json", "jsonl", "csv", "markdown")
 
 
-@app.command()
+@command()
 def export(
     ctx: typer.Context,
     format: Annotated[
@@ -321,9 +374,11 @@ def export(
     fmt = "json" if json else format
     if fmt not in EXPORT_FORMATS:
         usage(f"unknown format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    from .pages import export_page
+
     corpus = corpus_of(ctx, data_dir)
     filters = corpus.filters(type, theme, area, (), single("--evidence", evidence))
-    page = pages.export_page(corpus, filters)
+    page = export_page(corpus, filters)
     if page.is_empty:
         nothing(page.empty_message())
     buffer = io.StringIO()
@@ -331,7 +386,7 @@ def export(
     write_out(buffer.getvalue(), out)
 
 
-@app.command()
+@command()
 def brief(
     ctx: typer.Context,
     theme: Themes = None,
@@ -405,7 +460,7 @@ def write_out(content: str | bytes, path: Path | None) -> None:
     say(f"wrote {path}")
 
 
-@app.command()
+@command()
 def validate(
     ctx: typer.Context,
     paths: Annotated[

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from .areas import Gazetteer
-from .loading import InvalidData, Progress, data_dirs, read_parts, without_gc, yaml_files
+from .datafiles import Progress, data_dirs, without_gc, yaml_files
+from .errors import InvalidData
 from .lookup import Match, NameIndex, NotResolved, nearest
 from .models import TYPE_ORDER, Record, Source, Theme, evidence_kind, record_type
 from .thesaurus import Concept, Expansion, Thesaurus
+from .values import Fields, Value
 
 if TYPE_CHECKING:
     from .query import Query
@@ -36,8 +38,8 @@ class Store(Protocol):
     def index(self) -> Index: ...
 
 
-@dataclass
-class Corpus:
+@dataclass(eq=False, repr=False)
+class Corpus(Fields):
     """Every record, the gazetteer and the thesaurus. The fields that compare are the
     corpus's data: a cache keeps every one of them, whatever they are."""
 
@@ -346,8 +348,8 @@ class Corpus:
 Names = str | Sequence[str] | None
 
 
-@dataclass(frozen=True)
-class Filter:
+@dataclass(frozen=True, eq=False, repr=False)
+class Filter(Value):
     """One filter of a query: its name (`type`, `theme`, `area`, `source`, `evidence`) and
     the resolved values it keeps any of."""
 
@@ -397,6 +399,8 @@ def validated(dirs: Sequence[Path]) -> Corpus:
 def build_corpus(dirs: Sequence[Path], progress: Progress | None = None) -> Corpus:
     """The corpus read from these folders (the first is the bundled data); raises
     InvalidData listing every problem. `progress` hears how the reading goes."""
+    from .loading import read_parts  # the YAML files' reader: a run from the cache needs none
+
     with without_gc():
         parts = read_parts(dirs, progress)
         return Corpus(

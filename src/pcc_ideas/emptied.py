@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from .corpus import Filter
 from .models import RECORD_TYPES
+from .values import Value
 
 
-@dataclass(frozen=True)
-class Emptied:
+@dataclass(frozen=True, eq=False, repr=False)
+class Emptied(Value):
     """What a filter removed: the filters that emptied a page and how many records the page
     would have without them."""
 

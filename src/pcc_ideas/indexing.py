@@ -18,7 +18,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
-from .loading import Progress
+from .datafiles import Progress
 from .models import TYPE_ORDER, Record
 from .search import (
     FIELDS,

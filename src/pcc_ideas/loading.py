@@ -3,17 +3,14 @@ files (ids unique, every theme, source and area referred to exists).
 
 Each file is read as `yamlfile` reads one (bounded, typed, never hanging). A folder that cannot
 be read is an error, not skipped. Every problem is collected, not just the first, as a `DataError`
-naming the file and line; the schema of each record comes from `models` through `schema`.
+naming the file and line; the schema of each record comes from `models` through `schema`. Which
+folders and files are read is `datafiles`'s.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
-import os
 import re
-import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,14 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from .areas import Gazetteer
+from .datafiles import Progress, data_dirs, yaml_files
+from .errors import DataError, InvalidData
 from .models import RECORD_TYPES, Area, Record
 from .rules import data_errors
 from .schema import (
     MAP,
     SEQ,
-    DataError,
     FieldProblem,
-    InvalidData,
     build,
     did_you_mean,
     kind_of,
@@ -39,82 +36,18 @@ from .schema import (
 )
 from .thesaurus import FILE_NAME as THESAURUS
 from .thesaurus import Concept, Thesaurus, checked
-from .yamlfile import Unread, document, os_problem
+from .values import Fields
+from .yamlfile import Unread, document
 
 if TYPE_CHECKING:
     from .schema import Node
 
 __all__ = ["DataError", "InvalidData", "Parts", "data_dirs", "read_parts", "yaml_files"]
 
-SUFFIXES = (".yaml", ".yml")
 GAZETTEER = "areas.yaml"
-ENV_VAR = "PCC_IDEAS_DATA"
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 LINKS = ("id", "themes", "areas", "sources", "scope", "evidence", "outcomes", "place")
 # (the keys that the checks across files and the content rules point at)
-
-# Told of a long task: what it is, how much is done, of how much.
-Progress = Callable[[str, int, int], None]
-
-
-@contextlib.contextmanager
-def without_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many objects at once: records and
-    index entries hold no cycles, and collecting as the heap grows makes loading 100,000
-    records several times slower than the work itself."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-# ---------------------------------------------------------------- finding files
-
-
-def bundled_data_dir() -> Path:
-    """The data shipped with the package (inside the wheel), or the checkout's `data/`."""
-    here = Path(__file__).resolve().parent
-    inside = here / "data"
-    return inside if inside.is_dir() else here.parent.parent / "data"
-
-
-def data_dirs(extra: Sequence[str | os.PathLike[str]] = (), use_env: bool = True) -> list[Path]:
-    """The folders to read, in order: the bundled data, then `extra`, then $PCC_IDEAS_DATA.
-    An empty path is refused (InvalidData), not read as the current folder."""
-    if any(os.fspath(p) == "" for p in extra):
-        error = DataError("(empty path)", 0, "a data folder must be named ('.' is this folder)")
-        raise InvalidData([error])
-    dirs = [bundled_data_dir(), *map(Path, extra)]
-    if use_env and os.environ.get(ENV_VAR):
-        dirs += [Path(p) for p in os.environ[ENV_VAR].split(os.pathsep) if p]
-    return dirs
-
-
-def yaml_files(root: Path, errors: list[DataError] | None = None) -> list[Path]:
-    """Every YAML file under root (or root itself when it is not a folder), in a stable order,
-    leaving out hidden files and folders (`.git`, editors' lock files). A root that cannot be
-    found and a folder that cannot be read are errors (kept in `errors` when given)."""
-    problems = [] if errors is None else errors
-    try:
-        is_folder = stat.S_ISDIR(os.stat(root).st_mode)
-    except OSError as e:
-        problems.append(DataError(str(root), 0, os_problem(e)))
-        return []
-    if not is_folder:
-        return [root]
-
-    def unreadable(e: OSError) -> None:
-        where = str(e.filename or root)
-        problems.append(DataError(where, 0, f"cannot read folder: {os_problem(e)}"))
-
-    found = []
-    for folder, subfolders, names in os.walk(root, onerror=unreadable):
-        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-        found += [Path(folder, n) for n in names if n.endswith(SUFFIXES) and n[0] != "."]
-    return sorted(found)
 
 
 # ---------------------------------------------------------------- records and areas
@@ -132,8 +65,8 @@ class Located(NamedTuple):
         return self.key_lines.get(key, self.line)
 
 
-@dataclass
-class Parts:
+@dataclass(eq=False, repr=False)
+class Parts(Fields):
     """What the data folders hold: records (with where each is), areas and thesaurus
     concepts (with where each is)."""
 

@@ -17,12 +17,13 @@ from functools import cached_property
 from typing import Generic, TypeVar
 
 from .text import key, max_edits
+from .values import Value
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Match(Generic[T]):
+@dataclass(frozen=True, eq=False, repr=False)
+class Match(Value, Generic[T]):
     """What a query resolved to, the tier it resolved at and the name it matched."""
 
     item: T

@@ -3,7 +3,8 @@
 Each record type is a frozen dataclass. Validation (in `loading`) reads the fields and their
 annotations from here, so adding a field or a type is a change to this file only. The
 annotations are objects, not strings (no `from __future__ import annotations`): every run
-makes these classes, and a string annotation costs more to make a dataclass of.
+makes these classes, and a string annotation costs more to make a dataclass of. For the same
+reason the types compare, hash and show themselves through the methods of `values.Value`.
 """
 
 import dataclasses
@@ -11,6 +12,8 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from .values import Value
 
 # Each fixed set of values with the words a reader is shown for each; a value without a
 # label is shown as written. The kind of evidence a source gives for a piece of work's
@@ -81,8 +84,8 @@ def choice_label(field_name: str, value: str) -> str:
     return CHOICE_LABELS.get(field_name, {}).get(value, value)
 
 
-@dataclass(frozen=True)
-class Citation:
+@dataclass(frozen=True, eq=False, repr=False)
+class Citation(Value):
     """Where a record comes from: a source id, the place in it, and the endnote's URL."""
 
     source: str
@@ -90,8 +93,8 @@ class Citation:
     url: str | None = None
 
 
-@dataclass(frozen=True)
-class Endnote:
+@dataclass(frozen=True, eq=False, repr=False)
+class Endnote(Value):
     """An endnote of a source: its number, and the URL and title it gives."""
 
     number: int
@@ -99,8 +102,8 @@ class Endnote:
     title: str | None = None
 
 
-@dataclass(frozen=True)
-class Record:
+@dataclass(frozen=True, eq=False, repr=False)
+class Record(Value):
     """The fields every record has."""
 
     id: str
@@ -126,7 +129,7 @@ class Record:
         return "local" if len(self.areas) == 1 else "multi-area"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Theme(Record):
     """A theme of the field, which records are tagged with."""
 
@@ -134,7 +137,7 @@ class Theme(Record):
     related: tuple[str, ...] = ()  # ids of themes a reader of this one should also see
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class CaseStudy(Record):
     """A numbered case study of the 2021 briefing, or any other named initiative (`example`)."""
 
@@ -147,7 +150,7 @@ class CaseStudy(Record):
     year: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Recommendation(Record):
     """A recommendation for PCCs, and who made it."""
 
@@ -156,7 +159,7 @@ class Recommendation(Record):
     actions: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Figure(Record):
     """A key figure: its value, what it measures, when and where."""
 
@@ -166,7 +169,7 @@ class Figure(Record):
     place: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Guidance(Record):
     """A principle, level, factor or piece of guidance of a public health approach."""
 
@@ -175,7 +178,7 @@ class Guidance(Record):
     examples: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Resource(Record):
     """Further reading: a document or service and where to find it."""
 
@@ -184,7 +187,7 @@ class Resource(Record):
     publisher: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Source(Record):
     """A source document of the corpus, and its endnotes."""
 
@@ -200,8 +203,8 @@ class Source(Record):
     acknowledgements: tuple[str, ...] = ()  # organisations and people thanked, as written
 
 
-@dataclass(frozen=True)
-class Change:
+@dataclass(frozen=True, eq=False, repr=False)
+class Change(Value):
     """An announced change to who holds an area's police and crime functions: when it was
     said, what, how firm it is, by whom, and the primary address where it was published."""
 
@@ -212,8 +215,8 @@ class Change:
     url: str
 
 
-@dataclass(frozen=True)
-class Area:
+@dataclass(frozen=True, eq=False, repr=False)
+class Area(Value):
     """A police force area of the gazetteer."""
 
     name: str
@@ -233,8 +236,8 @@ def covers(record: Record, area: Area) -> bool:
     return area.country in SCOPE_COUNTRIES.get(record.effective_scope, ())
 
 
-@dataclass(frozen=True)
-class RecordType:
+@dataclass(frozen=True, eq=False, repr=False)
+class RecordType(Value):
     """A record type: its class, the fields it requires beyond the common ones, a label."""
 
     cls: type[Record]
@@ -334,15 +337,13 @@ def _restore(cls: type, data: Mapping[str, Any]) -> Any:
 def _shape(cls: type) -> tuple[dict[str, Any], dict[str, type]]:
     """A dataclass's fields with their defaults (None for required ones, which data always
     gives), and those of its fields that hold tuples of dataclasses (`sources`: Citation)."""
-    defaults = {
-        f.name: None if f.default is dataclasses.MISSING else f.default
-        for f in dataclasses.fields(cls)
-    }
+    fields = dataclasses.fields(cls)
+    defaults = {f.name: None if f.default is dataclasses.MISSING else f.default for f in fields}
     nested = {}
-    for name, hint in typing.get_type_hints(cls).items():
-        element = next(iter(typing.get_args(hint)), None)
+    for f in fields:  # the annotations are objects (see the top of this module)
+        element = next(iter(typing.get_args(f.type)), None)
         if isinstance(element, type) and dataclasses.is_dataclass(element):
-            nested[name] = element
+            nested[f.name] = element
     _SHAPES[cls] = defaults, nested
     return defaults, nested
 

@@ -1,7 +1,9 @@
 """What every command shares: the run's state, how a command ends, the options and their
-completion, and how a page is to be shown."""
+completion, and how a page is to be shown.
 
-from __future__ import annotations
+The annotations here are objects, not strings (no `from __future__ import annotations`), as
+in `cli`: Typer reads the completion functions' annotations at every run.
+"""
 
 import sys
 from collections.abc import Callable, Sequence
@@ -15,6 +17,7 @@ from . import output
 from .cache import load_cached
 from .corpus import Corpus
 from .models import EVIDENCE_KINDS, RECORD_TYPES
+from .values import Fields
 
 
 class Run:
@@ -162,8 +165,8 @@ Output = Annotated[
 ]
 
 
-@dataclass
-class Shown:
+@dataclass(eq=False, repr=False)
+class Shown(Fields):
     """How a page is to be shown: the output options every command shares."""
 
     json: bool = False

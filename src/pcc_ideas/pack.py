@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from .corpus import Corpus
 from .models import Record
+from .values import Value
 
 SHORT_TITLE = 60  # characters: a longer title without a subtitle is cut for later mentions
 SAFE_URL = re.compile(r"https?://[^\s<>\"'`\\]+\Z", re.IGNORECASE)
@@ -21,16 +22,16 @@ def safe_url(url: str | None) -> str | None:
     return url if url and SAFE_URL.match(url) else None
 
 
-@dataclass(frozen=True)
-class Detail:
+@dataclass(frozen=True, eq=False, repr=False)
+class Detail(Value):
     """One labelled part of an item: `Where`, `Outcomes`... One value or a list of them."""
 
     label: str
     values: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Item:
+@dataclass(frozen=True, eq=False, repr=False)
+class Item(Value):
     """One claim of the pack (a figure, a recommendation, a case study) and its references."""
 
     title: str
@@ -45,8 +46,8 @@ class Item:
         return "Source" if len(self.refs) == 1 else "Sources"
 
 
-@dataclass(frozen=True)
-class Section:
+@dataclass(frozen=True, eq=False, repr=False)
+class Section(Value):
     """A heading and its items."""
 
     heading: str
@@ -55,8 +56,8 @@ class Section:
     compact: bool = False  # a list of one-line items (figures, a short pack) rather than entries
 
 
-@dataclass(frozen=True)
-class Reference:
+@dataclass(frozen=True, eq=False, repr=False)
+class Reference(Value):
     """One numbered entry of the reference list."""
 
     number: int
@@ -87,8 +88,8 @@ class Reference:
         return safe_url(self.document_url)
 
 
-@dataclass(frozen=True)
-class Brief:
+@dataclass(frozen=True, eq=False, repr=False)
+class Brief(Value):
     """A whole briefing pack, as every writer reads it."""
 
     title: str

@@ -1,4 +1,5 @@
-"""What each command answers, as data: built from the corpus here, shown by `output`.
+"""What each command answers, as data: built from the corpus here (a search's in `results`),
+shown by `output`.
 
 Pages read only the records they show (positions come from `Corpus.facet`). Each knows
 when it is empty and, when its filters emptied it, which filter did and how many records
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .areas import explain, untagged
 from .corpus import Corpus, Filter, sort_by_type
@@ -25,11 +26,8 @@ from .models import (
     choice_label,
     to_dict,
 )
-
-if TYPE_CHECKING:
-    from .scoring import Hit
-
-NO_FILTERS: tuple[Filter, ...] = ()
+from .results import SearchPage, record_json
+from .values import Fields, Value
 
 
 def with_evidence(records: Iterable[Record], evidence: str | None) -> list[Record]:
@@ -37,60 +35,8 @@ def with_evidence(records: Iterable[Record], evidence: str | None) -> list[Recor
     return [r for r in records if evidence is None or getattr(r, "evidence", None) == evidence]
 
 
-def record_json(record: Record, **extra: Any) -> dict[str, Any]:
-    return {**to_dict(record), **extra}
-
-
-@dataclass
-class SearchPage:
-    """The hits of a search."""
-
-    query: str
-    hits: list[Hit]
-    filters: Sequence[Filter] = NO_FILTERS
-    emptied: Emptied | None = None
-    suggestions: list[str] = field(default_factory=list)
-    long: bool = False
-    explain: bool = False
-    # How the query's words that no record uses were read (`Corpus.readings`).
-    readings: list[str] = field(default_factory=list)
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.hits
-
-    @property
-    def weak(self) -> bool:
-        """True when no hit matched the query's own words (or their exact synonyms)."""
-        return bool(self.hits) and not any(h.strong for h in self.hits)
-
-    @property
-    def close(self) -> bool:
-        """True when the best hit matched a topic word of the query as typed, not only
-        through a typo, the thesaurus or a theme's name."""
-        return not self.hits or self.hits[0].close
-
-    def empty_message(self) -> str:
-        if self.emptied:
-            return self.emptied.message(f"matching {self.query!r}")
-        hints = f"; did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
-        return f"no records match {self.query!r}{hints}"
-
-    def rows(self) -> list[dict[str, Any]]:
-        return [hit_json(h, self.explain) for h in self.hits]
-
-    as_json = rows
-
-
-def hit_json(hit: Hit, with_explain: bool = False) -> dict[str, Any]:
-    out = record_json(hit.record, score=round(hit.score, 4))
-    if with_explain:
-        out["explain"] = [to_dict(c) for c in hit.explain]
-    return out
-
-
-@dataclass
-class RecordPage:
+@dataclass(eq=False, repr=False)
+class RecordPage(Fields):
     """One record, with those related to it."""
 
     record: Record
@@ -105,8 +51,8 @@ class RecordPage:
         return [self.as_json()]
 
 
-@dataclass(frozen=True)
-class RelatedTheme:
+@dataclass(frozen=True, eq=False, repr=False)
+class RelatedTheme(Value):
     """A theme linked to another, how many records it holds, and its practice closest to
     the other theme (so `theme vawg` points to Merseyside's work on women and girls)."""
 
@@ -115,8 +61,8 @@ class RelatedTheme:
     highlights: tuple[Record, ...] = ()
 
 
-@dataclass
-class ThemePage:
+@dataclass(eq=False, repr=False)
+class ThemePage(Fields):
     """A theme and the records on it."""
 
     theme: Theme
@@ -161,8 +107,8 @@ class ThemePage:
         return [record_json(r) for r in self.records]
 
 
-@dataclass
-class ThemesPage:
+@dataclass(eq=False, repr=False)
+class ThemesPage(Fields):
     """Every theme, with counts of what it holds."""
 
     themes: list[Theme]
@@ -178,8 +124,8 @@ class ThemesPage:
     as_json = rows
 
 
-@dataclass
-class AreaPage:
+@dataclass(eq=False, repr=False)
+class AreaPage(Fields):
     """A police force area and the records that cover it."""
 
     found: Match[Area]
@@ -266,8 +212,8 @@ def change_note(change: Change) -> str:
     return f"{change.date}, {change.status}: {change.what} Source: {change.by}, {change.url}"
 
 
-@dataclass
-class AreasPage:
+@dataclass(eq=False, repr=False)
+class AreasPage(Fields):
     """Every police force area, with its count of records."""
 
     areas: list[Area]
@@ -287,8 +233,8 @@ class AreasPage:
     as_json = rows
 
 
-@dataclass
-class SourcesPage:
+@dataclass(eq=False, repr=False)
+class SourcesPage(Fields):
     """The source documents, with how many records cite each."""
 
     sources: list[Record]
@@ -301,8 +247,8 @@ class SourcesPage:
     as_json = rows
 
 
-@dataclass
-class ExportPage:
+@dataclass(eq=False, repr=False)
+class ExportPage(Fields):
     """The records an export writes."""
 
     records: list[Record]
@@ -333,20 +279,6 @@ Page = (
 )
 
 # ---------------------------------------------------------------- building them
-
-
-def search_page(
-    corpus: Corpus, query: str, filters: Sequence[Filter], limit: int | None
-) -> SearchPage:
-    hits = corpus.matching(query, filters, limit or None)
-    if hits:
-        return SearchPage(query, hits, filters, readings=corpus.readings(query))
-
-    def count(fs: Sequence[Filter]) -> int:
-        return len(corpus.matching(query, fs))
-
-    gone = emptied(filters, count)
-    return SearchPage(query, [], filters, gone, [] if gone else corpus.index.suggestions(query))
 
 
 def record_page(corpus: Corpus, record: Record) -> RecordPage:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from .text import QUESTION_WORDS, STOPWORDS, stem, tokens
 from .thesaurus import Expansion, Span, Thesaurus
+from .values import Fields
 
 GENERIC_WEIGHT = 0.3
 PLACE_WEIGHT = 0.8
@@ -33,8 +34,8 @@ MAX_QUERY_GROUPS = 32  # the words past these add nothing a person would notice
 # ---------------------------------------------------------------- reading queries
 
 
-@dataclass
-class Group:
+@dataclass(eq=False, repr=False)
+class Group(Fields):
     """One unit of a query: a content word, or a run of words that is a concept's term."""
 
     words: tuple[str, ...]  # the user's words as typed (folded)
@@ -43,8 +44,10 @@ class Group:
     weight: float = 1.0  # less for a word that names no topic of the field
 
 
-@dataclass
-class Query:
+@dataclass(eq=False, repr=False)
+class Query(Fields):
+    """A query as read: its text, its groups of words, and whether it asks for a document."""
+
     text: str
     groups: list[Group]
     wants_documents: bool

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from .errors import DataError
 from .models import CHOICES
 
 if TYPE_CHECKING:
@@ -57,53 +58,10 @@ SURROGATE = "\ud800-\udfff"  # not text at all: cannot be printed or encoded
 UNSAFE = re.compile(f"[{CONTROL}{BIDI}{ZERO_WIDTH}{SURROGATE}]")
 
 
-NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def inert(text: str) -> str:
-    """Text shown as one inert line: every character that is not printable (escape codes,
-    newlines, bidi controls...) is written as its escape, `\\x1b`, `\\n`, `\\u202e`."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else _escape(c) for c in text)
-
-
-def _escape(c: str) -> str:
-    code = ord(c)
-    if c in NAMED_ESCAPES:
-        return NAMED_ESCAPES[c]
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
-
 def quoted(value: Any, limit: int = 60) -> str:
     """A value quoted for a message, cut short when long."""
     text = str(value)
     return repr(text if len(text) <= limit else text[:limit] + "…")
-
-
-class DataError(typing.NamedTuple):
-    """One problem in a data file; sorts by file, then line. Line 0: the file as a whole."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        where = inert(self.path) + (f":{self.line}" if self.line else "")
-        return f"{where}: {inert(self.message)}"
-
-    def made_inert(self) -> DataError:
-        return DataError(inert(self.path), self.line, inert(self.message))
-
-
-class InvalidData(Exception):
-    """The data files have problems; `errors` lists every one, each safe to print as it is."""
-
-    def __init__(self, errors: Iterable[DataError]):
-        self.errors = sorted({e.made_inert() for e in errors})
-        super().__init__(f"{len(self.errors)} problem(s) in the data files")
 
 
 class FieldProblem(Exception):

@@ -39,6 +39,7 @@ from .search import (
     record_texts,
 )
 from .text import stem, terms, tokens
+from .values import Fields, Value
 
 PHRASE_WEIGHT = 0.6
 THEME_WEIGHT = 0.5  # a word found only in the titles and aliases of a record's themes
@@ -72,8 +73,8 @@ TYPE_PRIOR = {
 }
 
 
-@dataclass(frozen=True)
-class Contribution:
+@dataclass(frozen=True, eq=False, repr=False)
+class Contribution(Value):
     """What one query word (or concept) added to a hit's score, and how it matched."""
 
     word: str  # the user's word(s)
@@ -84,8 +85,10 @@ class Contribution:
     points: float
 
 
-@dataclass(frozen=True)
-class Hit:
+@dataclass(frozen=True, eq=False, repr=False)
+class Hit(Value):
+    """A record that matched a query, its score, and how it matched."""
+
     record: Record
     score: float
     matched: tuple[str, ...]  # index terms that matched, for highlighting
@@ -378,8 +381,8 @@ class Scoring:
         return best
 
 
-@dataclass
-class Ranked:
+@dataclass(eq=False, repr=False)
+class Ranked(Fields):
     """A record's position in the index and its score, with the parts that made it."""
 
     position: int

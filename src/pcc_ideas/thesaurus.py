@@ -10,20 +10,25 @@ user's data folder adds concepts to it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
-from .schema import DataError
+from .errors import DataError
 from .text import terms, words
+from .values import Fields, Value
 
 SYNONYM_WEIGHT = 0.8
 LINKED_WEIGHT = 0.35
 PART_WEIGHT = 0.75
 
 
-@dataclass(frozen=True)
-class Concept:
+@dataclass(frozen=True, eq=False, repr=False)
+class Concept(Value):
+    """A concept: its preferred term, its other terms and abbreviations, and the ids of its
+    broader and related concepts."""
+
     id: str
     label: str
     alt: tuple[str, ...] = ()
@@ -36,8 +41,8 @@ class Concept:
         return (self.label, *self.alt, *self.abbr)
 
 
-@dataclass(frozen=True)
-class Expansion:
+@dataclass(frozen=True, eq=False, repr=False)
+class Expansion(Value):
     """A term added to a query: its stemmed words, its weight, how it relates, and why."""
 
     words: tuple[str, ...]
@@ -46,8 +51,8 @@ class Expansion:
     concept: str  # the id of the concept whose term the query used
 
 
-@dataclass(frozen=True)
-class Span:
+@dataclass(frozen=True, eq=False, repr=False)
+class Span(Value):
     """Query words (positions start..end in the token list) that are a concept's term."""
 
     start: int
@@ -60,43 +65,59 @@ def term_words(term: str) -> tuple[str, ...]:
     return tuple(words(term))
 
 
-@dataclass
-class Thesaurus:
-    concepts: tuple[Concept, ...] = ()
+class Tables(NamedTuple):
+    """What a query is read through, each by the key a query has: the concepts by id, the
+    terms' words with their concept's id by the term's first word (longest term first), the
+    ids of the concepts with a term holding a word, and those of the concepts narrower than
+    each concept. Built from the concepts (`tables_of`), or read from the cache as they are
+    used."""
+
+    by_id: Mapping[str, Concept]
+    by_first: Mapping[str, Sequence[tuple[tuple[str, ...], str]]]
+    with_word: Mapping[str, Sequence[str]]
+    narrower: Mapping[str, tuple[str, ...]]
+
+
+def tables_of(
+    concepts: Iterable[Concept], stems: Mapping[str, tuple[tuple[str, ...], ...]]
+) -> Tables:
+    """The lookup tables of these concepts, whose terms' words `stems` gives."""
+    concepts = tuple(concepts)
+    every = [(ws, c.id) for c in concepts for ws in stems[c.id] if ws]
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for ws, concept_id in sorted(every, key=lambda term: -len(term[0])):  # a stable sort
+        by_first.setdefault(ws[0], []).append((ws, concept_id))
+    with_word: dict[str, list[str]] = {}
+    narrower: dict[str, tuple[str, ...]] = {}
+    for c in concepts:
+        for w in {w for term in c.terms for w in terms(term)}:  # stop words told by word
+            with_word.setdefault(w, []).append(c.id)
+        for b in c.broader:
+            narrower[b] = (*narrower.get(b, ()), c.id)
+    return Tables({c.id: c for c in concepts}, by_first, with_word, narrower)
+
+
+@dataclass(eq=False, repr=False)
+class Thesaurus(Fields):
+    """Concepts, and what a query's words expand to through them."""
+
+    concepts: Sequence[Concept] = ()
     # Where each concept was read (path, line), by id, for messages about it.
     origins: dict[str, tuple[str, int]] = field(default_factory=dict, compare=False)
     # Each concept's terms as stemmed words, by id: worked out once, kept by the cache, so a
     # query does not stem thousands of terms to read itself.
-    stems: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    stems: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    # Its lookup tables as the cache kept them, read as they are used; else they are built
+    # from the concepts when first used.
+    kept: Tables | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if not self.stems:
+        if not self.kept and not self.stems:
             self.stems = {c.id: tuple(term_words(t) for t in c.terms) for c in self.concepts}
 
     @cached_property
-    def _by_id(self) -> dict[str, Concept]:
-        return {c.id: c for c in self.concepts}
-
-    @cached_property
-    def _by_first(self) -> dict[str, list[tuple[tuple[str, ...], Concept]]]:
-        """Each term's words by its first word, longest term first."""
-        found: dict[str, list[tuple[tuple[str, ...], Concept]]] = {}
-        for concept in self.concepts:
-            for ws in self.stems[concept.id]:
-                if ws:
-                    found.setdefault(ws[0], []).append((ws, concept))
-        for entries in found.values():
-            entries.sort(key=lambda e: -len(e[0]))
-        return found
-
-    @cached_property
-    def _with_word(self) -> dict[str, list[Concept]]:
-        """The concepts with a term holding a word, by the word."""
-        found: dict[str, list[Concept]] = {}
-        for concept in self.concepts:
-            for w in {w for term in concept.terms for w in terms(term)}:
-                found.setdefault(w, []).append(concept)
-        return found
+    def tables(self) -> Tables:
+        return self.kept or tables_of(self.concepts, self.stems)
 
     @cached_property
     def _content_terms(self) -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -112,24 +133,15 @@ class Thesaurus:
         return found
 
     def concept(self, concept_id: str) -> Concept:
-        return self._by_id[concept_id]
-
-    @cached_property
-    def _narrower(self) -> dict[str, tuple[str, ...]]:
-        """The ids of the concepts that are kinds of each concept, by its id."""
-        found: dict[str, tuple[str, ...]] = {}
-        for concept in self.concepts:
-            for b in concept.broader:
-                found[b] = (*found.get(b, ()), concept.id)
-        return found
+        return self.tables.by_id[concept_id]
 
     def containing(self, word: str) -> tuple[Expansion, ...]:
         """For a word the records never use: the terms of the concepts with a term that
         holds it ("frisked" is in "stop and frisk"), read as what the user meant, a little
         below a whole term (`PART_WEIGHT`)."""
         found: dict[tuple[str, ...], Expansion] = {}
-        for concept in self._with_word.get(word, ()):
-            for e in self.expansions(concept, ()):
+        for concept_id in self.tables.with_word.get(word, ()):
+            for e in self.expansions(self.concept(concept_id), ()):
                 if e.how == "thesaurus" and word not in e.words:
                     found.setdefault(
                         e.words, Expansion(e.words, e.weight * PART_WEIGHT, e.how, e.concept)
@@ -141,9 +153,10 @@ class Thesaurus:
         found: list[Span] = []
         i = 0
         while i < len(query_words):
-            for ws, concept in self._by_first.get(query_words[i], ()):
+            for ws, concept_id in self.tables.by_first.get(query_words[i], ()):
                 if tuple(query_words[i : i + len(ws)]) == ws:
-                    found.append(Span(i, i + len(ws), self.expansions(concept, ws), concept.id))
+                    concept = self.concept(concept_id)
+                    found.append(Span(i, i + len(ws), self.expansions(concept, ws), concept_id))
                     i += len(ws)
                     break
             else:
@@ -161,15 +174,16 @@ class Thesaurus:
                     out[ws] = Expansion(ws, weight, how, concept.id)
 
         add(concept, SYNONYM_WEIGHT, "thesaurus")
+        by_id = self.tables.by_id
         links = (
             ("broader", concept.broader),
-            ("narrower", self._narrower.get(concept.id, ())),
+            ("narrower", self.tables.narrower.get(concept.id, ())),
             ("related", concept.related),
         )
         for how, ids in links:
             for other in ids:
-                if other in self._by_id:
-                    add(self._by_id[other], LINKED_WEIGHT, how)
+                if other in by_id:
+                    add(by_id[other], LINKED_WEIGHT, how)
         return tuple(out.values())
 
 

@@ -14,17 +14,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .schema import MAP, SEQ, STR, DataError, line_of
+from .errors import DataError, os_problem
+from .schema import MAP, SEQ, STR, line_of
 
 if TYPE_CHECKING:
     from .schema import Node
 
 MAX_FILE_BYTES = 5_000_000
-
-
-def os_problem(e: OSError) -> str:
-    reason = e.strerror or type(e).__name__
-    return reason[:1].lower() + reason[1:]
 
 
 class Unread(Exception):

@@ -3,15 +3,14 @@
 Modes: `json`, `jsonl`, `csv` and `markdown` (data, see `data` and `markdown`), `plain`
 (pipes and dumb terminals, see `plain`) and `rich` (terminals, see `rich`). On a terminal,
 output longer than the window goes through the user's pager (`$PAGER`, else `less -FRX`).
-Rich and the writers of a single format are imported only when asked for: most runs are
-JSON or plain lines, and importing Rich would double their start-up time.
+Each mode's writer is imported only when the mode is used: a run shows one page in one mode,
+and importing the others (Rich above all) would only add to its start-up time.
 """
 
 from __future__ import annotations
 
 import io
 import os
-import shlex
 import shutil
 import stat
 import subprocess
@@ -20,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import data, plain
+from . import data
 
 DATA_MODES: dict[str, Callable[[Any, TextIO], None]] = {
     "json": lambda page, out: data.write_json(page.as_json(), out),
@@ -52,14 +51,20 @@ def emit(page: Any, mode: str, out: TextIO | None = None, pager: bool = True) ->
     if mode in DATA_MODES:
         DATA_MODES[mode](page, out)
     elif mode == "plain":
-        for note in getattr(page, "notes", ()):
-            print(f"pcc-ideas: {note}", file=sys.stderr)
-        for line in plain.lines(page):
-            out.write(line + "\n")
+        _plain(page, out)
     elif mode == "rich":
         _rich(page, out, pager)
     else:
         raise ValueError(f"unknown output mode {mode!r}; choose from {', '.join(MODES)}")
+
+
+def _plain(page: Any, out: TextIO) -> None:
+    from .plain import lines
+
+    for note in getattr(page, "notes", ()):
+        print(f"pcc-ideas: {note}", file=sys.stderr)
+    for line in lines(page):
+        out.write(line + "\n")
 
 
 def console(file: TextIO, width: int | None = None, color: bool = True) -> Any:
@@ -119,6 +124,8 @@ def paged(draw: Callable[[Any], None], out: TextIO, pager: bool) -> None:
 
 def page_through(text: str) -> bool:
     """Show text in the user's pager; False if it could not be started."""
+    import shlex  # only a run that pages needs it
+
     command = shlex.split(os.environ.get("PAGER") or DEFAULT_PAGER)
     try:
         subprocess.run(command, input=text, text=True, check=False)

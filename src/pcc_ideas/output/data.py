@@ -9,7 +9,6 @@ quote in front, as OWASP advises. Files begin with a byte order mark so Excel re
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
@@ -51,6 +50,8 @@ def cell(value: Any) -> str:
 
 
 def write_csv(rows: Sequence[dict[str, Any]], out: TextIO) -> None:
+    import csv  # only here: most runs write no CSV
+
     if rows and all(r.get("type") == "figure" for r in rows):
         rows = [figure_row(r) for r in rows]
     columns: list[str] = []

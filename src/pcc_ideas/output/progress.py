@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from ..loading import Progress
+from ..datafiles import Progress
 
 
 def terminal_progress() -> Progress | None:

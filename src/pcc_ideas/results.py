@@ -1,0 +1,87 @@
+"""A search's answer as a page (see `pages`): its hits, best first, or why there are none.
+
+Apart from the other pages, so that a search, the command run most, imports none of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .corpus import Corpus, Filter
+from .models import Record, to_dict
+from .values import Fields
+
+if TYPE_CHECKING:
+    from .emptied import Emptied
+    from .scoring import Hit
+
+NO_FILTERS: tuple[Filter, ...] = ()
+
+
+def record_json(record: Record, **extra: Any) -> dict[str, Any]:
+    return {**to_dict(record), **extra}
+
+
+@dataclass(eq=False, repr=False)
+class SearchPage(Fields):
+    """The hits of a search."""
+
+    query: str
+    hits: list[Hit]
+    filters: Sequence[Filter] = NO_FILTERS
+    emptied: Emptied | None = None
+    suggestions: list[str] = field(default_factory=list)
+    long: bool = False
+    explain: bool = False
+    # How the query's words that no record uses were read (`Corpus.readings`).
+    readings: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.hits
+
+    @property
+    def weak(self) -> bool:
+        """True when no hit matched the query's own words (or their exact synonyms)."""
+        return bool(self.hits) and not any(h.strong for h in self.hits)
+
+    @property
+    def close(self) -> bool:
+        """True when the best hit matched a topic word of the query as typed, not only
+        through a typo, the thesaurus or a theme's name."""
+        return not self.hits or self.hits[0].close
+
+    def empty_message(self) -> str:
+        if self.emptied:
+            return self.emptied.message(f"matching {self.query!r}")
+        hints = f"; did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        return f"no records match {self.query!r}{hints}"
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [hit_json(h, self.explain) for h in self.hits]
+
+    as_json = rows
+
+
+def hit_json(hit: Hit, with_explain: bool = False) -> dict[str, Any]:
+    out = record_json(hit.record, score=round(hit.score, 4))
+    if with_explain:
+        out["explain"] = [to_dict(c) for c in hit.explain]
+    return out
+
+
+def search_page(
+    corpus: Corpus, query: str, filters: Sequence[Filter], limit: int | None
+) -> SearchPage:
+    hits = corpus.matching(query, filters, limit or None)
+    if hits:
+        return SearchPage(query, hits, filters, readings=corpus.readings(query))
+    from .emptied import emptied  # only an empty answer says which filter emptied it
+
+    def count(fs: Sequence[Filter]) -> int:
+        return len(corpus.matching(query, fs))
+
+    gone = emptied(filters, count)
+    return SearchPage(query, [], filters, gone, [] if gone else corpus.index.suggestions(query))
