@@ -113,15 +113,24 @@ class Corpus(Fields):
         return [r.hit(self.records[r.position], self.theme_names) for r in ranked]
 
     def _read(self, query: str) -> Query:
+        """The query read against this corpus; the last one is kept, since a search page
+        reads it to rank and again to say how its words were read."""
         from .query import read_query
 
-        return read_query(
-            query,
-            self.thesaurus,
-            self.index.postings.__contains__,
-            self.topics.__contains__,
-            lambda: self.places,
-        )
+        if query not in self._last_read:
+            self._last_read.clear()
+            self._last_read[query] = read_query(
+                query,
+                self.thesaurus,
+                self.index.postings.__contains__,
+                self.topics.__contains__,
+                lambda: self.places,
+            )
+        return self._last_read[query]
+
+    @cached_property
+    def _last_read(self) -> dict[str, Query]:
+        return {}
 
     def readings(self, query: str) -> list[str]:
         """How the query's words that no record uses were read, one note each: as the
