@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import heapq
 import os
 import re
 from collections import Counter
@@ -347,11 +348,14 @@ class Corpus(Fields):
             for k in keys:
                 shared.update(dict.fromkeys(self.facet(k if ":" in k else f"theme:{k}"), weight))
         me = self.positions.get(record.id)
-        ranked = sorted(
-            (i for i in shared if i != me and self.type_at[i] not in ("theme", "source")),
-            key=lambda i: (-shared[i], TYPE_ORDER.index(self.type_at[i]), i),
+        kinds = self.index.columns["type"]  # each record's type, as its place in TYPE_ORDER
+        left_out = {TYPE_ORDER.index("theme"), TYPE_ORDER.index("source")}
+        ranked = heapq.nsmallest(
+            limit,
+            (i for i in shared if i != me and kinds[i] not in left_out),
+            key=lambda i: (-shared[i], kinds[i], i),
         )
-        return [self.records[i] for i in ranked[:limit]]
+        return [self.records[i] for i in ranked]
 
 
 Names = str | Sequence[str] | None
