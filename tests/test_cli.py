@@ -465,6 +465,14 @@ def test_validate(pcc):
     assert "first.yaml" in bad.stderr and "second.yaml" in bad.stderr
 
 
+def test_validate_says_when_a_folder_given_holds_no_yaml(pcc, tmp_path):
+    # "ok" alone would read as if the folder's records had been checked and passed.
+    (tmp_path / "notes.txt").write_text("not a record", encoding="utf-8")
+    out = pcc("validate", str(tmp_path))
+    assert out.code == 0 and out.stdout.startswith("ok:")
+    assert "no YAML files in" in out.stderr and str(tmp_path) in out.stderr
+
+
 def test_validate_json_lists_the_problems(cli):
     out = cli("validate", str(FIXTURES / "invalid" / "two-bad-files"), "--json")
     assert out.exit_code == 2

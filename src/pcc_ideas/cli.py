@@ -25,6 +25,7 @@ from typer.core import TyperGroup
 
 from . import __version__, output
 from .corpus import Corpus, data_dirs, validated
+from .datafiles import yaml_files
 from .errors import InvalidData
 from .lookup import NotResolved
 from .models import RECORD_TYPES, evidence_kind
@@ -484,6 +485,9 @@ def validate(
             problems = [{"path": x.path, "line": x.line, "message": x.message} for x in e.errors]
             write_json(problems, sys.stdout)
         raise
+    for path in paths or []:
+        if not yaml_files(path):  # a folder with nothing in it to check: likely the wrong one
+            say(f"no YAML files in {str(path)!r}: only the other records were checked")
     counts = Counter(r.type for r in corpus.records)
     if json:
         by_type = {t: counts[t] for t in RECORD_TYPES if counts[t]}
