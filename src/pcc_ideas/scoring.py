@@ -363,19 +363,21 @@ class Scoring:
         are worth, but no more than the user's own words would be (a rare synonym of a
         common phrase must not outrank the phrase)."""
         at = self.index.weight_at
+        # Never worth more than the user's own words would be in the same place, when the
+        # records use them.
+        own_idfs = [self.idf(st) for st in group.stems]
+        cap = sum(own_idfs) if all(own_idfs) else None
         best: Part | None = None
         for e in group.expansions:
             if not all(at(p, d) for p in pairs(e.words)):
                 continue
-            values = [at(w, d) * self.idf(w) for w in e.words]
+            weights = [at(w, d) for w in e.words]
+            values = [wt * self.idf(w) for wt, w in zip(weights, e.words, strict=True)]
             if not all(values):
                 continue
             v = sum(values) / len(values) * e.weight * len(group.stems)
-            # Never worth more than the user's own words would be in the same place, when
-            # the records use them.
-            own_idfs = [self.idf(st) for st in group.stems]
-            if all(own_idfs):
-                v = min(v, sum(at(w, d) for w in e.words) / len(e.words) * e.weight * sum(own_idfs))
+            if cap is not None:
+                v = min(v, sum(weights) / len(weights) * e.weight * cap)
             if best is None or v > best[3]:
                 best = (" ".join(group.words), " ".join(e.words), e.how, v)
         return best

@@ -213,6 +213,9 @@ class Index:
         self.postings, self.facets, self.columns, self.size = postings, facets, columns, size
         self._vocabulary: list[str] | None = None
         self._theme_keys: list[str] | None = None
+        # Corrections worked out, by word: ranking and the note on how a query was read
+        # both ask for those of a word the index lacks.
+        self._corrections: dict[tuple[str, str], list[tuple[str, float]]] = {}
 
     def idf(self, term: str) -> float:
         n, df = self.size, len(self.postings[term][0])
@@ -254,6 +257,13 @@ class Index:
             return [(term, 1.0)]
         if not max_edits(term):
             return []
+        found = self._corrections.get((term, typed))
+        if found is None:
+            found = self._corrections[term, typed] = self._corrected(term, typed)
+        return found
+
+    def _corrected(self, term: str, typed: str) -> list[tuple[str, float]]:
+        """The corrections of a word the index lacks (see `alternatives`)."""
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 

@@ -64,10 +64,14 @@ def stem(word: str) -> str:
     """A folded word's stem: `drugs` -> `drug`, `testing` -> `test`, `women` -> `woman`."""
     found = _stems.get(word)
     if found is None:
-        found = EXCEPTIONS.get(word) or _stemmer().stemWord(word)  # type: ignore[attr-defined]
-        found = EXCEPTIONS.get(found, found)  # "womens" -> "women" -> "woman"
-        _stems[word] = found
+        found = _stems[word] = _corrected(word, _stemmer().stemWord(word))  # type: ignore[attr-defined]
     return found
+
+
+def _corrected(word: str, stemmed: str) -> str:
+    """Snowball's stem of a word, with this field's exceptions (`EXCEPTIONS`) applied."""
+    found = EXCEPTIONS.get(word) or stemmed
+    return EXCEPTIONS.get(found, found)  # "womens" -> "women" -> "woman"
 
 
 def fold(text: str) -> str:
@@ -112,7 +116,9 @@ def respellings(word: str) -> set[str]:
     edits |= {a + c + b[1:] for a, b in splits if b for c in letters}
     edits |= {a + c + b for a, b in splits for c in letters}
     edits.discard(word)
-    return set(_stemmer().stemWords(sorted(edits)))  # type: ignore[attr-defined]
+    spelt = sorted(edits)
+    stemmed = _stemmer().stemWords(spelt)  # type: ignore[attr-defined]
+    return {_corrected(w, s) for w, s in zip(spelt, stemmed, strict=True)}
 
 
 def key(name: str) -> str:
