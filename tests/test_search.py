@@ -252,3 +252,22 @@ def test_a_town_the_records_never_name_stands_for_its_force_area(corpus):
     hits = corpus.search("reading programmes in prison", limit=10)
     assert not any(c.how == "place" for h in hits for c in h.explain)
     assert not any("thames-valley" in h.record.id for h in hits)
+
+
+def test_a_word_no_record_uses_weighs_what_its_topic_does(corpus):
+    # No record says "frisked"; the thesaurus reads it as stop and search. It is the topic of
+    # the query, so it counts as much as "stop and search" would, and the stop and search
+    # panels come before records that only mention young men.
+    hits = corpus.search("frisked young men", limit=3)
+    searched = [h for h in hits if "stop-search" in h.record.id]
+    assert len(searched) >= 2
+    assert all(("frisked", "thesaurus") in {(c.word, c.how) for c in h.explain} for h in searched)
+
+
+def test_a_synonym_of_several_words_is_found_in_a_body(corpus):
+    # "ASB" is read as "anti-social behaviour", which the guidance on Community Safety
+    # Partnerships writes only in its body (a list of what partnerships tackle): the pairs of
+    # a body's words are indexed too, so the phrase is found there.
+    hits = corpus.search("ASB", limit=5)
+    csp = next(h for h in hits if h.record.id == "guide-community-safety-partnerships")
+    assert any(c.how == "thesaurus" and "body" in c.field for c in csp.explain)

@@ -11,7 +11,7 @@ from conftest import FIXTURES
 import pcc_ideas
 from pcc_ideas.corpus import data_dirs, validated
 from pcc_ideas.loading import InvalidData
-from pcc_ideas.query import read_query
+from pcc_ideas.query import GENERIC_WEIGHT, read_query
 from pcc_ideas.thesaurus import LINKED_WEIGHT, SYNONYM_WEIGHT, Concept, Thesaurus
 
 RULES = FIXTURES / "thesaurus"
@@ -107,3 +107,26 @@ def test_an_expansion_keeps_a_word_whose_stem_is_a_stop_word():
 def test_question_words_are_not_content_but_a_query_is_never_empty():
     assert [g.words for g in read_query("how can we use naloxone").groups] == [("naloxone",)]
     assert [g.words for g in read_query("what works").groups] == [("works",)]
+
+
+def test_a_word_read_through_one_concept_names_a_topic_and_one_read_through_several_does_not():
+    # Neither "frisked" nor "house" is a word the records use. "frisked" is found only in a
+    # term of one concept ("stop and frisk"), so it names that topic and counts in full; "house"
+    # is found in terms of two concepts, so it is read through both but counts as a word that
+    # names no topic (an everyday word inside longer terms), like "men".
+    thesaurus = Thesaurus(
+        (
+            Concept("stop-and-search", "stop and search", alt=("stop and frisk",)),
+            Concept("parliament", "Parliament", alt=("House of Commons",)),
+            Concept("refuges", "refuges", alt=("safe house",)),
+        )
+    )
+    used = {"stop", "search", "men", "safe", "refug", "parliament", "common"}.__contains__
+    topics = {"stop", "search", "parliament", "refug"}.__contains__
+    frisked, men = read_query("frisked men", thesaurus, used, topics).groups
+    assert frisked.weight == 1.0
+    assert {e.concept for e in frisked.expansions} == {"stop-and-search"}
+    assert men.weight == GENERIC_WEIGHT
+    (house,) = read_query("house", thesaurus, lambda w: w != "hous", topics).groups
+    assert {e.concept for e in house.expansions} == {"parliament", "refuges"}
+    assert house.weight == GENERIC_WEIGHT

@@ -8,7 +8,9 @@
    the concept terms that hold it;
 3. a place the records never name (a town, a county, a short form: "Teesside") stands for
    its police force area, which records name, at `PLACE_WEIGHT`;
-4. a word that names no topic of the field counts for `GENERIC_WEIGHT` of one that does.
+4. a word that names no topic of the field counts for `GENERIC_WEIGHT` of one that does; a
+   word the records never use, read through the terms of one concept ("frisked" in "stop and
+   frisk"), names that concept's topic.
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ def read_query(
                 expansions = span.expansions if span else ()
                 if not span and thesaurus and known and not known(stems[i]):
                     expansions = thesaurus.containing(stems[i])
-                generic = not span and topical is not None and not topical(stems[i])
+                generic = not span and not _names_a_topic(stems[i], expansions, topical)
                 weight = GENERIC_WEIGHT if generic else 1.0
                 groups.append(
                     Group(tuple(kept_stems.values()), tuple(kept_stems), expansions, weight)
@@ -104,6 +106,14 @@ def read_query(
         merged.setdefault(g.stems, g)
     groups = list(merged.values())[:MAX_QUERY_GROUPS]
     return Query(text, groups, bool(DOCUMENT_WORDS & set(stems)))
+
+
+def _names_a_topic(
+    stem: str, expansions: tuple[Expansion, ...], topical: Callable[[str], bool] | None
+) -> bool:
+    """Whether a word names a topic of the field: `topical` says so, or the thesaurus reads
+    it (a word the records never use) through the terms of one concept alone."""
+    return topical is None or topical(stem) or len({e.concept for e in expansions}) == 1
 
 
 def _unknown_places(

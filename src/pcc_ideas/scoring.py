@@ -42,6 +42,7 @@ from .text import stem, terms, tokens
 from .values import Fields, Value
 
 PHRASE_WEIGHT = 0.6
+SAME_THING = frozenset({"thesaurus", "place"})  # expansions that name what the user's word does
 THEME_WEIGHT = 0.5  # a word found only in the titles and aliases of a record's themes
 THEME_FEEDBACK = 0.5
 FEEDBACK_DEPTH = 5
@@ -243,8 +244,13 @@ class Scoring:
         own = [max((self.idf(a) * w for a, w in stem_alts), default=0.0) for stem_alts in alts]
         if any(own):
             return sum(own) * group.weight
-        # Words the records never use count as what they stand for.
-        idfs = [min(self.idf(w) for w in e.words) * e.weight for e in group.expansions]
+        # Words the records never use count as what they stand for: in full for a synonym
+        # (the user meant the thing wholly; how sure the reading is weighs on each record's
+        # score, not on how much of the query the word is), less for a broader or related term.
+        idfs = [
+            min(self.idf(w) for w in e.words) * (1.0 if e.how in SAME_THING else e.weight)
+            for e in group.expansions
+        ]
         return max(idfs, default=1.0) * len(group.stems) * group.weight
 
     # ------------------------------------------------------------ candidates

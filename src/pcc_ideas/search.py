@@ -53,8 +53,9 @@ NOT_INDEXED = frozenset(
     {"id", "type", "themes", "scope", "number", "score", "url", "related", "changes"}
 )
 TYPO_WEIGHT = (1.0, 0.6, 0.4)  # by number of edits
-# The fields whose pairs of neighbouring words are indexed, for phrases.
-PHRASE_FIELDS = frozenset({"title", "names", "summary"})
+# The fields whose pairs of neighbouring words are indexed, for phrases: all but the themes'
+# names, so that a synonym of several words ("stop and search") is found in a long body too.
+PHRASE_FIELDS = frozenset({"title", "names", "summary", "body"})
 THEME_PREFIX = "#"
 # The index fields a record's texts fall in, in the order a record's fields come: the type's
 # label (body) first, then title and summary, which every record has, then the rest.
