@@ -8,10 +8,11 @@ from __future__ import annotations
 import heapq
 import os
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -254,8 +255,19 @@ class Corpus(Fields):
         """The records at these positions, in corpus order; only they are read."""
         return [self.records[i] for i in sorted(positions)]
 
+    def position(self, record_id: str) -> int | None:
+        """A record's position, by id: from `positions` once it is made, else by a scan of
+        the ids, which costs a command that looks up one record less than making the table
+        (1 ms against 27 at +100,000 records)."""
+        if "positions" in self.__dict__:
+            return self.positions.get(record_id)
+        try:
+            return self.ids.index(record_id)
+        except ValueError:
+            return None
+
     def get(self, record_id: str) -> Record | None:
-        i = self.positions.get(record_id)
+        i = self.position(record_id)
         return None if i is None else self.records[i]
 
     def get_or_suggest(self, record_id: str) -> Record:
@@ -265,12 +277,12 @@ class Corpus(Fields):
         if found is not None:
             return found
         record_id = record_id.strip().lower()  # ids are lower case: "CS-09" is cs-09
-        starting = [i for i in self.positions if record_id and i.startswith(record_id)]
+        starting = [i for i in self.ids if record_id and i.startswith(record_id)]
         if not starting:  # a case study's number written without its 0: "cs-9" is cs-09
             padded = re.sub(r"(?<=-)(\d)(?=-|$)", r"0\1", record_id)
-            starting = [i for i in self.positions if i.startswith(padded)]
+            starting = [i for i in self.ids if i.startswith(padded)]
         if len(starting) == 1:
-            return self.records[self.positions[starting[0]]]
+            return self.records[self.ids.index(starting[0])]
         if starting:
             raise NotResolved(record_id, starting[:5], ambiguous=True, what="record id")
         raise NotResolved(record_id, [i for i, _ in nearest(record_id, self.ids)], what="record id")
@@ -342,19 +354,23 @@ class Corpus(Fields):
 
     def related(self, record: Record, limit: int = 8) -> list[Record]:
         """Other records sharing the most themes and areas with this one (an area counts
-        twice); only the records returned are read."""
-        shared: Counter[int] = Counter()
-        for weight, keys in ((2, [f"area:{a}" for a in record.areas]), (1, record.themes)):
-            for k in keys:
-                shared.update(dict.fromkeys(self.facet(k if ":" in k else f"theme:{k}"), weight))
-        me = self.positions.get(record.id)
+        twice), then by type and corpus order; only the records returned are read."""
+        areas = [self.facet(f"area:{a}") for a in record.areas]
+        themes = [self.facet(f"theme:{t}") for t in record.themes]
+        shared = Counter(chain.from_iterable([*areas, *areas, *themes]))
+        if (me := self.position(record.id)) is not None:
+            del shared[me]
+        by_count: dict[int, list[int]] = defaultdict(list)
+        for i, n in shared.items():
+            by_count[n].append(i)
         kinds = self.index.columns["type"]  # each record's type, as its place in TYPE_ORDER
         left_out = {TYPE_ORDER.index("theme"), TYPE_ORDER.index("source")}
-        ranked = heapq.nsmallest(
-            limit,
-            (i for i in shared if i != me and kinds[i] not in left_out),
-            key=lambda i: (-shared[i], kinds[i], i),
-        )
+        ranked: list[int] = []
+        for n in sorted(by_count, reverse=True):
+            kept = (i for i in by_count[n] if kinds[i] not in left_out)
+            ranked += heapq.nsmallest(limit - len(ranked), kept, key=lambda i: (kinds[i], i))
+            if len(ranked) == limit:
+                break
         return [self.records[i] for i in ranked]
 
 
