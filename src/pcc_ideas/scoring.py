@@ -23,7 +23,7 @@ import functools
 import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 
 from .models import TYPE_ORDER, Record
@@ -39,7 +39,7 @@ from .search import (
     record_texts,
 )
 from .text import stem, terms, tokens
-from .values import Fields, Value
+from .values import Fields, Value, frozen, mutable
 
 PHRASE_WEIGHT = 0.6
 THEME_WEIGHT = 0.5  # a word found only in the titles and aliases of a record's themes
@@ -73,7 +73,7 @@ TYPE_PRIOR = {
 }
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Contribution(Value):
     """What one query word (or concept) added to a hit's score, and how it matched."""
 
@@ -85,7 +85,7 @@ class Contribution(Value):
     points: float
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Hit(Value):
     """A record that matched a query, its score, and how it matched."""
 
@@ -383,7 +383,7 @@ class Scoring:
         return best
 
 
-@dataclass(eq=False, repr=False)
+@mutable
 class Ranked(Fields):
     """A record's position in the index and its score, with the parts that made it."""
 
