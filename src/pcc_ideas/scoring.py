@@ -178,7 +178,8 @@ def word_feedback(
         for w, n in found.items():
             telling[w] += scored[d].score / total * n / size * index.idf(w)
     chosen = heapq.nlargest(FEEDBACK_WORDS, telling.items(), key=lambda wv: wv[1])
-    held = {d: [(w, index.weight_at(w, d) * index.idf(w) * v) for w, v in chosen] for d in pool}
+    idfs = {w: index.idf(w) for w, _ in chosen}
+    held = {d: [(w, index.weight_at(w, d) * idfs[w] * v) for w, v in chosen] for d in pool}
     most = max(sum(v for _, v in ws) for ws in held.values())
     if not most:
         return
