@@ -62,7 +62,7 @@ from .cache_format import (
     unpack,
 )
 from .corpus import Corpus, Progress, build_corpus, data_dirs
-from .datafiles import without_gc, yaml_files
+from .datafiles import without_gc, yaml_paths
 from .models import Area, Record, from_dict
 from .search import Index
 from .thesaurus import Concept, Tables, Thesaurus
@@ -182,7 +182,7 @@ def signature(dirs: Sequence[Path]) -> str:
         lines.append(describe(root))
         if not os.path.exists(folder):
             continue
-        files = [str(p) for p in yaml_files(folder)]
+        files = sorted(yaml_paths(folder))
         given = str(folder)
         for name in sorted({os.path.dirname(f) for f in files}):
             lines.append(describe(name, in_root(name, given, root)))
