@@ -40,7 +40,6 @@ import stat
 import sys
 import typing
 import zlib
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -54,6 +53,7 @@ from .cache_format import (
     data_fields,
     fields_of,
     from_json,
+    has_line,
     lines,
     pack,
     rebuilt_fields,
@@ -310,6 +310,7 @@ class Reader:
         self.con, self.cache = con, cache
         self.size = 0  # records, from the header
         self._keys: dict[str, list[str]] = {}
+        self._key_lines: dict[str, bytes] = {}
 
     def guarded(self, read: Callable[[], V], instead: Callable[[Corpus], V]) -> V:
         """What `read` gives from the cache; what `instead` gives from the rebuilt corpus if the
@@ -403,6 +404,13 @@ class Reader:
             )
         return self._keys[kind]
 
+    def key_lines(self, kind: str) -> bytes:
+        """The sorted keys of one of the index's mappings as they are kept, read once: looked
+        up without being split (a key a search asks for may be one the index lacks)."""
+        if kind not in self._key_lines:
+            self._key_lines[kind] = self.blob(f"keys/{kind}")
+        return self._key_lines[kind]
+
     def value(self, kind: str, key: str) -> Any:
         """One value of one of the mappings kept one value to a blob (`PARTS`); KeyError when it
         has none."""
@@ -413,9 +421,7 @@ class Reader:
                 "SELECT data, crc FROM blobs WHERE name = ?", (f"{kind}/{key}",)
             ).fetchone()
             if row is None:
-                keys = self.keys(kind)
-                i = bisect_left(keys, key)
-                if i < len(keys) and keys[i] == key:
+                if has_line(self.key_lines(kind), key):
                     raise Damaged(f"{kind}/{key}")  # listed, yet not there
                 return None
             if checksum(f"{kind}/{key}".encode(), row[0]) != row[1]:
