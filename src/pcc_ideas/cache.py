@@ -43,7 +43,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from . import __version__
 from .areas import Gazetteer
@@ -66,6 +66,7 @@ from .datafiles import without_gc, yaml_paths
 from .models import Area, Record, from_dict
 from .search import Index
 from .thesaurus import Concept, Tables, Thesaurus
+from .values import Value, frozen
 
 FORMAT = 3
 SCHEMA = """
@@ -82,7 +83,8 @@ V = TypeVar("V")
 T = TypeVar("T")
 
 
-class Part(NamedTuple):
+@frozen
+class Part(Value):
     """A mapping kept one value to a blob (`kind/key`), with the sorted list of its keys
     (`keys/kind`): where a corpus (or the index made with it) holds it, how a value is written,
     and how it is read back."""
