@@ -110,8 +110,8 @@ PARTS: dict[str, Part] = {
     "narrower": thesaurus_part(lambda t: t.tables.narrower, tuple[str, ...]),
 }
 INDEX_PARTS = ("postings", "facets", "columns")
-MAPPED = 1 << 40  # bytes of the file mapped into memory: all of it
 THESAURUS_PARTS = ("concepts", "stems", "first-words", "words", "narrower")
+MAPPED = 1 << 40  # bytes of the file mapped into memory: all of it (SQLite caps it)
 
 
 def cache_dir() -> Path:

@@ -6,9 +6,11 @@ a query's words for terms of concepts and adds the concept's other terms, weight
 user's own words (`SYNONYM_WEIGHT`), and its broader and related concepts' terms lower again
 (`LINKED_WEIGHT`). `data/thesaurus.yaml` is the bundled thesaurus; a `thesaurus.yaml` in a
 user's data folder adds concepts to it.
-"""
 
-from __future__ import annotations
+The annotations are objects, not strings (no `from __future__ import annotations`): a search
+rebuilds the concepts it reads from the cache by their fields' types, and would otherwise
+compile each string again.
+"""
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import field
