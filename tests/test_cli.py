@@ -1083,6 +1083,40 @@ def test_a_warm_search_imports_only_what_it_uses(tmp_path):
     assert not piped & {"pcc_ideas.output.rich", "rich"}
 
 
+def test_a_warm_search_reads_no_yaml_and_corrects_no_typo(tmp_path):
+    # Neither the YAML reader, nor Rich, nor the typo matcher (rapidfuzz, for words the index
+    # lacks) is imported by a warm search whose words the records use.
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    imported("search", "naloxone", "--json", env=env)  # the cold run, which fills the cache
+    warm = imported("search", "naloxone", "--json", env=env)
+    assert not warm & {"yaml", "rich", "rapidfuzz"}
+
+
+# Run the console script's function, and print at exit whether the garbage collector is on
+# and how many objects are frozen.
+COLLECTOR = (
+    "import atexit, gc, sys\n"
+    "atexit.register(lambda: print(gc.isenabled(), gc.get_freeze_count(), file=sys.stderr))\n"
+    "sys.argv = ['pcc-ideas', *sys.argv[1:]]\n"
+    "from pcc_ideas.__main__ import main\n"
+    "main()\n"
+)
+
+
+def test_the_console_script_runs_without_collections_and_freezes_what_it_made(tmp_path):
+    # The collector is off from the first import, and the run's objects are frozen as it
+    # ends, so that the collection Python makes at exit does not walk them.
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    for args in (["search", "naloxone", "--json"], ["search", "zzzzqqq"]):
+        proc = subprocess.run(
+            [sys.executable, "-c", COLLECTOR, *args], env=env, capture_output=True, text=True
+        )
+        enabled, frozen = proc.stderr.split()[-2:]
+        assert enabled == "False" and int(frozen) > 0, proc.stderr
+
+
 def test_a_run_builds_only_the_command_it_runs(cli, monkeypatch):
     # Typer would turn every command into a Click command at each start; the app builds the
     # one that runs, and help the others.

@@ -8,8 +8,21 @@ The library is usable without the command line:
     ['cs-09-naloxone-west-midlands-durham']
 """
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from .corpus import Corpus, load  # noqa: E402 (after the version, which the build reads)
+if TYPE_CHECKING:
+    from .corpus import Corpus, load
 
 __all__ = ["Corpus", "load", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    """`Corpus` and `load`, imported when first asked for: the command line imports the package
+    before it turns the garbage collector off (see `__main__`)."""
+    if name in ("Corpus", "load"):
+        from . import corpus
+
+        return getattr(corpus, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

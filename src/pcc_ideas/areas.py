@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cached_property
 
 from .lookup import Match, NameIndex, NotResolved
 from .models import Area, Record, choice_label
 from .text import key
-from .values import Fields
+from .values import Fields, mutable
 
 GENERIC = frozenset({"police", "constabulary", "force", "pcc", "opcc", "area", "the"})
 
 __all__ = ["Gazetteer", "Match", "NotResolved", "explain", "places", "untagged"]
 
 
-@dataclass(eq=False, repr=False)
+@mutable
 class Gazetteer(Fields):
     """The areas in file order; plain data, so a cache can store it and two compare equal."""
 

@@ -36,7 +36,6 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import PurePath
 
 from . import __version__
@@ -66,7 +65,7 @@ from .models import (
     to_dict,
 )
 from .pack import Brief, Detail, Item, ReferenceList, Section
-from .values import Value
+from .values import Value, frozen
 
 SHORT_FIGURES = 5
 SHORT_OVERVIEW = 200  # characters: the overview of a short pack stops at a sentence after this
@@ -174,7 +173,7 @@ def sentence_case(text: str) -> str:
 # ---------------------------------------------------------------- sections
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Plan(Value):
     """What a pack is for: its themes, its areas as resolved, the evidence kept, its length."""
 
@@ -194,7 +193,7 @@ class Plan(Value):
         return " on this theme" if len(self.themes) == 1 else " on these themes"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Drawn(Value):
     """What a pack's sections are made from: the corpus, the pack's plan, the records chosen
     (by position) and the reference list its items are numbered in."""

@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from .corpus import Corpus, sort_by_type
 from .models import Area, CaseStudy, Figure, Recommendation, Record, Theme
-from .values import Value
+from .values import Value, frozen
 
 MAX_AREA_RECOMMENDATIONS = 8
 # Records of one kind a section shows, the first in the corpus: more than any pack on the
@@ -25,7 +24,7 @@ PRACTICE = ("case-study", "example")
 # ---------------------------------------------------------------- choosing the records
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Selection(Value):
     """The positions of the records a pack draws on, by where they were done."""
 

@@ -40,11 +40,10 @@ import stat
 import sys
 import typing
 import zlib
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from . import __version__
 from .areas import Gazetteer
@@ -54,6 +53,7 @@ from .cache_format import (
     data_fields,
     fields_of,
     from_json,
+    has_line,
     lines,
     pack,
     rebuilt_fields,
@@ -62,10 +62,11 @@ from .cache_format import (
     unpack,
 )
 from .corpus import Corpus, Progress, build_corpus, data_dirs
-from .datafiles import without_gc, yaml_files
+from .datafiles import without_gc, yaml_paths
 from .models import Area, Record, from_dict
 from .search import Index
 from .thesaurus import Concept, Tables, Thesaurus
+from .values import Value, frozen
 
 FORMAT = 3
 SCHEMA = """
@@ -82,7 +83,8 @@ V = TypeVar("V")
 T = TypeVar("T")
 
 
-class Part(NamedTuple):
+@frozen
+class Part(Value):
     """A mapping kept one value to a blob (`kind/key`), with the sorted list of its keys
     (`keys/kind`): where a corpus (or the index made with it) holds it, how a value is written,
     and how it is read back."""
@@ -109,6 +111,7 @@ PARTS: dict[str, Part] = {
 }
 INDEX_PARTS = ("postings", "facets", "columns")
 THESAURUS_PARTS = ("concepts", "stems", "first-words", "words", "narrower")
+MAPPED = 1 << 40  # bytes of the file mapped into memory: all of it (SQLite caps it)
 
 
 def cache_dir() -> Path:
@@ -181,7 +184,7 @@ def signature(dirs: Sequence[Path]) -> str:
         lines.append(describe(root))
         if not os.path.exists(folder):
             continue
-        files = [str(p) for p in yaml_files(folder)]
+        files = sorted(yaml_paths(folder))
         given = str(folder)
         for name in sorted({os.path.dirname(f) for f in files}):
             lines.append(describe(name, in_root(name, given, root)))
@@ -294,8 +297,11 @@ def open_read_only(path: Path) -> sqlite3.Connection | None:
     if not stat.S_ISREG(st.st_mode) or not private(st):
         return None
     uri = str(path).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
-    # immutable: the file is never changed in place (a new cache is renamed over it)
-    return sqlite3.connect(f"file:{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    # immutable: the file is never changed in place (a new cache is renamed over it); mapped
+    # into memory, a row is read without a system call for each page it is on.
+    con = sqlite3.connect(f"file:{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    con.execute(f"PRAGMA mmap_size = {MAPPED}")
+    return con
 
 
 class Reader:
@@ -306,6 +312,7 @@ class Reader:
         self.con, self.cache = con, cache
         self.size = 0  # records, from the header
         self._keys: dict[str, list[str]] = {}
+        self._key_lines: dict[str, bytes] = {}
 
     def guarded(self, read: Callable[[], V], instead: Callable[[Corpus], V]) -> V:
         """What `read` gives from the cache; what `instead` gives from the rebuilt corpus if the
@@ -399,6 +406,13 @@ class Reader:
             )
         return self._keys[kind]
 
+    def key_lines(self, kind: str) -> bytes:
+        """The sorted keys of one of the index's mappings as they are kept, read once: looked
+        up without being split (a key a search asks for may be one the index lacks)."""
+        if kind not in self._key_lines:
+            self._key_lines[kind] = self.blob(f"keys/{kind}")
+        return self._key_lines[kind]
+
     def value(self, kind: str, key: str) -> Any:
         """One value of one of the mappings kept one value to a blob (`PARTS`); KeyError when it
         has none."""
@@ -409,9 +423,7 @@ class Reader:
                 "SELECT data, crc FROM blobs WHERE name = ?", (f"{kind}/{key}",)
             ).fetchone()
             if row is None:
-                keys = self.keys(kind)
-                i = bisect_left(keys, key)
-                if i < len(keys) and keys[i] == key:
+                if has_line(self.key_lines(kind), key):
                     raise Damaged(f"{kind}/{key}")  # listed, yet not there
                 return None
             if checksum(f"{kind}/{key}".encode(), row[0]) != row[1]:

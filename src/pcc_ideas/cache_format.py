@@ -145,6 +145,21 @@ def split_lines(data: bytes) -> list[str]:
     return data.decode().split("\n") if data else []
 
 
+def has_line(data: bytes, line: str) -> bool:
+    """Whether the sorted lines `lines` wrote hold this one: found by bisection on the bytes,
+    without splitting them (UTF-8 sorts as the strings did)."""
+    wanted, low, high = line.encode(), 0, len(data)
+    while data and low <= high:  # `low` is the start of a line, `high` the end of one
+        start = data.rfind(b"\n", low, (low + high) // 2) + 1 or low
+        end = data.find(b"\n", start, high)
+        end = high if end < 0 else end
+        found = data[start:end]
+        if found == wanted:
+            return True
+        low, high = (end + 1, high) if found < wanted else (low, start - 1)
+    return False
+
+
 def pack(value: array[Any] | Sequence[array[Any]]) -> bytes:
     """An array, or a sequence of arrays, as bytes: for each, its type code, its length (4
     bytes) and its items in this machine's byte order (the cache records it)."""

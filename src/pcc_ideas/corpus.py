@@ -10,7 +10,7 @@ import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from itertools import chain
 from pathlib import Path
@@ -22,7 +22,7 @@ from .errors import InvalidData
 from .lookup import Match, NameIndex, NotResolved, nearest
 from .models import TYPE_ORDER, Record, Source, Theme, evidence_kind, record_type
 from .thesaurus import Concept, Expansion, Thesaurus
-from .values import Fields, Value
+from .values import Fields, Value, frozen, mutable
 
 if TYPE_CHECKING:
     from .query import Query
@@ -40,7 +40,7 @@ class Store(Protocol):
     def index(self) -> Index: ...
 
 
-@dataclass(eq=False, repr=False)
+@mutable
 class Corpus(Fields):
     """Every record, the gazetteer and the thesaurus. The fields that compare are the
     corpus's data: a cache keeps every one of them, whatever they are."""
@@ -377,7 +377,7 @@ class Corpus(Fields):
 Names = str | Sequence[str] | None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Filter(Value):
     """One filter of a query: its name (`type`, `theme`, `area`, `source`, `evidence`) and
     the resolved values it keeps any of."""

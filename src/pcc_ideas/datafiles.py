@@ -60,6 +60,12 @@ def yaml_files(root: Path, errors: list[DataError] | None = None) -> list[Path]:
     """Every YAML file under root (or root itself when it is not a folder), in a stable order,
     leaving out hidden files and folders (`.git`, editors' lock files). A root that cannot be
     found and a folder that cannot be read are errors (kept in `errors` when given)."""
+    return sorted(map(Path, yaml_paths(root, errors)))
+
+
+def yaml_paths(root: Path, errors: list[DataError] | None = None) -> list[str]:
+    """`yaml_files` as strings, in no set order: what checking the cache against the files
+    needs, without making and sorting a Path for each."""
     problems = [] if errors is None else errors
     try:
         is_folder = stat.S_ISDIR(os.stat(root).st_mode)
@@ -67,7 +73,7 @@ def yaml_files(root: Path, errors: list[DataError] | None = None) -> list[Path]:
         problems.append(DataError(str(root), 0, os_problem(e)))
         return []
     if not is_folder:
-        return [root]
+        return [str(root)]
 
     def unreadable(e: OSError) -> None:
         where = str(e.filename or root)
@@ -76,5 +82,5 @@ def yaml_files(root: Path, errors: list[DataError] | None = None) -> list[Path]:
     found = []
     for folder, subfolders, names in os.walk(root, onerror=unreadable):
         subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-        found += [Path(folder, n) for n in names if n.endswith(SUFFIXES) and n[0] != "."]
-    return sorted(found)
+        found += [os.path.join(folder, n) for n in names if n.endswith(SUFFIXES) and n[0] != "."]
+    return found

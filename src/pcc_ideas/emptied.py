@@ -4,14 +4,13 @@ matching 'reoffending' are tagged Norfolk; 56 match without --area"."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from .corpus import Filter
 from .models import RECORD_TYPES
-from .values import Value
+from .values import Value, frozen
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Emptied(Value):
     """What a filter removed: the filters that emptied a page and how many records the page
     would have without them."""

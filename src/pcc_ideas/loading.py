@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -36,7 +36,7 @@ from .schema import (
 )
 from .thesaurus import FILE_NAME as THESAURUS
 from .thesaurus import Concept, Thesaurus, checked
-from .values import Fields
+from .values import Fields, mutable
 from .yamlfile import Unread, document
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class Located(NamedTuple):
         return self.key_lines.get(key, self.line)
 
 
-@dataclass(eq=False, repr=False)
+@mutable
 class Parts(Fields):
     """What the data folders hold: records (with where each is), areas and thesaurus
     concepts (with where each is)."""

@@ -12,17 +12,16 @@ tier is ambiguous; nothing found gives the nearest names as suggestions.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Generic, TypeVar
 
 from .text import key, max_edits
-from .values import Value
+from .values import Value, frozen
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Match(Value, Generic[T]):
     """What a query resolved to, the tier it resolved at and the name it matched."""
 

@@ -10,10 +10,10 @@ reason the types compare, hash and show themselves through the methods of `value
 import dataclasses
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
-from .values import Value
+from .values import Value, frozen
 
 # Each fixed set of values with the words a reader is shown for each; a value without a
 # label is shown as written. The kind of evidence a source gives for a piece of work's
@@ -84,7 +84,7 @@ def choice_label(field_name: str, value: str) -> str:
     return CHOICE_LABELS.get(field_name, {}).get(value, value)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Citation(Value):
     """Where a record comes from: a source id, the place in it, and the endnote's URL."""
 
@@ -93,7 +93,7 @@ class Citation(Value):
     url: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Endnote(Value):
     """An endnote of a source: its number, and the URL and title it gives."""
 
@@ -102,7 +102,7 @@ class Endnote(Value):
     title: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Record(Value):
     """The fields every record has."""
 
@@ -129,7 +129,7 @@ class Record(Value):
         return "local" if len(self.areas) == 1 else "multi-area"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Theme(Record):
     """A theme of the field, which records are tagged with."""
 
@@ -137,7 +137,7 @@ class Theme(Record):
     related: tuple[str, ...] = ()  # ids of themes a reader of this one should also see
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class CaseStudy(Record):
     """A numbered case study of the 2021 briefing, or any other named initiative (`example`)."""
 
@@ -150,7 +150,7 @@ class CaseStudy(Record):
     year: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Recommendation(Record):
     """A recommendation for PCCs, and who made it."""
 
@@ -159,7 +159,7 @@ class Recommendation(Record):
     actions: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Figure(Record):
     """A key figure: its value, what it measures, when and where."""
 
@@ -169,7 +169,7 @@ class Figure(Record):
     place: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Guidance(Record):
     """A principle, level, factor or piece of guidance of a public health approach."""
 
@@ -178,7 +178,7 @@ class Guidance(Record):
     examples: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Resource(Record):
     """Further reading: a document or service and where to find it."""
 
@@ -187,7 +187,7 @@ class Resource(Record):
     publisher: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Source(Record):
     """A source document of the corpus, and its endnotes."""
 
@@ -203,7 +203,7 @@ class Source(Record):
     acknowledgements: tuple[str, ...] = ()  # organisations and people thanked, as written
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Change(Value):
     """An announced change to who holds an area's police and crime functions: when it was
     said, what, how firm it is, by whom, and the primary address where it was published."""
@@ -215,7 +215,7 @@ class Change(Value):
     url: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Area(Value):
     """A police force area of the gazetteer."""
 
@@ -236,7 +236,7 @@ def covers(record: Record, area: Area) -> bool:
     return area.country in SCOPE_COUNTRIES.get(record.effective_scope, ())
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class RecordType(Value):
     """A record type: its class, the fields it requires beyond the common ones, a label."""
 

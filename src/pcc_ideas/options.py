@@ -7,7 +7,7 @@ in `cli`: Typer reads the completion functions' annotations at every run.
 
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -17,7 +17,7 @@ from . import output
 from .cache import load_cached
 from .corpus import Corpus
 from .models import EVIDENCE_KINDS, RECORD_TYPES
-from .values import Fields
+from .values import Fields, mutable
 
 
 class Run:
@@ -165,7 +165,7 @@ Output = Annotated[
 ]
 
 
-@dataclass(eq=False, repr=False)
+@mutable
 class Shown(Fields):
     """How a page is to be shown: the output options every command shares."""
 

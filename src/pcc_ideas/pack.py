@@ -7,11 +7,11 @@ alone.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .corpus import Corpus
 from .models import Record
-from .values import Value
+from .values import Value, frozen
 
 SHORT_TITLE = 60  # characters: a longer title without a subtitle is cut for later mentions
 SAFE_URL = re.compile(r"https?://[^\s<>\"'`\\]+\Z", re.IGNORECASE)
@@ -22,7 +22,7 @@ def safe_url(url: str | None) -> str | None:
     return url if url and SAFE_URL.match(url) else None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Detail(Value):
     """One labelled part of an item: `Where`, `Outcomes`... One value or a list of them."""
 
@@ -30,7 +30,7 @@ class Detail(Value):
     values: tuple[str, ...]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Item(Value):
     """One claim of the pack (a figure, a recommendation, a case study) and its references."""
 
@@ -46,7 +46,7 @@ class Item(Value):
         return "Source" if len(self.refs) == 1 else "Sources"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Section(Value):
     """A heading and its items."""
 
@@ -56,7 +56,7 @@ class Section(Value):
     compact: bool = False  # a list of one-line items (figures, a short pack) rather than entries
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Reference(Value):
     """One numbered entry of the reference list."""
 
@@ -88,7 +88,7 @@ class Reference(Value):
         return safe_url(self.document_url)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Brief(Value):
     """A whole briefing pack, as every writer reads it."""
 

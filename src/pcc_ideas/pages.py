@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from .areas import explain, untagged
@@ -27,7 +27,7 @@ from .models import (
     to_dict,
 )
 from .results import SearchPage, record_json
-from .values import Fields, Value
+from .values import Fields, Value, frozen, mutable
 
 
 def with_evidence(records: Iterable[Record], evidence: str | None) -> list[Record]:
@@ -35,7 +35,7 @@ def with_evidence(records: Iterable[Record], evidence: str | None) -> list[Recor
     return [r for r in records if evidence is None or getattr(r, "evidence", None) == evidence]
 
 
-@dataclass(eq=False, repr=False)
+@mutable
 class RecordPage(Fields):
     """One record, with those related to it."""
 
@@ -51,7 +51,7 @@ class RecordPage(Fields):
         return [self.as_json()]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class RelatedTheme(Value):
     """A theme linked to another, how many records it holds, and its practice closest to
     the other theme (so `theme vawg` points to Merseyside's work on women and girls)."""
@@ -61,7 +61,7 @@ class RelatedTheme(Value):
     highlights: tuple[Record, ...] = ()
 
 
-@dataclass(eq=False, repr=False)
+@mutable
 class ThemePage(Fields):
     """A theme and the records on it."""
 
@@ -107,7 +107,7 @@ class ThemePage(Fields):
         return [record_json(r) for r in self.records]
 
 
-@dataclass(eq=False, repr=False)
+@mutable
 class ThemesPage(Fields):
     """Every theme, with counts of what it holds."""
 
@@ -124,7 +124,7 @@ class ThemesPage(Fields):
     as_json = rows
 
 
-@dataclass(eq=False, repr=False)
+@mutable
 class AreaPage(Fields):
     """A police force area and the records that cover it."""
 
@@ -212,7 +212,7 @@ def change_note(change: Change) -> str:
     return f"{change.date}, {change.status}: {change.what} Source: {change.by}, {change.url}"
 
 
-@dataclass(eq=False, repr=False)
+@mutable
 class AreasPage(Fields):
     """Every police force area, with its count of records."""
 
@@ -233,7 +233,7 @@ class AreasPage(Fields):
     as_json = rows
 
 
-@dataclass(eq=False, repr=False)
+@mutable
 class SourcesPage(Fields):
     """The source documents, with how many records cite each."""
 
@@ -247,7 +247,7 @@ class SourcesPage(Fields):
     as_json = rows
 
 
-@dataclass(eq=False, repr=False)
+@mutable
 class ExportPage(Fields):
     """The records an export writes."""
 

@@ -16,11 +16,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from .text import QUESTION_WORDS, STOPWORDS, stem, tokens
 from .thesaurus import Expansion, Span, Thesaurus
-from .values import Fields
+from .values import Fields, mutable
 
 GENERIC_WEIGHT = 0.3
 PLACE_WEIGHT = 0.8
@@ -36,7 +35,7 @@ MAX_QUERY_GROUPS = 32  # the words past these add nothing a person would notice
 # ---------------------------------------------------------------- reading queries
 
 
-@dataclass(eq=False, repr=False)
+@mutable
 class Group(Fields):
     """One unit of a query: a content word, or a run of words that is a concept's term."""
 
@@ -46,7 +45,7 @@ class Group(Fields):
     weight: float = 1.0  # less for a word that names no topic of the field
 
 
-@dataclass(eq=False, repr=False)
+@mutable
 class Query(Fields):
     """A query as read: its text, its groups of words, and whether it asks for a document."""
 

@@ -6,12 +6,12 @@ Apart from the other pages, so that a search, the command run most, imports none
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from .corpus import Corpus, Filter
 from .models import Record, to_dict
-from .values import Fields
+from .values import Fields, mutable
 
 if TYPE_CHECKING:
     from .emptied import Emptied
@@ -24,7 +24,7 @@ def record_json(record: Record, **extra: Any) -> dict[str, Any]:
     return {**to_dict(record), **extra}
 
 
-@dataclass(eq=False, repr=False)
+@mutable
 class SearchPage(Fields):
     """The hits of a search."""
 

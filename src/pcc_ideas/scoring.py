@@ -23,7 +23,7 @@ import functools
 import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 
 from .models import TYPE_ORDER, Record
@@ -39,7 +39,7 @@ from .search import (
     record_texts,
 )
 from .text import stem, terms, tokens
-from .values import Fields, Value
+from .values import Fields, Value, frozen, mutable
 
 PHRASE_WEIGHT = 0.6
 SAME_THING = frozenset({"thesaurus", "place"})  # expansions that name what the user's word does
@@ -74,7 +74,7 @@ TYPE_PRIOR = {
 }
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Contribution(Value):
     """What one query word (or concept) added to a hit's score, and how it matched."""
 
@@ -86,7 +86,7 @@ class Contribution(Value):
     points: float
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Hit(Value):
     """A record that matched a query, its score, and how it matched."""
 
@@ -179,7 +179,8 @@ def word_feedback(
         for w, n in found.items():
             telling[w] += scored[d].score / total * n / size * index.idf(w)
     chosen = heapq.nlargest(FEEDBACK_WORDS, telling.items(), key=lambda wv: wv[1])
-    held = {d: [(w, index.weight_at(w, d) * index.idf(w) * v) for w, v in chosen] for d in pool}
+    idfs = {w: index.idf(w) for w, _ in chosen}
+    held = {d: [(w, index.weight_at(w, d) * idfs[w] * v) for w, v in chosen] for d in pool}
     most = max(sum(v for _, v in ws) for ws in held.values())
     if not most:
         return
@@ -389,7 +390,7 @@ class Scoring:
         return best
 
 
-@dataclass(eq=False, repr=False)
+@mutable
 class Ranked(Fields):
     """A record's position in the index and its score, with the parts that made it."""
 

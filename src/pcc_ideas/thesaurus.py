@@ -6,25 +6,27 @@ a query's words for terms of concepts and adds the concept's other terms, weight
 user's own words (`SYNONYM_WEIGHT`), and its broader and related concepts' terms lower again
 (`LINKED_WEIGHT`). `data/thesaurus.yaml` is the bundled thesaurus; a `thesaurus.yaml` in a
 user's data folder adds concepts to it.
+
+The annotations are objects, not strings (no `from __future__ import annotations`): a search
+rebuilds the concepts it reads from the cache by their fields' types, and would otherwise
+compile each string again.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import NamedTuple
 
 from .errors import DataError
 from .text import terms, words
-from .values import Fields, Value
+from .values import Fields, Value, frozen, mutable
 
 SYNONYM_WEIGHT = 0.8
 LINKED_WEIGHT = 0.35
 PART_WEIGHT = 0.75
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Concept(Value):
     """A concept: its preferred term, its other terms and abbreviations, and the ids of its
     broader and related concepts."""
@@ -41,7 +43,7 @@ class Concept(Value):
         return (self.label, *self.alt, *self.abbr)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Expansion(Value):
     """A term added to a query: its stemmed words, its weight, how it relates, and why."""
 
@@ -51,7 +53,7 @@ class Expansion(Value):
     concept: str  # the id of the concept whose term the query used
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class Span(Value):
     """Query words (positions start..end in the token list) that are a concept's term."""
 
@@ -97,7 +99,7 @@ def tables_of(
     return Tables({c.id: c for c in concepts}, by_first, with_word, narrower)
 
 
-@dataclass(eq=False, repr=False)
+@mutable
 class Thesaurus(Fields):
     """Concepts, and what a query's words expand to through them."""
 
