@@ -1,0 +1,257 @@
+"""Reading the data files and counting their words on two cores, when there are many.
+
+This process reads the special files (the gazetteer, the thesaurus), then starts a copy of
+itself (fork) to help with the record files: this process reads, checks and counts the words
+of the files from the front, one at a time, the helper does the same from the back, a block
+of files at a time, until they meet (`Claims`), so each does as much as its share of a busy
+machine allows. The helper sends back its records as read, its problems and its counts (a
+run of records per block, `indexing.Builder`). Once every record is counted the fields'
+average lengths are known: they are sent to the helper, which makes the postings of its
+records while this process checks the records across files and the caller goes on (a cold
+run writes the records to the cache); its postings are joined after this process's when the
+index is asked for (`Runs.index`). Records keep their places, the problems are the same, and
+the index is the one a single process builds (`indexing.joined`).
+
+One process does it all where there is no `fork` (or one core), and for a small corpus, where
+starting the helper and sending the records back costs more than it saves. The helper
+ignores Ctrl-C: this process stops it on any way out (`Helper.stop`), and it stops by itself
+when this process is gone (its pipe closes).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import weakref
+from collections.abc import Iterable, Sequence
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from .areas import Gazetteer
+from .datafiles import Progress
+from .errors import DataError
+from .indexing import Builder, Counted, Postings, averages, joined, joined_postings
+from .loading import (
+    Located,
+    Parts,
+    Reader,
+    checked,
+    files_and_readers,
+    read_files,
+    read_records,
+    settled,
+)
+from .search import Index
+
+# Below this many bytes of record files, one process reads them all.
+MIN_SHARED_BYTES = 4_000_000
+# The helper claims the record files a block at a time, about this many blocks in all by size
+# (each a run of the index).
+BLOCKS = 16
+
+Files = list[tuple[Path, Reader]]
+
+
+def read_counted(dirs: Sequence[Path], progress: Progress | None = None) -> tuple[Parts, Runs]:
+    """The parts of the corpus read from these folders, checked as `loading.read_parts`
+    checks them (raises InvalidData listing every problem), and their records' words
+    counted, for the index."""
+    errors: list[DataError] = []
+    files = files_and_readers(dirs, errors)
+    special = [f for f in files if f[1] is not read_records]
+    records = files[len(special) :]
+    parts = Parts()
+    read_files(special, parts, errors, progress, 0, len(files))  # records name the areas
+    counting = Counting(parts.gazetteer, dirs[0])
+    sizes = [_size(path) for path, _ in records]
+    if not can_share() or sum(sizes) < MIN_SHARED_BYTES:
+        read_files(records, parts, errors, progress, len(special), len(files))
+        counting.add(parts.located)
+        runs = Runs(counting.builder, [counting.builder.counted()], None)
+        return checked(parts, dirs, errors, progress, len(files)), runs
+    claims = Claims(sizes)
+    helper = Helper(records, claims, parts.gazetteer, dirs[0])
+    try:
+        while (i := claims.front()) is not None:
+            before = len(parts.located)
+            read_files(
+                [records[i]], parts, errors, progress, len(special) + claims.taken(), len(files)
+            )
+            counting.add(parts.located[before:])
+        located, their_errors, their_runs = helper.receive()
+        parts.located += located
+        errors += their_errors
+        runs = Runs(counting.builder, [counting.builder.counted(), *their_runs], helper)
+        helper.send((averages(runs.counted), counting.builder.size))
+        return checked(parts, dirs, errors, progress, len(files)), runs
+    except BaseException:
+        helper.stop()
+        raise
+
+
+def can_share() -> bool:
+    """Whether a helper can start: a second core, and `fork` (a copy of this process,
+    started at once) on a system where it is safe (not macOS)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    forks = "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
+    return forks and (cores or 1) > 1
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:  # the reading says what is wrong with it
+        return 0
+
+
+class Counting:
+    """Records' words counted into a builder, each record as the checks across files will
+    leave it (`loading.settled`)."""
+
+    def __init__(self, gazetteer: Gazetteer, bundled: Path):
+        self.builder = Builder()
+        self.gazetteer, self.bundled = gazetteer, bundled
+        self.area_names: dict[str, str | None] = {}
+        self.from_user: dict[str, bool] = {}
+
+    def add(self, located: Iterable[Located]) -> None:
+        for item in located:
+            if item.path not in self.from_user:
+                self.from_user[item.path] = not Path(item.path).is_relative_to(self.bundled)
+            record = settled(
+                item.record, self.from_user[item.path], self.gazetteer, self.area_names
+            )
+            self.builder.add(record)
+
+
+class Claims:
+    """The record files left to read, `[front, back)`, shared by the two processes: this
+    one takes them from the front, the helper from the back (given their sizes)."""
+
+    def __init__(self, sizes: list[int]):
+        context = multiprocessing.get_context("fork")
+        self.sizes, self.count = sizes, len(sizes)
+        self.bounds = context.RawArray("l", [0, self.count])
+        self.lock = context.Lock()
+
+    def front(self) -> int | None:
+        """The next file from the front, if any is left."""
+        with self.lock:
+            front, back = self.bounds
+            if front >= back:
+                return None
+            self.bounds[0] = front + 1
+            return front
+
+    def back(self) -> range | None:
+        """The last files left, about a `BLOCKS`th of all by size (one at least), if any is
+        left."""
+        block = sum(self.sizes) / BLOCKS
+        with self.lock:
+            front, back = self.bounds
+            if front >= back:
+                return None
+            start, taken = back - 1, self.sizes[back - 1]
+            while start > front and taken + self.sizes[start - 1] <= block:
+                start -= 1
+                taken += self.sizes[start]
+            self.bounds[1] = start
+            return range(start, back)
+
+    def taken(self) -> int:
+        return self.bounds[0] + self.count - self.bounds[1]
+
+
+class Runs:
+    """The counted words of the records in runs, the first this process's, the others the
+    helper's: the index is made of them when asked for (`index`)."""
+
+    def __init__(self, builder: Builder, counted: list[Counted], helper: Helper | None):
+        self.builder, self.counted, self.helper = builder, counted, helper
+
+    def index(self) -> Index:
+        try:
+            postings: list[Postings] = [self.builder.postings(averages(self.counted))]
+            if self.helper:
+                postings.append(self.helper.receive())
+        finally:
+            if self.helper:
+                self.helper.stop()
+        return joined(self.counted, postings)
+
+
+class Helper:
+    """The helper process (see the module's notes): `receive` gives what it sends, `send`
+    sends it a message, `stop` ends it."""
+
+    def __init__(self, files: Files, claims: Claims, gazetteer: Gazetteer, bundled: Path):
+        context = multiprocessing.get_context("fork")
+        self.pipe, theirs = context.Pipe()
+        sys.stdout.flush()  # else the copy of this process writes what is waiting too
+        sys.stderr.flush()
+        self.process = context.Process(
+            target=_help, args=(theirs, self.pipe, files, claims, gazetteer, bundled), daemon=True
+        )
+        self.process.start()
+        theirs.close()
+        self.stop = weakref.finalize(self, _stop, self.process, self.pipe)
+
+    def receive(self) -> Any:
+        try:
+            found = self.pipe.recv()
+        except (EOFError, OSError):
+            found = None
+        if found is None or isinstance(found, str):
+            self.stop()
+            raise RuntimeError(found or "the process reading part of the data files stopped")
+        return found
+
+    def send(self, message: Any) -> None:
+        self.pipe.send(message)
+
+
+def _help(
+    pipe: Connection,
+    ours: Connection,
+    files: Files,
+    claims: Claims,
+    gazetteer: Gazetteer,
+    bundled: Path,
+) -> None:
+    """The helper's work: blocks of files from the back read, checked and counted (each
+    block a run), then their postings once it is sent the averages and where its records
+    start."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the process that started it stops it
+    ours.close()
+    try:
+        located: list[list[Located]] = []
+        errors: list[DataError] = []
+        builders: list[Builder] = []
+        while (block := claims.back()) is not None:
+            parts, counting = Parts(), Counting(gazetteer, bundled)
+            read_files([files[i] for i in block], parts, errors)
+            counting.add(parts.located)
+            located.insert(0, parts.located)
+            builders.insert(0, counting.builder)
+        pipe.send(([i for run in located for i in run], errors, [b.counted() for b in builders]))
+        located.clear()
+        fields, start = pipe.recv()
+        runs = []
+        for builder in builders:
+            runs.append(builder.postings(fields, start))
+            start += builder.size
+        pipe.send(joined_postings(runs))
+    except (EOFError, OSError):  # the process that started it is gone
+        pass
+    except Exception as e:  # a bug: said by the process that started this one
+        pipe.send(f"the process reading part of the data files failed: {type(e).__name__}: {e}")
+
+
+def _stop(process: multiprocessing.process.BaseProcess, pipe: Connection) -> None:
+    pipe.close()
+    if process.exitcode is None:
+        process.terminate()
+    process.join()
