@@ -177,14 +177,29 @@ class Builder:
     def index(self) -> Index:
         """The index of the records added; no more can be added."""
         counted = [self.counted()]
-        return joined(counted, [self.postings(averages(counted))])
+        return joined(counted, [self.words().postings(averages(counted))])
+
+    def words(self) -> Numbered:
+        """The records' words, for their postings; no more records can be added."""
+        terms = self.vocabulary.terms
+        self.vocabulary = Vocabulary()  # the look-ups from words to numbers are done with
+        return Numbered(terms, self.fields, self.size)
+
+
+class Numbered(NamedTuple):
+    """A run of records' words: each field's term numbers (`FieldWords`) and the terms they
+    stand for, all that the run's postings are made of; small enough to send between
+    processes."""
+
+    terms: list[str]
+    fields: list[FieldWords]
+    size: int
 
     def postings(self, averages: Sequence[float], start: int = 0) -> Postings:
         """Each term's postings: the records holding it, numbered from `start`, and its
         BM25F weight in each, its count in each field scaled (by the fields' `averages`
-        lengths) and summed, then saturated. No more records can be added."""
-        terms = self.vocabulary.terms
-        self.vocabulary = Vocabulary()  # the look-ups from words to numbers are done with
+        lengths) and summed, then saturated."""
+        terms = self.terms
         found = [(array("I"), array("f")) for _ in range(len(terms))]
         fields = [
             (f.numbers, f.ends, f.scales(a)) for f, a in zip(self.fields, averages, strict=True)
@@ -236,9 +251,10 @@ def joined(parts: Sequence[Counted], postings: Sequence[Postings]) -> Index:
     return Index(index, facets, {"type": kinds}, len(kinds))
 
 
-def joined_postings(runs: Iterable[Postings]) -> Postings:
-    """The postings of runs of records one after the other, each term's joined in order."""
-    joined: Postings = {}
+def joined_postings(runs: Iterable[Postings], into: Postings | None = None) -> Postings:
+    """The postings of runs of records one after the other, each term's joined in order
+    (after those already `into` a mapping, if given)."""
+    joined: Postings = {} if into is None else into
     for run in runs:
         for term, (docs, weights) in run.items():
             found = joined.get(term)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -230,13 +230,10 @@ def checked(
     problem."""
     if progress:
         progress("Reading data files", total, total)
-    parts.records = check_links(parts.located, parts.gazetteer, errors)
     paths = {i.path for i in parts.located}
     user_files = {p for p in paths if not Path(p).is_relative_to(dirs[0])}
     yours = {i.record.id for i in parts.located if i.path in user_files}
-    parts.records = [
-        dataclasses.replace(r, origin="user") if r.id in yours else r for r in parts.records
-    ]
+    parts.records = check_links(parts.located, parts.gazetteer, errors, yours)
     errors += data_errors(parts.located)
     parts.thesaurus = checked_thesaurus(parts.concepts, errors)
     if errors:
@@ -263,10 +260,13 @@ def files_and_readers(dirs: Sequence[Path], errors: list[DataError]) -> list[tup
 
 
 def check_links(
-    located: list[Located], gazetteer: Gazetteer, errors: list[DataError]
+    located: list[Located],
+    gazetteer: Gazetteer,
+    errors: list[DataError],
+    yours: Collection[str] = (),
 ) -> list[Record]:
-    """Records whose ids are unique and whose themes, areas and sources exist; areas are
-    rewritten to their gazetteer names. Problems go to errors."""
+    """Records whose ids are unique and whose themes, areas and sources exist, settled
+    (`settled`: those with an id in `yours` are the user's). Problems go to errors."""
     first: dict[str, Located] = {}
     for item in located:
         seen = first.setdefault(item.record.id, item)
@@ -281,10 +281,9 @@ def check_links(
     records = []
     for item in first.values():
         r = item.record
-        areas = gazetteer_names(r.areas, gazetteer, area_names)
+        records.append(settled(r, r.id in yours, gazetteer, area_names))
         for key, message in _dangling(r, known, area_names, gazetteer):
             errors.append(DataError(item.path, item.line_of(key), message))
-        records.append(dataclasses.replace(r, areas=areas) if areas != r.areas else r)
     return records
 
 

@@ -6,11 +6,11 @@ of the files from the front, one at a time, the helper does the same from the ba
 of files at a time, until they meet (`Claims`), so each does as much as its share of a busy
 machine allows. The helper sends back its records as read, its problems and its counts (a
 run of records per block, `indexing.Builder`). Once every record is counted the fields'
-average lengths are known: they are sent to the helper, which makes the postings of its
-records while this process checks the records across files and the caller goes on (a cold
-run writes the records to the cache); its postings are joined after this process's when the
-index is asked for (`Runs.index`). Records keep their places, the problems are the same, and
-the index is the one a single process builds (`indexing.joined`).
+average lengths are known: they are sent to the helper with this process's words, and the
+helper makes the postings of every run while this process checks the records across files
+and the caller goes on (a cold run writes the records to the cache); they are received when
+the index is asked for (`Runs.index`). Records keep their places, the problems are the same,
+and the index is the one a single process builds (`indexing.joined`).
 
 One process does it all where there is no `fork` (or one core), and for a small corpus, where
 starting the helper and sending the records back costs more than it saves. The helper
@@ -25,6 +25,7 @@ import os
 import signal
 import sys
 import weakref
+from array import array
 from collections.abc import Iterable, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -33,7 +34,7 @@ from typing import Any
 from .areas import Gazetteer
 from .datafiles import Progress
 from .errors import DataError
-from .indexing import Builder, Counted, Postings, averages, joined, joined_postings
+from .indexing import Builder, Counted, Numbered, Postings, averages, joined, joined_postings
 from .loading import (
     Located,
     Parts,
@@ -48,6 +49,8 @@ from .search import Index
 
 # Below this many bytes of record files, one process reads them all.
 MIN_SHARED_BYTES = 4_000_000
+# The helper sends the postings this many at a time.
+BATCH = 1 << 20
 # The helper claims the record files a block at a time, about this many blocks in all by size
 # (each a run of the index).
 BLOCKS = 16
@@ -70,7 +73,7 @@ def read_counted(dirs: Sequence[Path], progress: Progress | None = None) -> tupl
     if not can_share() or sum(sizes) < MIN_SHARED_BYTES:
         read_files(records, parts, errors, progress, len(special), len(files))
         counting.add(parts.located)
-        runs = Runs(counting.builder, [counting.builder.counted()], None)
+        runs = Runs([counting.builder.counted()], counting.builder.words(), None)
         return checked(parts, dirs, errors, progress, len(files)), runs
     claims = Claims(sizes)
     helper = Helper(records, claims, parts.gazetteer, dirs[0])
@@ -84,8 +87,8 @@ def read_counted(dirs: Sequence[Path], progress: Progress | None = None) -> tupl
         located, their_errors, their_runs = helper.receive()
         parts.located += located
         errors += their_errors
-        runs = Runs(counting.builder, [counting.builder.counted(), *their_runs], helper)
-        helper.send((averages(runs.counted), counting.builder.size))
+        runs = Runs([counting.builder.counted(), *their_runs], None, helper)
+        helper.send((averages(runs.counted), counting.builder.words()))
         return checked(parts, dirs, errors, progress, len(files)), runs
     except BaseException:
         helper.stop()
@@ -166,21 +169,51 @@ class Claims:
 
 
 class Runs:
-    """The counted words of the records in runs, the first this process's, the others the
-    helper's: the index is made of them when asked for (`index`)."""
+    """The counted words of the records in runs: the index is made of them when asked for
+    (`index`), from their postings, made here of `words` or by the helper."""
 
-    def __init__(self, builder: Builder, counted: list[Counted], helper: Helper | None):
-        self.builder, self.counted, self.helper = builder, counted, helper
+    def __init__(self, counted: list[Counted], words: Numbered | None, helper: Helper | None):
+        self.counted, self.words, self.helper = counted, words, helper
 
     def index(self) -> Index:
+        if self.words:
+            return joined(self.counted, [self.words.postings(averages(self.counted))])
+        assert self.helper
         try:
-            postings: list[Postings] = [self.builder.postings(averages(self.counted))]
-            if self.helper:
-                postings.append(self.helper.receive())
+            postings = self.helper.postings()
         finally:
-            if self.helper:
-                self.helper.stop()
-        return joined(self.counted, postings)
+            self.helper.stop()
+        return joined(self.counted, [postings])
+
+
+def send_postings(pipe: Connection, postings: Postings) -> None:
+    """Postings sent as their terms and lengths, then every posting's record position and
+    weight end to end in batches, each sent as it is (pickling would copy them all); each
+    term's arrays are let go of once in a batch."""
+    terms = list(postings)
+    pipe.send((terms, array("L", [len(postings[t][0]) for t in terms])))
+    docs, weights = array("I"), array("f")
+    for term in terms:
+        more_docs, more_weights = postings.pop(term)
+        docs.extend(more_docs)
+        weights.extend(more_weights)
+        if len(docs) >= BATCH or term is terms[-1]:
+            pipe.send_bytes(docs)
+            pipe.send_bytes(weights)
+            docs, weights = array("I"), array("f")
+
+
+def unflat(
+    terms: list[str], lengths: array[int], docs: array[int], weights: array[float]
+) -> Postings:
+    """Each term's postings, cut from the end of the arrays holding them all end to end,
+    which shrink as they are cut: the postings are never all held twice."""
+    pieces = []
+    for term, length in zip(reversed(terms), reversed(lengths), strict=True):
+        start = len(docs) - length
+        pieces.append((term, (docs[start:], weights[start:])))
+        del docs[start:], weights[start:]
+    return dict(reversed(pieces))
 
 
 class Helper:
@@ -212,6 +245,21 @@ class Helper:
     def send(self, message: Any) -> None:
         self.pipe.send(message)
 
+    def postings(self) -> Postings:
+        """The postings `send_postings` sent, received straight into their arrays."""
+        terms, lengths = self.receive()
+        total = sum(lengths)
+        docs, weights = array("I", [0]) * total, array("f", [0.0]) * total
+        done = 0
+        try:
+            while done < total:
+                got = self.pipe.recv_bytes_into(docs, done * docs.itemsize) // docs.itemsize
+                self.pipe.recv_bytes_into(weights, done * weights.itemsize)
+                done += got
+        except (EOFError, OSError):
+            raise RuntimeError("the process reading part of the data files stopped") from None
+        return unflat(terms, lengths, docs, weights)
+
 
 def _help(
     pipe: Connection,
@@ -222,28 +270,31 @@ def _help(
     bundled: Path,
 ) -> None:
     """The helper's work: blocks of files from the back read, checked and counted (each
-    block a run), then their postings once it is sent the averages and where its records
-    start."""
+    block a run), then the postings of every run once it is sent the averages and the words
+    of the first run, this process's."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the process that started it stops it
     ours.close()
     try:
         located: list[list[Located]] = []
         errors: list[DataError] = []
-        builders: list[Builder] = []
+        counted: list[Counted] = []
+        words: list[Numbered] = []
         while (block := claims.back()) is not None:
             parts, counting = Parts(), Counting(gazetteer, bundled)
             read_files([files[i] for i in block], parts, errors)
             counting.add(parts.located)
             located.insert(0, parts.located)
-            builders.insert(0, counting.builder)
-        pipe.send(([i for run in located for i in run], errors, [b.counted() for b in builders]))
+            counted.insert(0, counting.builder.counted())
+            words.insert(0, counting.builder.words())
+        pipe.send(([i for run in located for i in run], errors, counted))
         located.clear()
-        fields, start = pipe.recv()
-        runs = []
-        for builder in builders:
-            runs.append(builder.postings(fields, start))
-            start += builder.size
-        pipe.send(joined_postings(runs))
+        fields, first = pipe.recv()
+        postings: Postings = {}
+        start = 0
+        for run in [first, *words]:  # each run's joined as soon as made: they are many
+            joined_postings([run.postings(fields, start)], into=postings)
+            start += run.size
+        send_postings(pipe, postings)
     except (EOFError, OSError):  # the process that started it is gone
         pass
     except Exception as e:  # a bug: said by the process that started this one
