@@ -20,8 +20,9 @@ pytestmark = pytest.mark.skipif(not parallel.can_share(), reason="no fork or a s
 
 @pytest.fixture
 def shared(monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
-    """Every build is shared, however small, and this process reads at most the first half
-    of the record files, so the helper reads the rest: the files each helper read."""
+    """Every build is shared, however small or busy the machine, and this process reads at
+    most the first half of the record files, so the helper reads the rest: the files each
+    helper read."""
     helped: list[tuple[list[Any], parallel.Claims]] = []
     real_helper, real_front = parallel.Helper, parallel.Claims.front
 
@@ -33,6 +34,7 @@ def shared(monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
         return None if claims.bounds[0] >= claims.count // 2 else real_front(claims)
 
     monkeypatch.setattr(parallel, "MIN_SHARED_BYTES", 0)
+    monkeypatch.setattr(parallel, "a_core_is_free", lambda: True)
     monkeypatch.setattr(parallel, "Helper", helper)
     monkeypatch.setattr(parallel.Claims, "front", front)
     return ReadByHelpers(helped)

@@ -12,8 +12,9 @@ and the caller goes on (a cold run writes the records to the cache); they are re
 the index is asked for (`Runs.index`). Records keep their places, the problems are the same,
 and the index is the one a single process builds (`indexing.joined`).
 
-One process does it all where there is no `fork` (or one core), and for a small corpus, where
-starting the helper and sending the records back costs more than it saves. The helper
+One process does it all where there is no `fork` (or one core), when no core is free (the
+machine is busy), and for a small corpus, where starting the helper and sending the records
+back costs more than it saves. The helper
 ignores Ctrl-C: this process stops it on any way out (`Helper.stop`), and it stops by itself
 when this process is gone (its pipe closes).
 """
@@ -70,7 +71,7 @@ def read_counted(dirs: Sequence[Path], progress: Progress | None = None) -> tupl
     read_files(special, parts, errors, progress, 0, len(files))  # records name the areas
     counting = Counting(parts.gazetteer, dirs[0])
     sizes = [_size(path) for path, _ in records]
-    if not can_share() or sum(sizes) < MIN_SHARED_BYTES:
+    if not (can_share() and sum(sizes) >= MIN_SHARED_BYTES and a_core_is_free()):
         read_files(records, parts, errors, progress, len(special), len(files))
         counting.add(parts.located)
         runs = Runs([counting.builder.counted()], counting.builder.words(), None)
@@ -98,9 +99,25 @@ def read_counted(dirs: Sequence[Path], progress: Progress | None = None) -> tupl
 def can_share() -> bool:
     """Whether a helper can start: a second core, and `fork` (a copy of this process,
     started at once) on a system where it is safe (not macOS)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     forks = "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
-    return forks and (cores or 1) > 1
+    return forks and _cores() > 1
+
+
+def a_core_is_free() -> bool:
+    """Whether the machine has a core to spare, by the load of the last minute. On a busy
+    machine the helper only takes time from this process: measured on two cores with two
+    other processes running, a shared build took longer than one process's."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average: assume the machine is not busy
+        return True
+    return load < _cores() - 0.5
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _size(path: Path) -> int:
