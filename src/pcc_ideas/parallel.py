@@ -66,34 +66,65 @@ def read_counted(dirs: Sequence[Path], progress: Progress | None = None) -> tupl
     errors: list[DataError] = []
     files = files_and_readers(dirs, errors)
     special = [f for f in files if f[1] is not read_records]
-    records = files[len(special) :]
     parts = Parts()
     read_files(special, parts, errors, progress, 0, len(files))  # records name the areas
-    counting = Counting(parts.gazetteer, dirs[0])
+    reading = Reading(parts, errors, Counting(parts.gazetteer, dirs[0]), progress, len(files))
+    records = files[len(special) :]
     sizes = [_size(path) for path, _ in records]
-    if not (can_share() and sum(sizes) >= MIN_SHARED_BYTES and a_core_is_free()):
-        read_files(records, parts, errors, progress, len(special), len(files))
-        counting.add(parts.located)
-        runs = Runs([counting.builder.counted()], counting.builder.words(), None)
-        return checked(parts, dirs, errors, progress, len(files)), runs
-    claims = Claims(sizes)
-    helper = Helper(records, claims, parts.gazetteer, dirs[0])
+    if can_share() and sum(sizes) >= MIN_SHARED_BYTES and a_core_is_free():
+        runs = reading.shared(records, sizes, dirs[0])
+    else:
+        runs = reading.alone(records)
     try:
-        while (i := claims.front()) is not None:
-            before = len(parts.located)
-            read_files(
-                [records[i]], parts, errors, progress, len(special) + claims.taken(), len(files)
-            )
-            counting.add(parts.located[before:])
-        located, their_errors, their_runs = helper.receive()
-        parts.located += located
-        errors += their_errors
-        runs = Runs([counting.builder.counted(), *their_runs], None, helper)
-        helper.send((averages(runs.counted), counting.builder.words()))
         return checked(parts, dirs, errors, progress, len(files)), runs
     except BaseException:
-        helper.stop()
+        if runs.helper:
+            runs.helper.stop()
         raise
+
+
+class Reading:
+    """The record files read into the parts, their problems into the errors, and their
+    records counted, by this process `alone` or `shared` with a helper."""
+
+    def __init__(
+        self,
+        parts: Parts,
+        errors: list[DataError],
+        counting: Counting,
+        progress: Progress | None,
+        total: int,
+    ):
+        self.parts, self.errors, self.counting = parts, errors, counting
+        self.progress, self.total = progress, total
+
+    def alone(self, files: Files) -> Runs:
+        read_files(
+            files, self.parts, self.errors, self.progress, self.total - len(files), self.total
+        )
+        self.counting.add(self.parts.located)
+        builder = self.counting.builder
+        return Runs([builder.counted()], builder.words(), None)
+
+    def shared(self, files: Files, sizes: list[int], bundled: Path) -> Runs:
+        claims = Claims(sizes)
+        helper = Helper(files, claims, self.parts.gazetteer, bundled)
+        located = self.parts.located
+        try:
+            while (i := claims.front()) is not None:
+                before, done = len(located), self.total - len(files) + claims.taken()
+                read_files([files[i]], self.parts, self.errors, self.progress, done, self.total)
+                self.counting.add(located[before:])
+            their_located, their_errors, their_runs = helper.receive()
+            located += their_located
+            self.errors += their_errors
+            builder = self.counting.builder
+            runs = Runs([builder.counted(), *their_runs], None, helper)
+            helper.send((averages(runs.counted), builder.words()))
+            return runs
+        except BaseException:
+            helper.stop()
+            raise
 
 
 def can_share() -> bool:
