@@ -43,7 +43,7 @@ from .yamlfile import Unread, document
 if TYPE_CHECKING:
     from .schema import Node
 
-__all__ = ["DataError", "InvalidData", "Parts", "data_dirs", "read_parts", "yaml_files"]
+__all__ = ["DataError", "InvalidData", "Parts", "checked", "data_dirs", "read_files", "yaml_files"]
 
 GAZETTEER = "areas.yaml"
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -183,17 +183,6 @@ SPECIAL_FILES: dict[str, tuple[Reader, bool]] = {
 
 
 # ---------------------------------------------------------------- reading the folders
-
-
-def read_parts(dirs: Sequence[Path], progress: Progress | None = None) -> Parts:
-    """The parts of the corpus read from these folders (the first is the bundled data),
-    checked across files; raises InvalidData listing every problem. `progress` hears how the
-    reading goes."""
-    errors: list[DataError] = []
-    files = files_and_readers(dirs, errors)
-    parts = Parts()
-    read_files(files, parts, errors, progress, total=len(files))
-    return checked(parts, dirs, errors, progress, len(files))
 
 
 def read_files(

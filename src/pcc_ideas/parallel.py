@@ -60,9 +60,9 @@ Files = list[tuple[Path, Reader]]
 
 
 def read_counted(dirs: Sequence[Path], progress: Progress | None = None) -> tuple[Parts, Runs]:
-    """The parts of the corpus read from these folders, checked as `loading.read_parts`
-    checks them (raises InvalidData listing every problem), and their records' words
-    counted, for the index."""
+    """The parts of the corpus read from these folders (the first is the bundled data) and
+    checked across files (`loading.checked`: raises InvalidData listing every problem), and
+    their records' words counted, for the index. `progress` hears how the reading goes."""
     errors: list[DataError] = []
     files = files_and_readers(dirs, errors)
     special = [f for f in files if f[1] is not read_records]
