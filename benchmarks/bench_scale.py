@@ -15,7 +15,8 @@ scripts/generate_corpus.py, kept in --keep DIR/SIZE for the next run when given)
 2. The cold run's peak memory, from the kernel's accounting of the process (target: under
    600 MiB at +100,000).
 3. Where a cold build's time goes, measured inside one process: parsing the YAML alone
-   (the floor), reading and validating (`build_corpus`), building the index, writing the cache.
+   (the floor), reading, validating and counting the words (`build_corpus`), making the
+   index's postings, writing the cache.
 4. Every command warm, whole process, median of --repeat runs, with its peak memory (target:
    at most 0.3 s at +100,000), and inside one process: opening the cache (signature and
    checks), and how many record rows a warm search reads.
@@ -268,8 +269,9 @@ def report(name: str, extra: list[str], dirs: list[Path], runs: int) -> None:
     )
     build = p["read+validate"] + p["index"] + p["cache write"]
     print(
-        f"in one process: YAML floor {p['yaml floor']:.2f} s; read+validate "
-        f"{p['read+validate']:.2f} s, index {p['index']:.2f} s, signature {p['signature']:.3f} s, "
+        f"in one process: YAML floor {p['yaml floor']:.2f} s; read+validate+count "
+        f"{p['read+validate']:.2f} s, postings {p['index']:.2f} s, "
+        f"signature {p['signature']:.3f} s, "
         f"cache write {p['cache write']:.2f} s ({p['cache write'] / build:.0%} of the build; "
         f"file {p['cache MiB']:.0f} MiB); build/floor {build / p['yaml floor']:.2f}x"
     )

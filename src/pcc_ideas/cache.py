@@ -25,9 +25,10 @@ never sees half a file. On any doubt (a checksum or a row that does not match, a
 not a database, of another format or stale) the cache is rebuilt from the files, even in the
 middle of a command: what was already read had passed its checksums and equals the rebuild.
 
-A cold run (no current cache) indexes each record as it writes its row and then lets go of it,
-and reads the corpus back from the new file as a warm run would (`Cache.fresh`): the records
-and the index are never all held at once.
+A cold run (no current cache) writes each record's row and then lets go of it, makes the index
+of the words counted as the records were read (see `parallel`), and reads the corpus back from
+the new file as a warm run would (`Cache.fresh`): the records and the index are never all held
+at once.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ from .cache_format import (
     to_json,
     unpack,
 )
-from .corpus import Corpus, Progress, build_corpus, data_dirs
+from .corpus import Corpus, build_corpus, data_dirs
 from .datafiles import without_gc, yaml_paths
 from .models import Area, Record, from_dict
 from .search import Index
@@ -252,8 +253,9 @@ class Cache:
 
     def fresh(self) -> Corpus:
         """The corpus built from the files and written to the cache, then read from it as a
-        warm run would: each record is indexed and written as a row in turn, then let go of,
-        so the records are never held all at once beside the index. Built and kept in memory
+        warm run would: each record is written as a row in turn, then let go of, and the index
+        made once they all are, so the records are never held all at once beside the index
+        (their words were counted as they were read). Built and kept in memory
         (`rebuild`) if the cache cannot be written or read back."""
         from .output.progress import terminal_progress  # only a cold build shows one
 
@@ -262,8 +264,7 @@ class Cache:
             corpus = build_corpus(self.dirs, progress)
             records, corpus.records = list(corpus.records), ()
             try:
-                adding = indexed(drained(records), len(records), progress)
-                write(self.path, self.meta, corpus, adding)
+                write(self.path, self.meta, corpus, Indexed(drained(records), lambda: corpus.index))
             except (OSError, sqlite3.Error, ValueError, TypeError):
                 return self.rebuild()  # a cache that cannot be written costs speed
         try:
@@ -603,15 +604,6 @@ class Indexed:
         for record in self.records:
             self.ids.append(record.id)
             yield record
-
-
-def indexed(records: Iterable[Record], count: int, progress: Progress | None = None) -> Indexed:
-    """Records to write (`count` of them), each added to an index as it goes by (`progress`
-    hears how that goes); the index is made once they have all gone by."""
-    from .indexing import Builder
-
-    builder = Builder()
-    return Indexed(builder.adding(records, count, progress), builder.index)
 
 
 def drained(items: list[T]) -> Iterator[T]:

@@ -40,6 +40,12 @@ class Store(Protocol):
     def index(self) -> Index: ...
 
 
+class Counted(Protocol):
+    """The words of a corpus's records, counted as they were read (see `parallel`)."""
+
+    def index(self) -> Index: ...
+
+
 @mutable
 class Corpus(Fields):
     """Every record, the gazetteer and the thesaurus. The fields that compare are the
@@ -61,6 +67,8 @@ class Corpus(Fields):
     store: Store | None = field(default=None, compare=False, repr=False)
     # Told how a long build goes (a progress bar on a terminal).
     progress: Progress | None = field(default=None, compare=False, repr=False)
+    # The records' words, counted as they were read: the index is made of them.
+    counted: Counted | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.theme_names and not self.store:
@@ -78,6 +86,8 @@ class Corpus(Fields):
         if self.store:
             return self.store.index()
         with without_gc():
+            if self.counted:
+                return self.counted.index()
             return Index.build(self.records, self.progress)
 
     def search(
@@ -427,17 +437,20 @@ def validated(dirs: Sequence[Path]) -> Corpus:
 
 def build_corpus(dirs: Sequence[Path], progress: Progress | None = None) -> Corpus:
     """The corpus read from these folders (the first is the bundled data); raises
-    InvalidData listing every problem. `progress` hears how the reading goes."""
-    from .loading import read_parts  # the YAML files' reader: a run from the cache needs none
+    InvalidData listing every problem. `progress` hears how the reading goes. The records'
+    words are counted as they are read, on two cores for a large corpus (see `parallel`), and
+    the index is made of the counts when first used."""
+    from .parallel import read_counted  # the YAML files' reader: a run from the cache needs none
 
     with without_gc():
-        parts = read_parts(dirs, progress)
+        parts, counted = read_counted(dirs, progress)
         return Corpus(
             tuple(parts.records),
             parts.gazetteer,
             parts.thesaurus,
             digest=files_digest(dirs),
             progress=progress,
+            counted=counted,
         )
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from .datafiles import Progress
 from .models import TYPE_ORDER, Record
@@ -117,15 +118,30 @@ class FieldWords:
         self.sizes.append(size)
         self.total += size
 
-    def scales(self, count: int) -> list[float]:
+    def scales(self, average: float) -> list[float]:
         """Each record's BM25F scale for this field: its weight, normalised by length."""
         weight, b = self.weight, self.b
-        average = max(self.total / max(count, 1), 1.0)
         return [weight / (1 - b + b * size / average) for size in self.sizes]
 
 
+Postings = dict[str, tuple["array[int]", "array[float]"]]
+
+
+class Counted(NamedTuple):
+    """What an index of a run of records holds besides its words' postings: how many
+    records, how many words each field has in all, the facets and types by position (from
+    0), and the themes' names. Small enough to send between processes."""
+
+    size: int
+    totals: tuple[int, ...]
+    facets: dict[str, array[int]]
+    kinds: array[int]
+    theme_names: dict[str, tuple[str, ...]]
+
+
 class Builder:
-    """The index of the records added so far (`add`), made by `index`."""
+    """The index of the records added so far (`add`): made by `index`, or, for one run of
+    records among others, by `joined` from each run's `counted` and `postings`."""
 
     def __init__(self) -> None:
         self.vocabulary = Vocabulary()
@@ -154,60 +170,109 @@ class Builder:
             self.theme_names[record.id] = (record.title, *getattr(record, "aliases", ()))
         self.size += 1
 
-    def adding(
-        self, records: Iterable[Record], count: int, progress: Progress | None = None
-    ) -> Iterator[Record]:
-        """Each record once it is indexed (`add`); `progress` hears how indexing the `count`
-        records goes."""
-        for record in records:
-            if progress and self.size % 1000 == 0:
-                progress("Indexing records", self.size, count)
-            self.add(record)
-            yield record
-        if progress:
-            progress("Indexing records", self.size, count)
+    def counted(self) -> Counted:
+        totals = tuple(f.total for f in self.fields)
+        return Counted(self.size, totals, dict(self.facets), self.kinds, self.theme_names)
 
     def index(self) -> Index:
         """The index of the records added; no more can be added."""
+        counted = [self.counted()]
+        return joined(counted, [self.words().postings(averages(counted))])
+
+    def words(self) -> Numbered:
+        """The records' words, for their postings; no more records can be added."""
         terms = self.vocabulary.terms
         self.vocabulary = Vocabulary()  # the look-ups from words to numbers are done with
-        postings: dict[str, tuple[array[int], array[float]]] = {}
-        for number, (docs, weights) in enumerate(self.postings(len(terms))):
-            if docs:
-                postings[terms[number]] = docs, weights
-        theme_keys = sorted(k for k in self.facets if k.startswith("theme:"))
-        postings.update(theme_postings(self.theme_names, theme_keys))
-        return Index(postings, dict(self.facets), {"type": self.kinds}, self.size)
+        return Numbered(terms, self.fields, self.size)
 
-    def postings(self, count: int) -> list[tuple[array[int], array[float]]]:
-        """Each of `count` terms' postings, by number: the records holding it and its BM25F
-        weight in each, its count in each field scaled and summed, then saturated."""
-        found = [(array("I"), array("f")) for _ in range(count)]
-        fields = [(f.numbers, f.ends, f.scales(self.size)) for f in self.fields]
+
+class Numbered(NamedTuple):
+    """A run of records' words: each field's term numbers (`FieldWords`) and the terms they
+    stand for, all that the run's postings are made of; small enough to send between
+    processes."""
+
+    terms: list[str]
+    fields: list[FieldWords]
+    size: int
+
+    def postings(self, averages: Sequence[float], start: int = 0) -> Postings:
+        """Each term's postings: the records holding it, numbered from `start`, and its
+        BM25F weight in each, its count in each field scaled (by the fields' `averages`
+        lengths) and summed, then saturated."""
+        terms = self.terms
+        found = [(array("I"), array("f")) for _ in range(len(terms))]
+        fields = [
+            (f.numbers, f.ends, f.scales(a)) for f, a in zip(self.fields, averages, strict=True)
+        ]
         saturated = K1 + 1
         for doc in range(self.size):
             weighted: dict[int, float] = {}
             get = weighted.get
             for numbers, ends, scales in fields:
-                start = ends[doc - 1] if doc else 0
-                if start == ends[doc]:
+                begin = ends[doc - 1] if doc else 0
+                if begin == ends[doc]:
                     continue
                 scale = scales[doc]
-                for term, tf in Counter(numbers[start : ends[doc]]).items():
+                for term, tf in Counter(numbers[begin : ends[doc]]).items():
                     weighted[term] = get(term, 0.0) + tf * scale
+            at = start + doc
             for term, wtf in weighted.items():
                 docs, weights = found[term]
-                docs.append(doc)
+                docs.append(at)
                 weights.append(wtf * saturated / (wtf + K1))
-        return found
+        return {terms[number]: both for number, both in enumerate(found) if both[0]}
 
 
 KIND = {name: i for i, name in enumerate(TYPE_ORDER)}
 
 
+def averages(parts: Sequence[Counted]) -> list[float]:
+    """The average length of each field over the records of every part."""
+    count = max(sum(p.size for p in parts), 1)
+    return [max(sum(total) / count, 1.0) for total in zip(*(p.totals for p in parts), strict=True)]
+
+
+def joined(parts: Sequence[Counted], postings: Sequence[Postings]) -> Index:
+    """The index of runs of records one after the other, from each run's counts and
+    postings (numbered from where the run starts): the same as one run of them all."""
+    index = joined_postings(postings)
+    facets: dict[str, array[int]] = {}
+    kinds = array("B")
+    theme_names: dict[str, tuple[str, ...]] = {}
+    for part in parts:
+        start = len(kinds)
+        for key, positions in part.facets.items():
+            moved = array("I", [p + start for p in positions]) if start else positions
+            facets.setdefault(key, array("I")).extend(moved)
+        kinds.extend(part.kinds)
+        theme_names.update(part.theme_names)
+    theme_keys = sorted(k for k in facets if k.startswith("theme:"))
+    index.update(theme_postings(theme_names, theme_keys))
+    return Index(index, facets, {"type": kinds}, len(kinds))
+
+
+def joined_postings(runs: Iterable[Postings], into: Postings | None = None) -> Postings:
+    """The postings of runs of records one after the other, each term's joined in order
+    (after those already `into` a mapping, if given)."""
+    joined: Postings = {} if into is None else into
+    for run in runs:
+        for term, (docs, weights) in run.items():
+            found = joined.get(term)
+            if found is None:
+                joined[term] = docs, weights
+            else:
+                found[0].extend(docs)
+                found[1].extend(weights)
+    return joined
+
+
 def build(records: Iterable[Record], progress: Progress | None = None, count: int = 0) -> Index:
     """The index of these records (`count` of them, for `progress`)."""
     builder = Builder()
-    for _ in builder.adding(records, count, progress):
-        pass
+    for done, record in enumerate(records):
+        if progress and done % 1000 == 0:
+            progress("Indexing records", done, count)
+        builder.add(record)
+    if progress:
+        progress("Indexing records", builder.size, count)
     return builder.index()

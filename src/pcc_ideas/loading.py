@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import field
 from functools import cached_property
 from pathlib import Path
@@ -35,14 +35,15 @@ from .schema import (
     text,
 )
 from .thesaurus import FILE_NAME as THESAURUS
-from .thesaurus import Concept, Thesaurus, checked
+from .thesaurus import Concept, Thesaurus
+from .thesaurus import checked as checked_thesaurus
 from .values import Fields, mutable
 from .yamlfile import Unread, document
 
 if TYPE_CHECKING:
     from .schema import Node
 
-__all__ = ["DataError", "InvalidData", "Parts", "data_dirs", "read_parts", "yaml_files"]
+__all__ = ["DataError", "InvalidData", "Parts", "checked", "data_dirs", "read_files", "yaml_files"]
 
 GAZETTEER = "areas.yaml"
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -184,39 +185,52 @@ SPECIAL_FILES: dict[str, tuple[Reader, bool]] = {
 # ---------------------------------------------------------------- reading the folders
 
 
-def read_parts(dirs: Sequence[Path], progress: Progress | None = None) -> Parts:
-    """The parts of the corpus read from these folders (the first is the bundled data),
-    checked across files; raises InvalidData listing every problem. `progress` hears how the
-    reading goes."""
-    errors: list[DataError] = []
-    files = _files_and_readers(dirs, errors)
-    parts = Parts()
-    for done, (path, reader) in enumerate(files):
+def read_files(
+    files: Sequence[tuple[Path, Reader]],
+    parts: Parts,
+    errors: list[DataError],
+    progress: Progress | None = None,
+    done: int = 0,
+    total: int = 0,
+) -> None:
+    """Each file read into the parts by its reader, in order; problems go to errors.
+    `progress` hears of each file, counted from `done` of `total`."""
+    for path, reader in files:
         if progress:
-            progress("Reading data files", done, len(files))
+            progress("Reading data files", done, total)
+        done += 1
         try:
             node = document(path)
         except Unread as e:
             errors.append(e.error)
             continue
         reader(node, str(path), errors, parts)
+
+
+def checked(
+    parts: Parts,
+    dirs: Sequence[Path],
+    errors: list[DataError],
+    progress: Progress | None = None,
+    total: int = 0,
+) -> Parts:
+    """The parts read (with the problems found in each file), checked across files: the
+    records settled (`settled`), the thesaurus checked; raises InvalidData listing every
+    problem."""
     if progress:
-        progress("Reading data files", len(files), len(files))
-    parts.records = check_links(parts.located, parts.gazetteer, errors)
+        progress("Reading data files", total, total)
     paths = {i.path for i in parts.located}
     user_files = {p for p in paths if not Path(p).is_relative_to(dirs[0])}
     yours = {i.record.id for i in parts.located if i.path in user_files}
-    parts.records = [
-        dataclasses.replace(r, origin="user") if r.id in yours else r for r in parts.records
-    ]
+    parts.records = check_links(parts.located, parts.gazetteer, errors, yours)
     errors += data_errors(parts.located)
-    parts.thesaurus = checked(parts.concepts, errors)
+    parts.thesaurus = checked_thesaurus(parts.concepts, errors)
     if errors:
         raise InvalidData(errors)
     return parts
 
 
-def _files_and_readers(dirs: Sequence[Path], errors: list[DataError]) -> list[tuple[Path, Reader]]:
+def files_and_readers(dirs: Sequence[Path], errors: list[DataError]) -> list[tuple[Path, Reader]]:
     """Every file to read with its reader: special files first (records refer to them)."""
     special: list[tuple[Path, Reader]] = []
     records: list[tuple[Path, Reader]] = []
@@ -235,10 +249,13 @@ def _files_and_readers(dirs: Sequence[Path], errors: list[DataError]) -> list[tu
 
 
 def check_links(
-    located: list[Located], gazetteer: Gazetteer, errors: list[DataError]
+    located: list[Located],
+    gazetteer: Gazetteer,
+    errors: list[DataError],
+    yours: Collection[str] = (),
 ) -> list[Record]:
-    """Records whose ids are unique and whose themes, areas and sources exist; areas are
-    rewritten to their gazetteer names. Problems go to errors."""
+    """Records whose ids are unique and whose themes, areas and sources exist, settled
+    (`settled`: those with an id in `yours` are the user's). Problems go to errors."""
     first: dict[str, Located] = {}
     for item in located:
         seen = first.setdefault(item.record.id, item)
@@ -253,15 +270,33 @@ def check_links(
     records = []
     for item in first.values():
         r = item.record
-        for name in r.areas:
-            if name not in area_names:
-                area = gazetteer.exact(name)
-                area_names[name] = area.name if area else None
+        records.append(settled(r, r.id in yours, gazetteer, area_names))
         for key, message in _dangling(r, known, area_names, gazetteer):
             errors.append(DataError(item.path, item.line_of(key), message))
-        areas = tuple(dict.fromkeys(n for a in r.areas if (n := area_names[a])))
-        records.append(dataclasses.replace(r, areas=areas) if areas != r.areas else r)
     return records
+
+
+def gazetteer_names(
+    names: tuple[str, ...], gazetteer: Gazetteer, area_names: dict[str, str | None]
+) -> tuple[str, ...]:
+    """The gazetteer's names of the areas named, each once, unknown ones left out;
+    `area_names` keeps what each name as written was found to be."""
+    for name in names:
+        if name not in area_names:
+            area = gazetteer.exact(name)
+            area_names[name] = area.name if area else None
+    return tuple(dict.fromkeys(n for a in names if (n := area_names[a])))
+
+
+def settled(
+    record: Record, from_user: bool, gazetteer: Gazetteer, area_names: dict[str, str | None]
+) -> Record:
+    """A record as `checked` leaves it when the data has no problem: its areas by their
+    gazetteer names, and marked as the user's when it comes from a folder of theirs."""
+    areas = gazetteer_names(record.areas, gazetteer, area_names)
+    if from_user:
+        return dataclasses.replace(record, areas=areas, origin="user")
+    return dataclasses.replace(record, areas=areas) if areas != record.areas else record
 
 
 def _dangling(

@@ -2,7 +2,7 @@
 
 Each rule of RECORD_RULES looks at one built record, each of CORPUS_RULES at every record at
 once; both yield `Problem`s naming the field they concern. `data_errors` runs them all and
-places each problem at its file and line; `loading.read_parts`, after the other cross-file
+places each problem at its file and line; `loading.checked`, after the other cross-file
 checks, calls it once, so `validate` and every load enforce them.
 """
 

@@ -1,0 +1,360 @@
+"""Reading the data files and counting their words on two cores, when there are many.
+
+This process reads the special files (the gazetteer, the thesaurus), then starts a copy of
+itself (fork) to help with the record files: this process reads, checks and counts the words
+of the files from the front, one at a time, the helper does the same from the back, a block
+of files at a time, until they meet (`Claims`), so each does as much as its share of a busy
+machine allows. The helper sends back its records as read, its problems and its counts (a
+run of records per block, `indexing.Builder`). Once every record is counted the fields'
+average lengths are known: they are sent to the helper with this process's words, and the
+helper makes the postings of every run while this process checks the records across files
+and the caller goes on (a cold run writes the records to the cache); they are received when
+the index is asked for (`Runs.index`). Records keep their places, the problems are the same,
+and the index is the one a single process builds (`indexing.joined`).
+
+One process does it all where there is no `fork` (or one core), when no core is free (the
+machine is busy), for a small corpus, where starting the helper and sending the records
+back costs more than it saves, and for a very large one, where two processes would hold
+twice the memory. The helper
+ignores Ctrl-C: this process stops it on any way out (`Helper.stop`), and it stops by itself
+when this process is gone (its pipe closes).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import weakref
+from array import array
+from collections.abc import Iterable, Sequence
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from .areas import Gazetteer
+from .datafiles import Progress
+from .errors import DataError
+from .indexing import Builder, Counted, Numbered, Postings, averages, joined, joined_postings
+from .loading import (
+    Located,
+    Parts,
+    Reader,
+    checked,
+    files_and_readers,
+    read_files,
+    read_records,
+    settled,
+)
+from .search import Index
+
+# Below this many bytes of record files, one process reads them all; above the second, too:
+# the helper holds about as much as this process, and the two together would pass the
+# memory budget of a cold build, 600 MiB (146 MB of YAML, +100,000 records: 550 MiB each).
+MIN_SHARED_BYTES = 4_000_000
+MAX_SHARED_BYTES = 50_000_000
+# The helper sends the postings this many at a time.
+BATCH = 1 << 20
+# The helper claims the record files a block at a time, about this many blocks in all by size
+# (each a run of the index).
+BLOCKS = 16
+
+Files = list[tuple[Path, Reader]]
+
+
+def read_counted(dirs: Sequence[Path], progress: Progress | None = None) -> tuple[Parts, Runs]:
+    """The parts of the corpus read from these folders (the first is the bundled data) and
+    checked across files (`loading.checked`: raises InvalidData listing every problem), and
+    their records' words counted, for the index. `progress` hears how the reading goes."""
+    errors: list[DataError] = []
+    files = files_and_readers(dirs, errors)
+    special = [f for f in files if f[1] is not read_records]
+    parts = Parts()
+    read_files(special, parts, errors, progress, 0, len(files))  # records name the areas
+    reading = Reading(parts, errors, Counting(parts.gazetteer, dirs[0]), progress, len(files))
+    records = files[len(special) :]
+    sizes = [_size(path) for path, _ in records]
+    if can_share() and MIN_SHARED_BYTES <= sum(sizes) <= MAX_SHARED_BYTES and a_core_is_free():
+        runs = reading.shared(records, sizes, dirs[0])
+    else:
+        runs = reading.alone(records)
+    try:
+        return checked(parts, dirs, errors, progress, len(files)), runs
+    except BaseException:
+        if runs.helper:
+            runs.helper.stop()
+        raise
+
+
+class Reading:
+    """The record files read into the parts, their problems into the errors, and their
+    records counted, by this process `alone` or `shared` with a helper."""
+
+    def __init__(
+        self,
+        parts: Parts,
+        errors: list[DataError],
+        counting: Counting,
+        progress: Progress | None,
+        total: int,
+    ):
+        self.parts, self.errors, self.counting = parts, errors, counting
+        self.progress, self.total = progress, total
+
+    def alone(self, files: Files) -> Runs:
+        read_files(
+            files, self.parts, self.errors, self.progress, self.total - len(files), self.total
+        )
+        self.counting.add(self.parts.located)
+        builder = self.counting.builder
+        return Runs([builder.counted()], builder.words(), None)
+
+    def shared(self, files: Files, sizes: list[int], bundled: Path) -> Runs:
+        claims = Claims(sizes)
+        helper = Helper(files, claims, self.parts.gazetteer, bundled)
+        located = self.parts.located
+        try:
+            while (i := claims.front()) is not None:
+                before, done = len(located), self.total - len(files) + claims.taken()
+                read_files([files[i]], self.parts, self.errors, self.progress, done, self.total)
+                self.counting.add(located[before:])
+            their_located, their_errors, their_runs = helper.receive()
+            located += their_located
+            self.errors += their_errors
+            builder = self.counting.builder
+            runs = Runs([builder.counted(), *their_runs], None, helper)
+            helper.send((averages(runs.counted), builder.words()))
+            return runs
+        except BaseException:
+            helper.stop()
+            raise
+
+
+def can_share() -> bool:
+    """Whether a helper can start: a second core, and `fork` (a copy of this process,
+    started at once) on a system where it is safe (not macOS)."""
+    forks = "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
+    return forks and _cores() > 1
+
+
+def a_core_is_free() -> bool:
+    """Whether the machine has a core to spare, by the load of the last minute. On a busy
+    machine the helper only takes time from this process: measured on two cores with two
+    other processes running, a shared build took longer than one process's."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average: assume the machine is not busy
+        return True
+    return load < _cores() - 0.5
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:  # the reading says what is wrong with it
+        return 0
+
+
+class Counting:
+    """Records' words counted into a builder, each record as the checks across files will
+    leave it (`loading.settled`)."""
+
+    def __init__(self, gazetteer: Gazetteer, bundled: Path):
+        self.builder = Builder()
+        self.gazetteer, self.bundled = gazetteer, bundled
+        self.area_names: dict[str, str | None] = {}
+        self.from_user: dict[str, bool] = {}
+
+    def add(self, located: Iterable[Located]) -> None:
+        for item in located:
+            if item.path not in self.from_user:
+                self.from_user[item.path] = not Path(item.path).is_relative_to(self.bundled)
+            record = settled(
+                item.record, self.from_user[item.path], self.gazetteer, self.area_names
+            )
+            self.builder.add(record)
+
+
+class Claims:
+    """The record files left to read, `[front, back)`, shared by the two processes: this
+    one takes them from the front, the helper from the back (given their sizes)."""
+
+    def __init__(self, sizes: list[int]):
+        context = multiprocessing.get_context("fork")
+        self.sizes, self.count = sizes, len(sizes)
+        self.bounds = context.RawArray("l", [0, self.count])
+        self.lock = context.Lock()
+
+    def front(self) -> int | None:
+        """The next file from the front, if any is left."""
+        with self.lock:
+            front, back = self.bounds
+            if front >= back:
+                return None
+            self.bounds[0] = front + 1
+            return front
+
+    def back(self) -> range | None:
+        """The last files left, about a `BLOCKS`th of all by size (one at least), if any is
+        left."""
+        block = sum(self.sizes) / BLOCKS
+        with self.lock:
+            front, back = self.bounds
+            if front >= back:
+                return None
+            start, taken = back - 1, self.sizes[back - 1]
+            while start > front and taken + self.sizes[start - 1] <= block:
+                start -= 1
+                taken += self.sizes[start]
+            self.bounds[1] = start
+            return range(start, back)
+
+    def taken(self) -> int:
+        return self.bounds[0] + self.count - self.bounds[1]
+
+
+class Runs:
+    """The counted words of the records in runs: the index is made of them when asked for
+    (`index`), from their postings, made here of `words` or by the helper."""
+
+    def __init__(self, counted: list[Counted], words: Numbered | None, helper: Helper | None):
+        self.counted, self.words, self.helper = counted, words, helper
+
+    def index(self) -> Index:
+        if self.words:
+            return joined(self.counted, [self.words.postings(averages(self.counted))])
+        assert self.helper
+        try:
+            postings = self.helper.postings()
+        finally:
+            self.helper.stop()
+        return joined(self.counted, [postings])
+
+
+def send_postings(pipe: Connection, postings: Postings) -> None:
+    """Postings sent as their terms and lengths, then every posting's record position and
+    weight end to end in batches, each sent as it is (pickling would copy them all); each
+    term's arrays are let go of once in a batch."""
+    terms = list(postings)
+    pipe.send((terms, array("L", [len(postings[t][0]) for t in terms])))
+    docs, weights = array("I"), array("f")
+    for term in terms:
+        more_docs, more_weights = postings.pop(term)
+        docs.extend(more_docs)
+        weights.extend(more_weights)
+        if len(docs) >= BATCH or term is terms[-1]:
+            pipe.send_bytes(docs)
+            pipe.send_bytes(weights)
+            docs, weights = array("I"), array("f")
+
+
+def unflat(
+    terms: list[str], lengths: array[int], docs: array[int], weights: array[float]
+) -> Postings:
+    """Each term's postings, cut from the end of the arrays holding them all end to end,
+    which shrink as they are cut: the postings are never all held twice."""
+    pieces = []
+    for term, length in zip(reversed(terms), reversed(lengths), strict=True):
+        start = len(docs) - length
+        pieces.append((term, (docs[start:], weights[start:])))
+        del docs[start:], weights[start:]
+    return dict(reversed(pieces))
+
+
+class Helper:
+    """The helper process (see the module's notes): `receive` gives what it sends, `send`
+    sends it a message, `stop` ends it."""
+
+    def __init__(self, files: Files, claims: Claims, gazetteer: Gazetteer, bundled: Path):
+        context = multiprocessing.get_context("fork")
+        self.pipe, theirs = context.Pipe()
+        sys.stdout.flush()  # else the copy of this process writes what is waiting too
+        sys.stderr.flush()
+        self.process = context.Process(
+            target=_help, args=(theirs, self.pipe, files, claims, gazetteer, bundled), daemon=True
+        )
+        self.process.start()
+        theirs.close()
+        self.stop = weakref.finalize(self, _stop, self.process, self.pipe)
+
+    def receive(self) -> Any:
+        try:
+            found = self.pipe.recv()
+        except (EOFError, OSError):
+            found = None
+        if found is None or isinstance(found, str):
+            self.stop()
+            raise RuntimeError(found or "the process reading part of the data files stopped")
+        return found
+
+    def send(self, message: Any) -> None:
+        self.pipe.send(message)
+
+    def postings(self) -> Postings:
+        """The postings `send_postings` sent, received straight into their arrays."""
+        terms, lengths = self.receive()
+        total = sum(lengths)
+        docs, weights = array("I", [0]) * total, array("f", [0.0]) * total
+        done = 0
+        try:
+            while done < total:
+                got = self.pipe.recv_bytes_into(docs, done * docs.itemsize) // docs.itemsize
+                self.pipe.recv_bytes_into(weights, done * weights.itemsize)
+                done += got
+        except (EOFError, OSError):
+            raise RuntimeError("the process reading part of the data files stopped") from None
+        return unflat(terms, lengths, docs, weights)
+
+
+def _help(
+    pipe: Connection,
+    ours: Connection,
+    files: Files,
+    claims: Claims,
+    gazetteer: Gazetteer,
+    bundled: Path,
+) -> None:
+    """The helper's work: blocks of files from the back read, checked and counted (each
+    block a run), then the postings of every run once it is sent the averages and the words
+    of the first run, this process's."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the process that started it stops it
+    ours.close()
+    try:
+        located: list[list[Located]] = []
+        errors: list[DataError] = []
+        counted: list[Counted] = []
+        words: list[Numbered] = []
+        while (block := claims.back()) is not None:
+            parts, counting = Parts(), Counting(gazetteer, bundled)
+            read_files([files[i] for i in block], parts, errors)
+            counting.add(parts.located)
+            located.insert(0, parts.located)
+            counted.insert(0, counting.builder.counted())
+            words.insert(0, counting.builder.words())
+        pipe.send(([i for run in located for i in run], errors, counted))
+        located.clear()
+        fields, first = pipe.recv()
+        postings: Postings = {}
+        start = 0
+        for run in [first, *words]:  # each run's joined as soon as made: they are many
+            joined_postings([run.postings(fields, start)], into=postings)
+            start += run.size
+        send_postings(pipe, postings)
+    except (EOFError, OSError):  # the process that started it is gone
+        pass
+    except Exception as e:  # a bug: said by the process that started this one
+        pipe.send(f"the process reading part of the data files failed: {type(e).__name__}: {e}")
+
+
+def _stop(process: multiprocessing.process.BaseProcess, pipe: Connection) -> None:
+    pipe.close()
+    if process.exitcode is None:
+        process.terminate()
+    process.join()

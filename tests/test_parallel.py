@@ -1,0 +1,173 @@
+"""A build shared between two processes (`parallel`) gives what one process gives: the same
+records in the same places, the same index weight for weight, the same problems."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import make_record, write_records, write_yaml
+
+from pcc_ideas import parallel
+from pcc_ideas.corpus import Corpus, build_corpus, data_dirs
+from pcc_ideas.errors import InvalidData
+
+pytestmark = pytest.mark.skipif(not parallel.can_share(), reason="no fork or a single core")
+
+
+@pytest.fixture
+def shared(monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
+    """Every build is shared, however small or busy the machine, and this process reads at
+    most the first half of the record files, so the helper reads the rest: the files each
+    helper read."""
+    helped: list[tuple[list[Any], parallel.Claims]] = []
+    real_helper, real_front = parallel.Helper, parallel.Claims.front
+
+    def helper(files: list[Any], claims: parallel.Claims, *args: Any) -> parallel.Helper:
+        helped.append((files, claims))
+        return real_helper(files, claims, *args)
+
+    def front(claims: parallel.Claims) -> int | None:
+        return None if claims.bounds[0] >= claims.count // 2 else real_front(claims)
+
+    monkeypatch.setattr(parallel, "MIN_SHARED_BYTES", 0)
+    monkeypatch.setattr(parallel, "a_core_is_free", lambda: True)
+    monkeypatch.setattr(parallel, "Helper", helper)
+    monkeypatch.setattr(parallel.Claims, "front", front)
+    return ReadByHelpers(helped)
+
+
+class ReadByHelpers(list):
+    """The files each helper read (known once it has read them)."""
+
+    def __init__(self, helped: list[tuple[list[Any], parallel.Claims]]):
+        self.helped = helped
+
+    def __getitem__(self, i: Any) -> Any:
+        files, claims = self.helped[i]
+        return [path for path, _ in files[claims.bounds[1] :]]
+
+    def __len__(self) -> int:
+        return len(self.helped)
+
+
+def one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_SHARED_BYTES", 10**15)
+
+
+@pytest.fixture
+def user_dir(tmp_path: Path) -> Path:
+    """Records of many lengths (so each run's fields have their own averages), areas written
+    as people write them, a theme and a source of the user's own."""
+    folder = tmp_path / "data"
+    for f in range(6):
+        records = [
+            make_record(
+                f"ex-shared-{f}-{i}",
+                f"Shared record {f} {i} on knife crime" + " and youth work" * (f * i % 5),
+                summary="Knife crime fell. " * (1 + (f + i) % 7),
+                areas=["cleveland", "Teesside"] if i % 2 else ["Durham"],
+                themes=["drugs", "shared-theme"] if f == 5 else ["drugs"],
+            )
+            for i in range(8)
+        ]
+        write_yaml(folder / f"records-{f}.yaml", records)
+    theme = {
+        "id": "shared-theme",
+        "type": "theme",
+        "title": "Knife work",
+        "summary": "Knives.",
+        "themes": ["shared-theme"],
+        "scope": "national",
+        "sources": [{"source": "briefing-2021"}],
+        "aliases": ["blades"],
+    }
+    write_records(folder, [theme])
+    return folder
+
+
+def everything(corpus: Corpus) -> dict[str, Any]:
+    index = corpus.index
+    return {
+        "records": list(corpus.records),
+        "postings": {t: (list(d), list(w)) for t, (d, w) in index.postings.items()},
+        "facets": {k: list(v) for k, v in index.facets.items()},
+        "columns": {k: list(v) for k, v in index.columns.items()},
+        "size": index.size,
+        "theme names": corpus.theme_names,
+    }
+
+
+def test_a_shared_build_equals_a_one_process_build(
+    user_dir: Path, shared: list[list[Path]], monkeypatch: pytest.MonkeyPatch
+):
+    dirs = data_dirs([user_dir], use_env=False)
+    both = everything(build_corpus(dirs))
+    assert user_dir / "records-0.yaml" in shared[0]  # the helper read the user's files
+    one_process(monkeypatch)
+    alone = everything(build_corpus(dirs))
+    assert len(shared) == 1
+    assert both == alone
+    assert any(d > 300 for d, _ in zip(*both["postings"]["knife"], strict=True))
+    assert not multiprocessing.active_children()
+
+
+def test_an_error_in_a_file_the_other_process_reads_is_said_with_its_path_and_line(
+    user_dir: Path, shared: list[list[Path]], cli
+):
+    bad = write_yaml(user_dir / "zz-bad.yaml", make_record("ex-bad", "Bad", evidence="guesswork"))
+    result = cli("--data-dir", str(user_dir), "search", "knife", "--json")
+    assert bad in shared[0]
+    assert result.exit_code == 2
+    line = next(n for n, text in enumerate(bad.read_text().splitlines(), 1) if "guesswork" in text)
+    assert f"{bad}:{line}: evidence: 'guesswork' is not one of" in result.stderr
+    assert not multiprocessing.active_children()
+
+
+def test_validate_lists_the_problems_of_both_processes_as_one_process_does(
+    user_dir: Path, shared: list[list[Path]], monkeypatch: pytest.MonkeyPatch
+):
+    write_yaml(user_dir / "aa-bad.yaml", make_record("ex-bad-1", "Bad", areas=["Atlantis"]))
+    write_yaml(user_dir / "zz-bad.yaml", [make_record("ex-bad-2", "Bad", themes=["nothing"])])
+    write_yaml(user_dir / "zz-twice.yaml", make_record("ex-shared-0-0", "Twice"))
+    dirs = data_dirs([user_dir], use_env=False)
+    with pytest.raises(InvalidData) as both:
+        build_corpus(dirs)
+    assert user_dir / "zz-bad.yaml" in shared[0]
+    one_process(monkeypatch)
+    with pytest.raises(InvalidData) as alone:
+        build_corpus(dirs)
+    assert both.value.errors == alone.value.errors
+    assert {Path(e.path).name for e in both.value.errors} == {
+        "aa-bad.yaml",
+        "zz-bad.yaml",
+        "zz-twice.yaml",
+    }
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize("where", ["checked", "joined"])
+def test_ctrl_c_stops_the_other_process_and_leaves_no_cache(
+    user_dir: Path,
+    shared: list[list[Path]],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    where: str,
+):
+    """Ctrl-C while the records are checked (the other process at work), or while the index
+    is joined as the cache is written: no process is left, no cache file half written."""
+    from pcc_ideas import cache
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(parallel, where, interrupted)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    with pytest.raises(KeyboardInterrupt):
+        cache.load_cached([user_dir])
+    assert shared
+    assert not multiprocessing.active_children()
+    assert not os.listdir(tmp_path / "xdg" / "pcc-ideas")
