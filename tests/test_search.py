@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import make_record, write_yaml
 
 import pcc_ideas
 from pcc_ideas.search import Index
@@ -271,3 +272,14 @@ def test_a_synonym_of_several_words_is_found_in_a_body(corpus):
     hits = corpus.search("ASB", limit=5)
     csp = next(h for h in hits if h.record.id == "guide-community-safety-partnerships")
     assert any(c.how == "thesaurus" and "body" in c.field for c in csp.explain)
+
+
+def test_a_users_record_is_not_found_by_the_word_user(tmp_path):
+    # A record from the user's own folder is marked as theirs when it is read (`origin`),
+    # but that mark is no word of the record: "drug users" must not find every record of the
+    # user's folder, only those that say "users".
+    write_yaml(tmp_path / "mine.yaml", [make_record("ex-mine-plain", "A plain local scheme")])
+    corpus = pcc_ideas.load([tmp_path], use_env=False)
+    assert corpus.get("ex-mine-plain").origin == "user"
+    assert "ex-mine-plain" not in [h.record.id for h in corpus.search("user")]
+    assert "ex-mine-plain" in [h.record.id for h in corpus.search("plain local scheme")]

@@ -91,10 +91,16 @@ def record_texts(record: Record) -> Iterator[tuple[str, str]]:
 
 
 def _indexed(cls: type) -> tuple[tuple[str, str], ...]:
-    """The fields of a record type that are indexed, each with its index field."""
+    """The fields of a record type that are indexed, each with its index field: not those
+    in NOT_INDEXED, nor those the data does not write (`origin`, which says a record is the
+    user's: its "user" is no word of the record's)."""
     found = _INDEXED.get(cls)
     if found is None:
-        names = (f.name for f in dataclasses.fields(cls) if f.name not in NOT_INDEXED)
+        names = (
+            f.name
+            for f in dataclasses.fields(cls)
+            if f.name not in NOT_INDEXED and f.metadata.get("written", True)
+        )
         found = _INDEXED[cls] = tuple((name, FIELD_OF.get(name, "body")) for name in names)
     return found
 
