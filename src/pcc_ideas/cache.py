@@ -402,7 +402,7 @@ class Reader:
         """The sorted keys of one of the index's mappings, read once."""
         if kind not in self._keys:
             self._keys[kind] = self.guarded(
-                lambda: split_lines(self.blob(f"keys/{kind}")),
+                lambda: split_lines(self.key_lines(kind)),
                 lambda c: sorted(PARTS[kind].of(c, c.index)),
             )
         return self._keys[kind]

@@ -220,7 +220,7 @@ def checked(
     if progress:
         progress("Reading data files", total, total)
     paths = {i.path for i in parts.located}
-    user_files = {p for p in paths if not Path(p).is_relative_to(dirs[0])}
+    user_files = {p for p in paths if is_users(p, dirs[0])}
     yours = {i.record.id for i in parts.located if i.path in user_files}
     parts.records = check_links(parts.located, parts.gazetteer, errors, yours)
     errors += data_errors(parts.located)
@@ -228,6 +228,11 @@ def checked(
     if errors:
         raise InvalidData(errors)
     return parts
+
+
+def is_users(path: str, bundled: Path) -> bool:
+    """Whether a data file is one of the user's own: outside the bundled data folder."""
+    return not Path(path).is_relative_to(bundled)
 
 
 def files_and_readers(dirs: Sequence[Path], errors: list[DataError]) -> list[tuple[Path, Reader]]:

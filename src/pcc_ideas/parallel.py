@@ -43,6 +43,7 @@ from .loading import (
     Reader,
     checked,
     files_and_readers,
+    is_users,
     read_files,
     read_records,
     settled,
@@ -175,7 +176,7 @@ class Counting:
     def add(self, located: Iterable[Located]) -> None:
         for item in located:
             if item.path not in self.from_user:
-                self.from_user[item.path] = not Path(item.path).is_relative_to(self.bundled)
+                self.from_user[item.path] = is_users(item.path, self.bundled)
             record = settled(
                 item.record, self.from_user[item.path], self.gazetteer, self.area_names
             )
