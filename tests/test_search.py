@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from conftest import make_record, write_yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 import pcc_ideas
 from pcc_ideas.search import Index
-from pcc_ideas.text import max_edits, stem, terms
+from pcc_ideas.text import THOUSANDS, WORD, fold, max_edits, stem, terms, tokens
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +59,13 @@ def test_short_words_are_not_corrected():
     assert max_edits("art") == 0
     index = Index.build([])
     assert index.alternatives("art") == []
+
+
+@given(st.text(st.sampled_from("aZ09 ,.-_&'\n\t\u00e9\u2013\u0301\u00df\u0130"), max_size=40))
+def test_words_are_split_the_same_way_whichever_way_is_taken(text):
+    # ASCII text without "&" is split by bytes, not by the pattern: it must give the same
+    # words, or the index and the queries would read words differently.
+    assert tokens(text) == WORD.findall(THOUSANDS.sub("", fold(text)))
 
 
 def test_exact_words_outrank_corrected_ones(corpus):

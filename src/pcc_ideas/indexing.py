@@ -195,17 +195,19 @@ class Numbered(NamedTuple):
     fields: list[FieldWords]
     size: int
 
-    def postings(self, averages: Sequence[float], start: int = 0) -> Postings:
-        """Each term's postings: the records holding it, numbered from `start`, and its
-        BM25F weight in each, its count in each field scaled (by the fields' `averages`
-        lengths) and summed, then saturated."""
+    def postings(
+        self, averages: Sequence[float], start: int = 0, among: range | None = None
+    ) -> Postings:
+        """Each term's postings: the records holding it (those of the run in `among`, all by
+        default), numbered from `start`, and its BM25F weight in each, its count in each
+        field scaled (by the fields' `averages` lengths) and summed, then saturated."""
         terms = self.terms
         found = [(array("I"), array("f")) for _ in range(len(terms))]
         fields = [
             (f.numbers, f.ends, f.scales(a)) for f, a in zip(self.fields, averages, strict=True)
         ]
         saturated = K1 + 1
-        for doc in range(self.size):
+        for doc in range(self.size) if among is None else among:
             weighted: dict[int, float] = {}
             get = weighted.get
             for numbers, ends, scales in fields:

@@ -14,7 +14,11 @@ from functools import lru_cache
 
 # A word is letters and digits; `A&E` and `L&D` stay one word.
 WORD = re.compile(r"[^\W_]+(?:&[^\W_]+)*")
+# The same words in ASCII text without `&`, found twice as fast: each byte that is not a
+# letter or digit made a space, and the text split on spaces.
+SPACED = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
 THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+DIGIT_COMMA = re.compile(r"\d,\d")  # quicker to look for than THOUSANDS, and rarer
 # Function words: never indexed, never content in a query.
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be been before being
@@ -85,7 +89,11 @@ def fold(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """The folded words of a text, in order, before stemming."""
     folded = fold(text)
-    return WORD.findall(THOUSANDS.sub("", folded) if "," in folded else folded)
+    if "," in folded and DIGIT_COMMA.search(folded):
+        folded = THOUSANDS.sub("", folded)
+    if folded.isascii() and "&" not in folded:
+        return folded.encode().translate(SPACED).decode().split()
+    return WORD.findall(folded)
 
 
 def words(text: str) -> list[str]:
