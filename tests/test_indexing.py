@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from pcc_ideas import indexing
+from pcc_ideas.indexing import Builder, averages, joined
 from pcc_ideas.models import CaseStudy, Citation, Endnote, Source
 from pcc_ideas.search import FIELDS, K1, Index, facets_of, field_counts, field_texts
 
@@ -49,6 +51,20 @@ def rounded(postings: dict[str, list[tuple[int, float]]]) -> dict[str, list[tupl
 def test_the_bundled_corpus_is_indexed_as_bm25f_says(corpus):
     records = list(corpus.records)
     assert as_built(Index.build(records)) == rounded(plain_postings(records))
+
+
+def test_words_let_go_of_as_they_are_used_give_the_same_postings(corpus, monkeypatch):
+    # Postings are made from the last record back, and the words used are let go of every
+    # FREED_EVERY records, so the words and the postings are never all held at once.
+    monkeypatch.setattr(indexing, "FREED_EVERY", 7)
+    records = list(corpus.records)
+    builder = Builder()
+    for r in records:
+        builder.add(r)
+    counted, words = [builder.counted()], builder.words()
+    index = joined(counted, [words.postings(averages(counted))])
+    assert as_built(index) == rounded(plain_postings(records))
+    assert all(len(f.numbers) == 0 for f in words.fields)
 
 
 def test_every_kind_of_value_is_indexed_but_addresses():

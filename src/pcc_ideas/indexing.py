@@ -200,18 +200,24 @@ class Numbered(NamedTuple):
     ) -> Postings:
         """Each term's postings: the records holding it (those of the run in `among`, all by
         default), numbered from `start`, and its BM25F weight in each, its count in each
-        field scaled (by the fields' `averages` lengths) and summed, then saturated."""
+        field scaled (by the fields' `averages` lengths) and summed, then saturated. The
+        records are taken from the last back, and their words let go of as they go: a run's
+        words and postings are never all held at once (at +100,000 records, either is over
+        100 MiB), and its postings are made only once."""
         terms = self.terms
         found = [(array("I"), array("f")) for _ in range(len(terms))]
         fields = [
             (f.numbers, f.ends, f.scales(a)) for f, a in zip(self.fields, averages, strict=True)
         ]
+        docs = range(self.size) if among is None else among
         saturated = K1 + 1
-        for doc in range(self.size) if among is None else among:
+        for doc in reversed(docs):
             weighted: dict[int, float] = {}
             get = weighted.get
             for numbers, ends, scales in fields:
                 begin = ends[doc - 1] if doc else 0
+                if doc % FREED_EVERY == 0 or doc == docs[-1]:
+                    del numbers[ends[doc] :]
                 if begin == ends[doc]:
                     continue
                 scale = scales[doc]
@@ -219,10 +225,19 @@ class Numbered(NamedTuple):
                     weighted[term] = get(term, 0.0) + tf * scale
             at = start + doc
             for term, wtf in weighted.items():
-                docs, weights = found[term]
-                docs.append(at)
+                docs_of, weights = found[term]
+                docs_of.append(at)
                 weights.append(wtf * saturated / (wtf + K1))
+        for numbers, _, _ in fields:
+            del numbers[:]
+        for docs_of, weights in found:
+            docs_of.reverse()
+            weights.reverse()
         return {terms[number]: both for number, both in enumerate(found) if both[0]}
+
+
+# How often (in records) `Numbered.postings` lets go of the words it has used.
+FREED_EVERY = 1000
 
 
 KIND = {name: i for i, name in enumerate(TYPE_ORDER)}
