@@ -16,7 +16,7 @@ from pcc_ideas.lookup import NotResolved
 from pcc_ideas.models import Record
 from pcc_ideas.options import Shown
 from pcc_ideas.query import read_query
-from pcc_ideas.values import Fields, Value
+from pcc_ideas.values import Fields, Value, replaced
 
 
 def test_search_takes_names_as_users_type_them(corpus):
@@ -174,6 +174,20 @@ def test_dataclasses_behave_as_if_their_methods_were_generated(corpus):
     assert models.Citation("a-source") != models.Citation("a-source", ref="p. 1")
     assert models.Citation("1") != models.Endnote(1) and models.Citation("a") != ("a", None, None)
     assert len({models.Citation("a"), models.Citation("a"), models.Citation("b")}) == 2
+
+
+def test_replaced_is_dataclasses_replace(corpus):
+    # `replaced` copies a record's fields rather than calling `__init__` again: the copy must
+    # be the one `dataclasses.replace` makes, field for field, and of the same shape in memory.
+    for record in corpus.records:
+        for changes in ({}, {"areas": ("Cleveland",)}, {"areas": (), "origin": "user"}):
+            made, expected = replaced(record, **changes), dataclasses.replace(record, **changes)
+            assert made == expected and repr(made) == repr(expected)
+            assert list(vars(made)) == list(vars(expected))
+    with pytest.raises(TypeError):
+        replaced(corpus.records[0], colour="red")
+    gazetteer = corpus.gazetteer  # has a `__post_init__` (a list made a tuple): `__init__` runs
+    assert replaced(gazetteer, areas=[]).areas == ()
 
 
 def test_every_dataclass_takes_its_methods_from_the_values_bases():

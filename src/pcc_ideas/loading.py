@@ -9,7 +9,6 @@ folders and files are read is `datafiles`'s.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import field
@@ -37,7 +36,7 @@ from .schema import (
 from .thesaurus import FILE_NAME as THESAURUS
 from .thesaurus import Concept, Thesaurus
 from .thesaurus import checked as checked_thesaurus
-from .values import Fields, mutable
+from .values import Fields, mutable, replaced
 from .yamlfile import Unread, document
 
 if TYPE_CHECKING:
@@ -300,8 +299,8 @@ def settled(
     gazetteer names, and marked as the user's when it comes from a folder of theirs."""
     areas = gazetteer_names(record.areas, gazetteer, area_names)
     if from_user:
-        return dataclasses.replace(record, areas=areas, origin="user")
-    return dataclasses.replace(record, areas=areas) if areas != record.areas else record
+        return replaced(record, areas=areas, origin="user")
+    return replaced(record, areas=areas) if areas != record.areas else record
 
 
 def _dangling(
