@@ -190,6 +190,26 @@ def test_replaced_is_dataclasses_replace(corpus):
     assert replaced(gazetteer, areas=[]).areas == ()
 
 
+def test_related_records_are_those_closest_in_content_on_the_same_themes(corpus):
+    def related(record_id: str) -> list[str]:
+        record = corpus.get(record_id)
+        assert record is not None
+        return [r.id for r in corpus.related(record)]
+
+    # A recommendation to equip officers with naloxone: where naloxone was handed out comes
+    # before strategies that share more of its themes but say nothing of naloxone.
+    assert {"cs-09-naloxone-west-midlands-durham", "fig-west-midlands-naloxone-trained-75"} <= set(
+        related("rec-2021-naloxone")[:3]
+    )
+    # The return on drug treatment: the same figure for alcohol, from the same slides, first.
+    assert related("fig-apcc-drug-treatment-return")[0] == "fig-apcc-alcohol-treatment-return"
+    # Never the record itself, a theme or a source document.
+    for record in corpus.records[:40]:
+        found = corpus.related(record)
+        assert record not in found
+        assert not {r.type for r in found} & {"theme", "source"}
+
+
 def test_every_dataclass_takes_its_methods_from_the_values_bases():
     package = Path(pcc_ideas.__file__).parent
     for path in sorted(package.rglob("*.py")):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import heapq
 import os
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import field
 from functools import cached_property
@@ -363,24 +363,29 @@ class Corpus(Fields):
         return self.at(self.facet(f"source:{source_id}"))
 
     def related(self, record: Record, limit: int = 8) -> list[Record]:
-        """Other records sharing the most themes and areas with this one (an area counts
-        twice), then by type and corpus order; only the records returned are read."""
+        """Other records on the same themes or areas, the closest first: by the share of its
+        themes and areas each shares (an area counts twice) and, as much again, by how close
+        it is in content (a search for this record's title among them, the closest counting
+        1); then by type and corpus order. Only the records returned are read."""
+        from .scoring import rank
+
         areas = [self.facet(f"area:{a}") for a in record.areas]
         themes = [self.facet(f"theme:{t}") for t in record.themes]
         shared = Counter(chain.from_iterable([*areas, *areas, *themes]))
         if (me := self.position(record.id)) is not None:
             del shared[me]
-        by_count: dict[int, list[int]] = defaultdict(list)
-        for i, n in shared.items():
-            by_count[n].append(i)
         kinds = self.index.columns["type"]  # each record's type, as its place in TYPE_ORDER
         left_out = {TYPE_ORDER.index("theme"), TYPE_ORDER.index("source")}
-        ranked: list[int] = []
-        for n in sorted(by_count, reverse=True):
-            kept = (i for i in by_count[n] if kinds[i] not in left_out)
-            ranked += heapq.nsmallest(limit - len(ranked), kept, key=lambda i: (kinds[i], i))
-            if len(ranked) == limit:
-                break
+        kept = [i for i in shared if kinds[i] not in left_out]
+        found = rank(self.index, self._read(record.title), kept, limit)
+        best = found[0].score if found else 1.0
+        close = {r.position: r.score / best for r in found}
+        most = max(shared.values(), default=1)
+
+        def order(i: int) -> tuple[float, int, int]:
+            return (-shared[i] / most - close.get(i, 0.0), kinds[i], i)
+
+        ranked = heapq.nsmallest(limit, kept, key=order)
         return [self.records[i] for i in ranked]
 
 
