@@ -8,7 +8,7 @@ from __future__ import annotations
 import heapq
 import os
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import field
 from functools import cached_property
@@ -365,8 +365,10 @@ class Corpus(Fields):
     def related(self, record: Record, limit: int = 8) -> list[Record]:
         """Other records on the same themes or areas, the closest first: by the share of its
         themes and areas each shares (an area counts twice) and, as much again, by how close
-        it is in content (a search for this record's title among them, the closest counting
-        1); then by type and corpus order. Only the records returned are read."""
+        it is in content (a search for the words of this record's title among them, the
+        closest counting 1); then by type and corpus order. Only the records returned are
+        read."""
+        from .query import read_query
         from .scoring import rank
 
         areas = [self.facet(f"area:{a}") for a in record.areas]
@@ -376,17 +378,26 @@ class Corpus(Fields):
             del shared[me]
         kinds = self.index.columns["type"]  # each record's type, as its place in TYPE_ORDER
         left_out = {TYPE_ORDER.index("theme"), TYPE_ORDER.index("source")}
-        kept = [i for i in shared if kinds[i] not in left_out]
-        found = rank(self.index, self._read(record.title), kept, limit)
-        best = found[0].score if found else 1.0
-        close = {r.position: r.score / best for r in found}
-        most = max(shared.values(), default=1)
+        by_count: dict[int, list[int]] = defaultdict(list)
+        for i, n in shared.items():
+            if kinds[i] not in left_out:
+                by_count[n].append(i)
+        kept = [i for n in by_count.values() for i in n]
+        found = rank(self.index, read_query(record.title), kept, limit, shortlist=4 * limit)
+        close = {r.position: r.score / found[0].score for r in found}
+        most = max(by_count, default=1)
 
         def order(i: int) -> tuple[float, int, int]:
             return (-shared[i] / most - close.get(i, 0.0), kinds[i], i)
 
-        ranked = heapq.nsmallest(limit, kept, key=order)
-        return [self.records[i] for i in ranked]
+        # The best by the share alone, and the closest in content: the best of those lead.
+        sharing: list[int] = []
+        for n in sorted(by_count, reverse=True):
+            tier = by_count[n]
+            sharing += heapq.nsmallest(limit - len(sharing), tier, key=lambda i: (kinds[i], i))
+            if len(sharing) == limit:
+                break
+        return [self.records[i] for i in heapq.nsmallest(limit, {*sharing, *close}, key=order)]
 
 
 Names = str | Sequence[str] | None

@@ -113,18 +113,19 @@ def rank(
     limit: int | None = None,
     tiebreak: Sequence[str] | None = None,
     words_of: Callable[[int], Mapping[str, float]] | None = None,
+    shortlist: int | None = None,
 ) -> list[Ranked]:
     """The indexed records matching the query, best first (the first `limit`, or all),
     as positions with their score; `keep` limits them to those positions; `words_of` gives
     the weighted words of a record's title and summary, for word feedback.
 
     Two passes: the query's own words and their synonyms are read from whole postings
-    to find candidates; the best of those (`SHORTLIST` per result wanted) are then
-    scored in full, each word looked up in that record's postings."""
+    to find candidates; the best of those (`shortlist`, else `SHORTLIST` per result
+    wanted) are then scored in full, each word looked up in that record's postings."""
     if not query.groups:
         return []
     scoring = Scoring(index, query)
-    wanted = max(SHORTLIST, SHORTLIST_PER_RESULT * limit) if limit else None
+    wanted = shortlist or (max(SHORTLIST, SHORTLIST_PER_RESULT * limit) if limit else None)
     estimates = scoring.candidates(set(keep) if keep is not None else None, wanted)
     found: Iterable[int] = estimates
     if wanted:
