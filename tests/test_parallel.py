@@ -115,6 +115,35 @@ def test_a_shared_build_equals_a_one_process_build(
     assert not multiprocessing.active_children()
 
 
+def test_a_shared_cold_run_writes_the_cache_a_one_process_run_writes(
+    user_dir: Path, shared: list[list[Path]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    # This process makes the postings of its first records, the helper the rest: the cache
+    # written must be the one a single process writes, row for row, and read back the same.
+    import sqlite3
+
+    from pcc_ideas import cache
+
+    def written(name: str) -> tuple[dict[str, Any], list[Any]]:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / name))
+        corpus = cache.load_cached([user_dir])
+        [path] = (tmp_path / name / "pcc-ideas").iterdir()
+        con = sqlite3.connect(path)
+        tables = ("meta", "records", "blobs")
+        rows = [con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables]
+        con.close()
+        return everything(corpus), rows
+
+    both = written("shared")
+    assert len(shared) == 1 and shared[0]
+    one_process(monkeypatch)
+    alone = written("alone")
+    assert len(shared) == 1
+    assert both == alone
+    assert sum(name.startswith("postings/") for name, *_ in both[1][2]) > 100
+    assert not multiprocessing.active_children()
+
+
 def test_an_error_in_a_file_the_other_process_reads_is_said_with_its_path_and_line(
     user_dir: Path, shared: list[list[Path]], cli
 ):
