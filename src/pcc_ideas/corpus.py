@@ -384,7 +384,8 @@ class Corpus(Fields):
                 by_count[n].append(i)
         kept = [i for n in by_count.values() for i in n]
         found = rank(self.index, read_query(record.title), kept, limit, shortlist=4 * limit)
-        close = {r.position: r.score / found[0].score for r in found}
+        best = found[0].score if found else 1.0
+        close = {r.position: r.score / best for r in found}
         most = max(by_count, default=1)
 
         def order(i: int) -> tuple[float, int, int]:
