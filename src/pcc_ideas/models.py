@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import field
 from typing import Any
 
-from .values import Value, frozen
+from .values import Value, frozen, made
 
 # Each fixed set of values with the words a reader is shown for each; a value without a
 # label is shown as written. The kind of evidence a source gives for a piece of work's
@@ -329,9 +329,7 @@ def _restore(cls: type, data: Mapping[str, Any]) -> Any:
             element = nested.get(name)
             value = tuple(_restore(element, v) for v in value) if element else tuple(value)
         state[name] = value
-    obj: Any = object.__new__(cls)
-    obj.__dict__.update(state)
-    return obj
+    return made(cls, state)
 
 
 def _shape(cls: type) -> tuple[dict[str, Any], dict[str, type]]:

@@ -31,11 +31,7 @@ class Fields:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         init = _INITS.get(type(self)) or _Init(type(self))
-        # One attribute at a time, in field order, as a generated `__init__` sets them: the
-        # instances of a class then share one table of keys (`__dict__.update` gives each
-        # record a dict of its own, a fifth more memory for a corpus).
-        for name, value in init.values(args, kwargs).items():
-            object.__setattr__(self, name, value)
+        _set(self, init.values(args, kwargs))
         if init.post_init:
             self.__post_init__()  # type: ignore[attr-defined]
 
@@ -71,18 +67,31 @@ class Value(Fields):
 F = TypeVar("F", bound=Fields)
 
 
+def made(cls: type[F], fields: dict[str, Any]) -> F:
+    """An instance with these field values (all of them, in field order), made as pickle
+    would make it: without `__init__` or `__post_init__`, for values that were once made by
+    them (read back from the cache, or copied)."""
+    new: F = object.__new__(cls)
+    _set(new, fields)
+    return new
+
+
+def _set(obj: Fields, fields: dict[str, Any]) -> None:
+    # One attribute at a time, in field order, as a generated `__init__` sets them: the
+    # instances of a class then share one table of keys (`__dict__.update` gives each
+    # record a dict of its own, a fifth more memory for a corpus).
+    for name, value in fields.items():
+        object.__setattr__(obj, name, value)
+
+
 def replaced(value: F, **changes: Any) -> F:
     """`dataclasses.replace(value, **changes)`, made as pickle would make it when the class
-    has no `__post_init__` (records): its fields copied in order, not passed through
-    `__init__` again, in a fifth of the time (a cold build copies every record of the
-    user's)."""
+    has no `__post_init__` (records): its fields copied, not passed through `__init__` again,
+    in a fifth of the time (a cold build copies every record of the user's)."""
     init = _INITS.get(type(value)) or _Init(type(value))
     if init.post_init or not init.known.issuperset(changes):
         return dataclasses.replace(value, **changes)  # type: ignore[type-var]
-    new: F = object.__new__(type(value))
-    for name in init.defaults:
-        object.__setattr__(new, name, changes[name] if name in changes else getattr(value, name))
-    return new
+    return made(type(value), {n: changes.get(n, getattr(value, n)) for n in init.defaults})
 
 
 def _hashed(f: dataclasses.Field[Any]) -> bool:
