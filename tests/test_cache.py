@@ -24,6 +24,7 @@ import yaml
 from conftest import DROPPED_ENV, find_command, make_record, write_records, write_yaml
 
 from pcc_ideas import cache
+from pcc_ideas.cache_format import block_of, checksum
 from pcc_ideas.corpus import Corpus, build_corpus
 from pcc_ideas.datafiles import bundled_data_dir
 from pcc_ideas.errors import InvalidData
@@ -381,7 +382,27 @@ def _records_swapped(path: Path) -> None:
 
 def _posting_removed(path: Path) -> None:
     """A word's postings gone: a damaged file, not a word the corpus lacks."""
-    sql(path, "DELETE FROM blobs WHERE name = 'postings/cachealpha'")
+    con = sqlite3.connect(path)
+    [header] = con.execute("SELECT data FROM blobs WHERE name = 'header'").fetchone()
+    con.close()
+    number = block_of("cachealpha", json.loads(header)["blocks"]["postings"])
+    sql(path, f"DELETE FROM blobs WHERE name = 'postings/{number}'")
+
+
+def _block_short_of_a_key(path: Path) -> None:
+    """A block whose checksum holds, yet with one key fewer than values: a key must never be
+    read at another's value."""
+    con = sqlite3.connect(path)
+    with con:
+        name, data = con.execute(
+            "SELECT name, data FROM blobs WHERE name LIKE 'postings/%' AND length(data) > 100"
+        ).fetchone()
+        data = data[: data.rindex(b"\n")]
+        con.execute(
+            "UPDATE blobs SET data = ?, crc = ? WHERE name = ?",
+            (data, checksum(name.encode(), data), name),
+        )
+    con.close()
 
 
 def _record_removed(path: Path) -> None:
@@ -396,6 +417,7 @@ SPOILERS = [
     _record_changed,
     _records_swapped,
     _posting_removed,
+    _block_short_of_a_key,
     _record_removed,
 ]
 
@@ -587,6 +609,23 @@ def test_a_cached_corpus_answers_like_a_fresh_one(cache_root, user_dir):
     fresh = build_corpus(cache.data_dirs([user_dir]))
     cache.load_cached([user_dir])
     assert answers(cache.load_cached([user_dir])) == answers(fresh)
+
+
+def test_large_values_are_read_from_rows_of_their_own(cache_root, user_dir, builds, monkeypatch):
+    # A value of ALONE bytes or more is kept in a row of its own, beside its block: read
+    # back the same, and its row missing is damage, not a word the corpus lacks.
+    monkeypatch.setattr(cache, "ALONE", 200)
+    fresh = answers(build_corpus(cache.data_dirs([user_dir])))
+    cache.load_cached([user_dir])
+    assert answers(cache.load_cached([user_dir])) == fresh
+    path = the_cache_file(cache_root)
+    con = sqlite3.connect(path)
+    alone = [n for (n,) in con.execute("SELECT name FROM blobs") if n.count("/") == 2]
+    con.close()
+    assert sum(n.startswith("postings/") for n in alone) > 10
+    sql(path, "DELETE FROM blobs WHERE name = ?", alone[0])
+    assert answers(cache.load_cached([user_dir])) == fresh
+    assert len(builds) == 2
 
 
 def test_from_dict_rebuilds_every_bundled_record_from_its_json(corpus):

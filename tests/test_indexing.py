@@ -67,6 +67,38 @@ def test_words_let_go_of_as_they_are_used_give_the_same_postings(corpus, monkeyp
     assert all(len(f.numbers) == 0 for f in words.fields)
 
 
+def test_chunks_made_from_both_ends_give_the_postings_of_the_whole_run(corpus):
+    # Two processes share a run's postings in chunks (`parallel.CHUNKS`): one takes them from
+    # the front, keeping the words, the other from the back, letting go of the words it has
+    # used and those after them. Wherever they meet, the postings joined in order are the
+    # run's, and the one from the back has let go of every word from the meeting point on.
+    records = list(corpus.records)
+    counted = [plain_builder(records).counted()]
+    whole = plain_builder(records).words().postings(averages(counted))
+    size, chunks = len(records), 16
+    bounds = [range(i * size // chunks, (i + 1) * size // chunks) for i in range(chunks)]
+    for meeting in (0, 5, chunks):
+        words = plain_builder(records).words()
+        front = [words.postings(averages(counted), among=r, free=False) for r in bounds[:meeting]]
+        back = [words.postings(averages(counted), among=r) for r in reversed(bounds[meeting:])]
+        made = indexing.joined_postings([*front, *reversed(back)])
+        assert as_postings(made) == as_postings(whole), meeting
+        kept = bounds[meeting].start if meeting < chunks else size
+        for f in words.fields:
+            assert len(f.numbers) == (f.ends[kept - 1] if kept else 0), meeting
+
+
+def plain_builder(records: list) -> Builder:
+    builder = Builder()
+    for r in records:
+        builder.add(r)
+    return builder
+
+
+def as_postings(postings: dict) -> dict:
+    return {t: (list(d), [round(w, 5) for w in ws]) for t, (d, ws) in postings.items()}
+
+
 def test_every_kind_of_value_is_indexed_but_addresses():
     records = [
         CaseStudy(

@@ -292,3 +292,35 @@ def test_a_users_record_is_not_found_by_the_word_user(tmp_path):
     assert corpus.get("ex-mine-plain").origin == "user"
     assert "ex-mine-plain" not in [h.record.id for h in corpus.search("user")]
     assert "ex-mine-plain" in [h.record.id for h in corpus.search("plain local scheme")]
+
+
+def test_common_words_are_read_for_candidates_only_when_the_telling_ones_find_too_few(
+    corpus, monkeypatch
+):
+    # "police" is in more than a fifth of the records; "naloxone", in 7, finds enough
+    # candidates for a shortlist of 5, so the postings of "police" are read only to score
+    # those. The answer is the one reading every posting gives; a shortlist longer than the
+    # records "naloxone" finds reads "police" for candidates too.
+    from pcc_ideas import scoring
+
+    police = stem("police")
+    assert len(corpus.index.postings[police][0]) > scoring.COMMON * len(corpus.ids)
+    read: list[str] = []
+    real = Index.postings_of
+
+    def postings_of(self, term):
+        read.append(term)
+        return real(self, term)
+
+    monkeypatch.setattr(Index, "postings_of", postings_of)
+    monkeypatch.setattr(scoring, "SHORTLIST", 5)
+    monkeypatch.setattr(scoring, "SHORTLIST_PER_RESULT", 1)
+    staged = [h.record.id for h in corpus.search("naloxone police", limit=3)]
+    assert police not in read
+    monkeypatch.setattr(scoring, "COMMON", 1.0)
+    assert [h.record.id for h in corpus.search("naloxone police", limit=3)] == staged
+    read.clear()
+    monkeypatch.setattr(scoring, "COMMON", 0.2)
+    monkeypatch.setattr(scoring, "SHORTLIST", 100)
+    corpus.search("naloxone police", limit=3)
+    assert police in read

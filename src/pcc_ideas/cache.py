@@ -12,10 +12,13 @@ or PCC_IDEAS_NO_CACHE=1 turn it off. It holds data only, never code:
   they are used, so a search reads only the records it shows.
 - `blobs`: the rest, each with a checksum over its name and bytes: the corpus's other fields
   as JSON (`header`), the ids, the gazetteer's areas (read whole when first used), and the
-  mappings a search looks things up in (`PARTS`), one blob per key: the search index's
-  postings, facets and columns, and the thesaurus's concepts and lookup tables, each with the
-  sorted list of its keys (so a key missing from a damaged file is noticed rather than taken
-  for "no such word"). A search reads only the terms, concepts and records it uses.
+  mappings a search looks things up in (`PARTS`): the search index's postings, facets and
+  columns, and the thesaurus's concepts and lookup tables, each with the sorted list of its
+  keys. A mapping's values are kept in blocks of about `BLOCK` keys, a key in the block its
+  CRC-32 gives (`block_of`), a large value in a row of its own (`ALONE`); the header says how
+  many blocks each mapping has, so a block missing from a damaged file is noticed rather than
+  its keys taken for "no such word". A search reads only the blocks of the terms and concepts
+  it uses, and the records it shows.
 
 The cache directory must be a directory of this user that no one else can write to (it is
 created 0700), and the file a regular file of this user that no one else can write to, looked
@@ -50,16 +53,19 @@ from . import __version__
 from .areas import Gazetteer
 from .cache_format import (
     Damaged,
+    block,
+    block_of,
+    blocks,
     checksum,
     data_fields,
     fields_of,
     from_json,
-    has_line,
     lines,
     pack,
     rebuilt_fields,
     split_lines,
     to_json,
+    unblock,
     unpack,
 )
 from .corpus import Corpus, build_corpus, data_dirs
@@ -69,7 +75,7 @@ from .search import Index
 from .thesaurus import Concept, Tables, Thesaurus
 from .values import Value, frozen
 
-FORMAT = 3
+FORMAT = 4
 # Pages of 8 KiB: a cold build inserts its rows a fifth faster than with SQLite's 4 KiB, and
 # the file is smaller (measured at +10,000 records).
 SCHEMA = """
@@ -89,7 +95,7 @@ T = TypeVar("T")
 
 @frozen
 class Part(Value):
-    """A mapping kept one value to a blob (`kind/key`), with the sorted list of its keys
+    """A mapping kept in blocks of values (`kind/number`), with the sorted list of its keys
     (`keys/kind`): where a corpus (or the index made with it) holds it, how a value is written,
     and how it is read back."""
 
@@ -116,6 +122,12 @@ PARTS: dict[str, Part] = {
 INDEX_PARTS = ("postings", "facets", "columns")
 THESAURUS_PARTS = ("concepts", "stems", "first-words", "words", "narrower")
 MAPPED = 1 << 40  # bytes of the file mapped into memory: all of it (SQLite caps it)
+# Keys to a block: a cold build at +10,000 records writes 1,100 rows of postings rather than
+# 71,000, in a tenth of the time (0.19 -> 0.014 s). A value of `ALONE` bytes or more has a
+# row of its own, so a search reads a few KiB for a rare word, not a common word's postings
+# beside it (at +100,000 records, 2,400 terms of 333,000 have 83 of the 117 MB).
+BLOCK = 64
+ALONE = 1 << 14
 
 
 def cache_dir() -> Path:
@@ -248,7 +260,7 @@ class Cache:
             return None
         reader = Reader(con, self)
         header = json.loads(reader.blob("header"))
-        reader.size = header["size"]
+        reader.size, reader.blocks = header["size"], header["blocks"]
         data = rebuilt_fields(header["fields"])
         return Corpus(
             StoredRecords(reader), reader.gazetteer(), reader.thesaurus(), **data, store=reader
@@ -315,8 +327,9 @@ class Reader:
     def __init__(self, con: sqlite3.Connection, cache: Cache):
         self.con, self.cache = con, cache
         self.size = 0  # records, from the header
+        self.blocks: dict[str, int] = {}  # how many blocks each mapping has, from the header
         self._keys: dict[str, list[str]] = {}
-        self._key_lines: dict[str, bytes] = {}
+        self._blocks: dict[str, tuple[bytes, dict[str, tuple[int, int]]]] = {}
 
     def guarded(self, read: Callable[[], V], instead: Callable[[Corpus], V]) -> V:
         """What `read` gives from the cache; what `instead` gives from the rebuilt corpus if the
@@ -402,41 +415,40 @@ class Reader:
         yield from self.cache.rebuild().records[done:]
 
     def keys(self, kind: str) -> list[str]:
-        """The sorted keys of one of the index's mappings, read once."""
+        """The sorted keys of one of the mappings, read once."""
         if kind not in self._keys:
             self._keys[kind] = self.guarded(
-                lambda: split_lines(self.key_lines(kind)),
+                lambda: split_lines(self.blob(f"keys/{kind}")),
                 lambda c: sorted(PARTS[kind].of(c, c.index)),
             )
         return self._keys[kind]
 
-    def key_lines(self, kind: str) -> bytes:
-        """The sorted keys of one of the index's mappings as they are kept, read once: looked
-        up without being split (a key a search asks for may be one the index lacks)."""
-        if kind not in self._key_lines:
-            self._key_lines[kind] = self.blob(f"keys/{kind}")
-        return self._key_lines[kind]
-
     def value(self, kind: str, key: str) -> Any:
-        """One value of one of the mappings kept one value to a blob (`PARTS`); KeyError when it
-        has none."""
+        """One value of one of the mappings kept in blocks (`PARTS`); KeyError when it has
+        none."""
         part = PARTS[kind]
 
         def read() -> Any:
-            row = self.con.execute(
-                "SELECT data, crc FROM blobs WHERE name = ?", (f"{kind}/{key}",)
-            ).fetchone()
-            if row is None:
-                if has_line(self.key_lines(kind), key):
-                    raise Damaged(f"{kind}/{key}")  # listed, yet not there
+            name = f"{kind}/{block_of(key, self.blocks[kind])}"
+            data, where = self._block(name)
+            found = where.get(key)
+            if found is None:
                 return None
-            if checksum(f"{kind}/{key}".encode(), row[0]) != row[1]:
-                raise Damaged(f"{kind}/{key}")
-            return part.read(row[0])
+            start, end = found
+            return part.read(data[start:end] if end > start else self.blob(f"{name}/{key}"))
 
         found = self.guarded(read, lambda c: part.of(c, c.index).get(key))
         if found is None:
             raise KeyError(key)
+        return found
+
+    def _block(self, name: str) -> tuple[bytes, dict[str, tuple[int, int]]]:
+        """A block's bytes and where each of its keys' values is in them, read once: every
+        block the header counts is in the file, so a missing one is damage."""
+        found = self._blocks.get(name)
+        if found is None:
+            data = self.blob(name)
+            found = self._blocks[name] = data, unblock(data)
         return found
 
 
@@ -509,8 +521,8 @@ MISSING = object()
 
 
 class StoredMapping(Mapping[str, Any]):
-    """One of the mappings kept one value to a blob (see `PARTS`): each value read and checked
-    when it is first asked for, and kept."""
+    """One of the mappings kept in blocks (see `PARTS`): each value read, from its checked
+    block, when it is first asked for, and kept."""
 
     def __init__(self, reader: Reader, kind: str):
         self._reader, self._kind = reader, kind
@@ -634,14 +646,24 @@ def blob_rows(corpus: Corpus, records: Indexed) -> Iterator[tuple[str, bytes, in
 
 def named_blobs(corpus: Corpus, ids: Sequence[str], index: Index) -> Iterator[tuple[str, bytes]]:
     fields = {name: getattr(corpus, name) for name in data_fields()}
-    header = {"size": len(ids), "fields": fields}
+    mappings = {kind: part.of(corpus, index) for kind, part in PARTS.items()}
+    counts = {kind: blocks(len(mapping), BLOCK) for kind, mapping in mappings.items()}
+    header = {"size": len(ids), "blocks": counts, "fields": fields}
     yield "header", json.dumps(header, default=fields_of, ensure_ascii=False).encode()
     yield "ids", lines(ids)
     yield "gazetteer", to_json(corpus.gazetteer.areas)
     yield "concept-ids", lines(c.id for c in corpus.thesaurus.concepts)
-    for kind, part in PARTS.items():
-        mapping = part.of(corpus, index)
+    for kind, mapping in mappings.items():
         keys = sorted(mapping)
         yield f"keys/{kind}", lines(keys)
+        held: list[list[str]] = [[] for _ in range(counts[kind])]
         for key in keys:
-            yield f"{kind}/{key}", part.write(mapping[key])
+            held[block_of(key, counts[kind])].append(key)
+        write = PARTS[kind].write
+        for number, block_keys in enumerate(held):
+            values = [write(mapping[k]) for k in block_keys]
+            for i, (key, value) in enumerate(zip(block_keys, values, strict=True)):
+                if len(value) >= ALONE:  # kept in a row of its own, its length 0 in the block
+                    yield f"{kind}/{number}/{key}", value
+                    values[i] = b""
+            yield f"{kind}/{number}", block(block_keys, values)

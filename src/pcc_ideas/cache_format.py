@@ -2,8 +2,8 @@
 
 Records, and the values of the gazetteer and the thesaurus, are JSON, rebuilt as the types
 their fields declare (`rebuilt`); arrays are packed with their type codes (`pack`, `unpack`);
-key lists are lines; every row and blob carries a CRC-32 over its name and its bytes
-(`checksum`). Nothing here is pickle: reading a cache
+key lists are lines; values kept together are blocks (`block`); every row and blob carries a
+CRC-32 over its name and its bytes (`checksum`). Nothing here is pickle: reading a cache
 builds data, never code. Only `cache` uses this module.
 """
 
@@ -46,8 +46,8 @@ def unpack(data: bytes) -> list[array[Any]]:
 
 
 # The corpus's fields kept apart from the header, so that a run reads only what it uses of
-# them: the records one a row, the gazetteer whole when first used, the thesaurus's tables one
-# value a row (see `cache`).
+# them: the records one a row, the gazetteer whole when first used, the thesaurus's tables a
+# block of values at a time (see `cache`).
 KEPT_APART = ("records", "gazetteer", "thesaurus")
 
 
@@ -145,28 +145,48 @@ def split_lines(data: bytes) -> list[str]:
     return data.decode().split("\n") if data else []
 
 
-def has_line(data: bytes, line: str) -> bool:
-    """Whether the sorted lines `lines` wrote hold this one: found by bisection on the bytes,
-    without splitting them (UTF-8 sorts as the strings did)."""
-    wanted, low, high = line.encode(), 0, len(data)
-    while data and low <= high:  # `low` is the start of a line, `high` the end of one
-        start = data.rfind(b"\n", low, (low + high) // 2) + 1 or low
-        end = data.find(b"\n", start, high)
-        end = high if end < 0 else end
-        found = data[start:end]
-        if found == wanted:
-            return True
-        low, high = (end + 1, high) if found < wanted else (low, start - 1)
-    return False
+def blocks(count: int, block_size: int) -> int:
+    """How many blocks the values of `count` keys are kept in, `block_size` keys to a block."""
+    return max(1, -(-count // block_size))
+
+
+def block_of(key: str, blocks: int) -> int:
+    """The block a key's value is kept in: its CRC-32 (the same in every process, unlike
+    `hash`), modulo the number of blocks."""
+    return zlib.crc32(key.encode()) % blocks
+
+
+def block(keys: Sequence[str], values: Sequence[bytes]) -> bytes:
+    """Values kept together: their lengths (`pack`), then the values end to end, then their
+    keys as lines."""
+    return pack(array("I", map(len, values))) + b"".join(values) + lines(keys)
+
+
+def unblock(data: bytes) -> dict[str, tuple[int, int]]:
+    """Where each key's value is in a `block`: its start and end in the bytes."""
+    [sizes] = unpack(data[: 5 + 4 * int.from_bytes(data[1:5], "little")])
+    if sizes.typecode != "I":
+        raise Damaged("a block without its values' lengths")
+    at, found = 5 + 4 * len(sizes), {}
+    keys = split_lines(data[at + sum(sizes) :])
+    if len(keys) != len(sizes):
+        raise Damaged("a block whose keys and values differ in number")
+    for key, size in zip(keys, sizes, strict=True):
+        found[key] = at, at + size
+        at += size
+    return found
 
 
 def pack(value: array[Any] | Sequence[array[Any]]) -> bytes:
     """An array, or a sequence of arrays, as bytes: for each, its type code, its length (4
     bytes) and its items in this machine's byte order (the cache records it)."""
-    arrays = [value] if isinstance(value, array) else value
-    return b"".join(
-        a.typecode.encode() + len(a).to_bytes(4, "little") + a.tobytes() for a in arrays
-    )
+    parts: list[bytes] = []
+    for a in [value] if isinstance(value, array) else value:
+        parts += (TYPE_CODES[a.typecode], len(a).to_bytes(4, "little"), a.tobytes())
+    return b"".join(parts)
+
+
+TYPE_CODES = {code: code.encode() for code in "bBuhHiIlLqQfd"}
 
 
 def fields_of(obj: Any) -> dict[str, Any]:

@@ -118,10 +118,11 @@ class FieldWords:
         self.sizes.append(size)
         self.total += size
 
-    def scales(self, average: float) -> list[float]:
-        """Each record's BM25F scale for this field: its weight, normalised by length."""
-        weight, b = self.weight, self.b
-        return [weight / (1 - b + b * size / average) for size in self.sizes]
+    def scales(self, average: float, among: range) -> list[float]:
+        """The BM25F scale for this field of each record `among` these: its weight, normalised
+        by length."""
+        weight, b, sizes = self.weight, self.b, self.sizes[among.start : among.stop]
+        return [weight / (1 - b + b * size / average) for size in sizes]
 
 
 Postings = dict[str, tuple["array[int]", "array[float]"]]
@@ -196,44 +197,52 @@ class Numbered(NamedTuple):
     size: int
 
     def postings(
-        self, averages: Sequence[float], start: int = 0, among: range | None = None
+        self,
+        averages: Sequence[float],
+        start: int = 0,
+        among: range | None = None,
+        free: bool = True,
     ) -> Postings:
         """Each term's postings: the records holding it (those of the run in `among`, all by
         default), numbered from `start`, and its BM25F weight in each, its count in each
         field scaled (by the fields' `averages` lengths) and summed, then saturated. The
-        records are taken from the last back, and their words let go of as they go: a run's
-        words and postings are never all held at once (at +100,000 records, either is over
-        100 MiB), and its postings are made only once."""
-        terms = self.terms
-        found = [(array("I"), array("f")) for _ in range(len(terms))]
-        fields = [
-            (f.numbers, f.ends, f.scales(a)) for f, a in zip(self.fields, averages, strict=True)
-        ]
+        records are taken from the last back, and, if `free`, their words let go of as they
+        go, and those of the records after them: a run's words and postings are never all
+        held at once (at +100,000 records, either is over 100 MiB), and its postings are made
+        only once."""
         docs = range(self.size) if among is None else among
+        found: dict[int, tuple[array[int], array[float]]] = {}  # by term number
+        fields = [
+            (f.numbers, f.ends, f.scales(a, docs))
+            for f, a in zip(self.fields, averages, strict=True)
+        ]
         saturated = K1 + 1
         for doc in reversed(docs):
             weighted: dict[int, float] = {}
             get = weighted.get
             for numbers, ends, scales in fields:
                 begin = ends[doc - 1] if doc else 0
-                if doc % FREED_EVERY == 0 or doc == docs[-1]:
+                if free and (doc % FREED_EVERY == 0 or doc == docs[-1]):
                     del numbers[ends[doc] :]
                 if begin == ends[doc]:
                     continue
-                scale = scales[doc]
+                scale = scales[doc - docs.start]
                 for term, tf in Counter(numbers[begin : ends[doc]]).items():
                     weighted[term] = get(term, 0.0) + tf * scale
             at = start + doc
             for term, wtf in weighted.items():
-                docs_of, weights = found[term]
-                docs_of.append(at)
-                weights.append(wtf * saturated / (wtf + K1))
-        for numbers, _, _ in fields:
-            del numbers[:]
-        for docs_of, weights in found:
+                both = found.get(term)
+                if both is None:
+                    both = found[term] = array("I"), array("f")
+                both[0].append(at)
+                both[1].append(wtf * saturated / (wtf + K1))
+        for numbers, ends, _ in fields if free and docs else ():
+            del numbers[ends[docs[0] - 1] if docs[0] else 0 :]
+        terms = self.terms
+        for docs_of, weights in found.values():
             docs_of.reverse()
             weights.reverse()
-        return {terms[number]: both for number, both in enumerate(found) if both[0]}
+        return {terms[number]: found[number] for number in sorted(found)}
 
 
 # How often (in records) `Numbered.postings` lets go of the words it has used.

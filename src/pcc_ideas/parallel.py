@@ -6,13 +6,13 @@ of the files from the front, one at a time, the helper does the same from the ba
 of files at a time, until they meet (`Claims`), so each does as much as its share of a busy
 machine allows. The helper sends back its records as read, its problems and its counts (a
 run of records per block, `indexing.Builder`). Once every record is counted the fields'
-average lengths are known: they are sent to the helper with this process's words, and the
-helper makes the postings of every run but the first records of this process's
-(`OWN_POSTINGS`) while this process checks the records across files and the caller goes on
-(a cold run writes the records to the cache); when the index is asked for (`Runs.index`),
-this process makes the postings of those first records and receives the rest. Records
-keep their places, the problems are the same, and the index is the one a single process
-builds (`indexing.joined`).
+average lengths are known: they are sent to the helper with this process's words. The
+helper makes the postings of its own runs, then of this process's run in `CHUNKS`, from
+the back; this process checks the records across files and the caller goes on (a cold run
+writes the records to the cache), and when the index is asked for (`Runs.index`), this
+process makes the postings of the chunks from the front until the two meet, and receives
+the rest. Records keep their places, the problems are the same, and the index is the one a
+single process builds (`indexing.joined`).
 
 One process does it all where there is no `fork` (or one core), when no core is free (the
 machine is busy), for a small corpus, where starting the helper and sending the records
@@ -56,11 +56,11 @@ from .search import Index
 # memory budget of a cold build, 600 MiB (146 MB of YAML, +100,000 records: 550 MiB each).
 MIN_SHARED_BYTES = 4_000_000
 MAX_SHARED_BYTES = 50_000_000
-# This process makes the postings of this share of the records (the first ones) while the
-# helper makes the rest: it has the records to check and write to a new cache meanwhile
-# (measured at +10,000 records: 0.7 s, against 1.2 s for all the postings), and a quarter
-# of the postings evens the two out.
-OWN_POSTINGS = 0.25
+# This process's run of records is shared out in this many chunks for their postings: the
+# two processes take them from either end as they have time, so whichever is held up (this
+# one checking and writing the records, the helper making its own runs' postings, either by
+# a busy machine) the other does more, and they finish a chunk apart.
+CHUNKS = 16
 # The helper sends the postings this many at a time.
 BATCH = 1 << 20
 # The helper claims the record files a block at a time, about this many blocks in all by size
@@ -115,11 +115,11 @@ class Reading:
         )
         self.counting.add(self.parts.located)
         builder = self.counting.builder
-        return Runs([builder.counted()], builder.words(), builder.size, None)
+        return Runs([builder.counted()], builder.words())
 
     def shared(self, files: Files, sizes: list[int]) -> Runs:
-        claims = Claims(sizes)
-        helper = Helper(files, claims, self.parts.gazetteer)
+        claims, chunks = Claims(sizes), Claims([1] * CHUNKS)
+        helper = Helper(files, claims, chunks, self.parts.gazetteer)
         located = self.parts.located
         try:
             while (i := claims.front()) is not None:
@@ -131,9 +131,8 @@ class Reading:
             self.errors += their_errors
             builder = self.counting.builder
             counted, words = [builder.counted(), *their_runs], builder.words()
-            own = min(words.size, round(OWN_POSTINGS * sum(run.size for run in counted)))
-            helper.send((averages(counted), words, own))
-            return Runs(counted, words, own, helper)
+            helper.send((averages(counted), words))
+            return Runs(counted, words, helper, chunks)
         except BaseException:
             helper.stop()
             raise
@@ -224,20 +223,35 @@ class Claims:
 
 class Runs:
     """The counted words of the records in runs: the index is made of them when asked for
-    (`index`), from their postings: those of the first `own` records made here of the
-    first run's `words`, those of the rest by the helper, if any."""
+    (`index`), from their postings: those of the first run, of `words`, made here, but for the
+    `chunks` of it the helper takes, if there is one; those of the other runs by the helper."""
 
-    def __init__(self, counted: list[Counted], words: Numbered, own: int, helper: Helper | None):
-        self.counted, self.words, self.own, self.helper = counted, words, own, helper
+    def __init__(
+        self,
+        counted: list[Counted],
+        words: Numbered,
+        helper: Helper | None = None,
+        chunks: Claims | None = None,
+    ):
+        self.counted, self.words, self.helper, self.chunks = counted, words, helper, chunks
 
     def index(self) -> Index:
-        postings = [self.words.postings(averages(self.counted), among=range(self.own))]
-        if self.helper:
-            try:
-                postings.append(self.helper.postings())
-            finally:
-                self.helper.stop()
-        return joined(self.counted, postings)
+        fields = averages(self.counted)
+        if not (self.helper and self.chunks):
+            return joined(self.counted, [self.words.postings(fields)])
+        try:
+            postings: Postings = {}
+            while (i := self.chunks.front()) is not None:
+                among = chunk(i, self.words.size)
+                joined_postings([self.words.postings(fields, among=among, free=False)], postings)
+            return joined(self.counted, [postings, self.helper.postings()])
+        finally:
+            self.helper.stop()
+
+
+def chunk(i: int, size: int) -> range:
+    """The records of the `i`th of the `CHUNKS` of a run of `size`."""
+    return range(i * size // CHUNKS, (i + 1) * size // CHUNKS)
 
 
 def send_postings(pipe: Connection, postings: Postings) -> None:
@@ -274,13 +288,13 @@ class Helper:
     """The helper process (see the module's notes): `receive` gives what it sends, `send`
     sends it a message, `stop` ends it."""
 
-    def __init__(self, files: Files, claims: Claims, gazetteer: Gazetteer):
+    def __init__(self, files: Files, claims: Claims, chunks: Claims, gazetteer: Gazetteer):
         context = multiprocessing.get_context("fork")
         self.pipe, theirs = context.Pipe()
         sys.stdout.flush()  # else the copy of this process writes what is waiting too
         sys.stderr.flush()
         self.process = context.Process(
-            target=_help, args=(theirs, self.pipe, files, claims, gazetteer), daemon=True
+            target=_help, args=(theirs, self.pipe, files, claims, chunks, gazetteer), daemon=True
         )
         self.process.start()
         theirs.close()
@@ -320,11 +334,13 @@ def _help(
     ours: Connection,
     files: Files,
     claims: Claims,
+    chunks: Claims,
     gazetteer: Gazetteer,
 ) -> None:
     """The helper's work: blocks of files from the back read, checked and counted (each
-    block a run), then the postings of every run once it is sent the averages and the words
-    of the first run, this process's."""
+    block a run); once it is sent the averages and the words of the first run, this
+    process's, the postings of every other run, then of the first run's chunks from the
+    back until this process, making them from the front, meets it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the process that started it stops it
     ours.close()
     try:
@@ -341,13 +357,16 @@ def _help(
             words.insert(0, counting.builder.words())
         pipe.send(([i for run in located for i in run], errors, counted))
         located.clear()
-        fields, first, own = pipe.recv()
-        postings = first.postings(fields, among=range(own, first.size))
+        fields, first = pipe.recv()
+        theirs: Postings = {}
         start = first.size
         for run in words:  # each run's joined as soon as made: they are many
-            joined_postings([run.postings(fields, start)], into=postings)
+            joined_postings([run.postings(fields, start)], into=theirs)
             start += run.size
-        send_postings(pipe, postings)
+        taken = []  # the first run's chunks, from the last
+        while (block := chunks.back()) is not None:
+            taken += [first.postings(fields, among=chunk(i, first.size)) for i in reversed(block)]
+        send_postings(pipe, joined_postings([*reversed(taken), theirs]))
     except (EOFError, OSError):  # the process that started it is gone
         pass
     except Exception as e:  # a bug: said by the process that started this one

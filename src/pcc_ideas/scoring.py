@@ -56,6 +56,9 @@ FEEDBACK_WORDS = 20
 FEEDBACK_DOCS = 3
 FEEDBACK_POOL = 60
 FEEDBACK_FIELDS = ("title", "names", "summary")
+# A word held by more than this share of the records is common: its postings are read to
+# find candidates only when its query's telling words find too few (see `candidates`).
+COMMON = 0.2
 # How many candidates are scored in full: at least SHORTLIST, and SHORTLIST_PER_RESULT per
 # result asked for.
 SHORTLIST = 200
@@ -259,21 +262,27 @@ class Scoring:
 
     def candidates(self, keep: set[int] | None, enough: int | None) -> dict[int, float]:
         """The records holding a query word or a synonym of one, with a first estimate of
-        their score (word weights, scaled by coverage and the type's prior); those found
-        only by their themes' names too, unless `enough` are found without them (theme
-        words stand for every record on a theme, so they are many and weigh little)."""
+        their score (word weights, scaled by coverage and the type's prior): first those of
+        the telling words, then, unless `enough` are found, of the common ones (held by more
+        than `COMMON` of the records), then of the words of the records' themes' names (they
+        stand for every record on a theme). Words that many records hold weigh little, and
+        their postings are long: a search of a large corpus reads them only to score the
+        best candidates (`score`)."""
         total: dict[int, float] = defaultdict(float)
         covered: dict[int, float] = defaultdict(float)
         own = [self._terms(group, alts) for group, alts in self.groups]
         themed = [
             [(THEME_PREFIX + a, f * THEME_WEIGHT) for a, f in group_terms] for group_terms in own
         ]
+        common = COMMON * self.index.size
+        words = [ts + self._expanded(g) for ts, (g, _) in zip(own, self.groups, strict=True)]
+        telling = [[t for t in ts if self._count(t[0]) <= common] for ts in words]
+        everyday = [[t for t in ts if self._count(t[0]) > common] for ts in words]
         found_by = [set[int]() for _ in self.groups]  # each group's records so far
-        for stage in (own, themed):
-            for i, (group, _) in enumerate(self.groups):
+        for stage in (telling, everyday, themed):
+            for i in range(len(self.groups)):
                 seen: set[int] = set()
-                extra = self._expanded(group) if stage is own else []
-                for term, factor in stage[i] + extra:
+                for term, factor in stage[i]:
                     f = self.idf(term) * factor
                     for docs, weights in self.index.postings_of(term):
                         for d, w in zip(docs, weights, strict=True):
@@ -304,7 +313,11 @@ class Scoring:
         ]
 
     def _rarest(self, terms: list[str]) -> str:
-        return min(terms, key=lambda t: len(self.index.postings.get(t, ((),))[0]))
+        return min(terms, key=self._count)
+
+    def _count(self, term: str) -> int:
+        """How many records hold an index term."""
+        return len(self.index.postings.get(term, ((),))[0])
 
     # ------------------------------------------------------------ one record
 
