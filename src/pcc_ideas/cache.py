@@ -44,6 +44,7 @@ import stat
 import sys
 import typing
 import zlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -329,7 +330,7 @@ class Reader:
         self.size = 0  # records, from the header
         self.blocks: dict[str, int] = {}  # how many blocks each mapping has, from the header
         self._keys: dict[str, list[str]] = {}
-        self._blocks: dict[str, tuple[bytes, dict[str, tuple[int, int]]]] = {}
+        self._blocks: dict[str, tuple[bytes, dict[str, int], array[int]]] = {}
 
     def guarded(self, read: Callable[[], V], instead: Callable[[Corpus], V]) -> V:
         """What `read` gives from the cache; what `instead` gives from the rebuilt corpus if the
@@ -430,11 +431,11 @@ class Reader:
 
         def read() -> Any:
             name = f"{kind}/{block_of(key, self.blocks[kind])}"
-            data, where = self._block(name)
-            found = where.get(key)
-            if found is None:
+            data, places, bounds = self._block(name)
+            i = places.get(key)
+            if i is None:
                 return None
-            start, end = found
+            start, end = bounds[i], bounds[i + 1]
             return part.read(data[start:end] if end > start else self.blob(f"{name}/{key}"))
 
         found = self.guarded(read, lambda c: part.of(c, c.index).get(key))
@@ -442,13 +443,13 @@ class Reader:
             raise KeyError(key)
         return found
 
-    def _block(self, name: str) -> tuple[bytes, dict[str, tuple[int, int]]]:
-        """A block's bytes and where each of its keys' values is in them, read once: every
-        block the header counts is in the file, so a missing one is damage."""
+    def _block(self, name: str) -> tuple[bytes, dict[str, int], array[int]]:
+        """A block's bytes and where each of its keys' values is in them (`unblock`), read
+        once: every block the header counts is in the file, so a missing one is damage."""
         found = self._blocks.get(name)
         if found is None:
             data = self.blob(name)
-            found = self._blocks[name] = data, unblock(data)
+            found = self._blocks[name] = (data, *unblock(data))
         return found
 
 

@@ -17,6 +17,7 @@ import typing
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import accumulate
 from typing import Any
 
 from .corpus import Corpus
@@ -162,19 +163,18 @@ def block(keys: Sequence[str], values: Sequence[bytes]) -> bytes:
     return pack(array("I", map(len, values))) + b"".join(values) + lines(keys)
 
 
-def unblock(data: bytes) -> dict[str, tuple[int, int]]:
-    """Where each key's value is in a `block`: its start and end in the bytes."""
+def unblock(data: bytes) -> tuple[dict[str, int], array[int]]:
+    """Each key's place in a `block`, and where each value is in the bytes: the `i`th from
+    `bounds[i]` to `bounds[i + 1]`. (Numbers, not a tuple a value: a search reads a hundred
+    blocks, and that many tuples would wake the garbage collector in a process that has one.)"""
     [sizes] = unpack(data[: 5 + 4 * int.from_bytes(data[1:5], "little")])
     if sizes.typecode != "I":
         raise Damaged("a block without its values' lengths")
-    at, found = 5 + 4 * len(sizes), {}
-    keys = split_lines(data[at + sum(sizes) :])
+    bounds = array("L", accumulate(sizes, initial=5 + 4 * len(sizes)))
+    keys = split_lines(data[bounds[-1] :])
     if len(keys) != len(sizes):
         raise Damaged("a block whose keys and values differ in number")
-    for key, size in zip(keys, sizes, strict=True):
-        found[key] = at, at + size
-        at += size
-    return found
+    return {key: i for i, key in enumerate(keys)}, bounds
 
 
 def pack(value: array[Any] | Sequence[array[Any]]) -> bytes:
