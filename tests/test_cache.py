@@ -24,7 +24,7 @@ import yaml
 from conftest import DROPPED_ENV, find_command, make_record, write_records, write_yaml
 
 from pcc_ideas import cache
-from pcc_ideas.cache_format import block_of, checksum
+from pcc_ideas.cache_format import block, block_of, checksum, place, unblock
 from pcc_ideas.corpus import Corpus, build_corpus
 from pcc_ideas.datafiles import bundled_data_dir
 from pcc_ideas.errors import InvalidData
@@ -609,6 +609,23 @@ def test_a_cached_corpus_answers_like_a_fresh_one(cache_root, user_dir):
     fresh = build_corpus(cache.data_dirs([user_dir]))
     cache.load_cached([user_dir])
     assert answers(cache.load_cached([user_dir])) == answers(fresh)
+
+
+def test_a_key_is_found_in_its_block_as_a_whole_line_only():
+    # Keys are looked up in a block's lines of keys without splitting them: a key inside
+    # another ("polic" in "apolice", "polici") is never taken for it.
+    keys = ["apolice", "polici", "polic", "é", "x"]
+    values = [k.upper().encode() for k in keys]
+    data = block(keys, values)
+    bounds = unblock(data)
+    for i, key in enumerate(keys):
+        at = place(data, bounds, key)
+        assert at == i and data[bounds[at] : bounds[at + 1]] == values[i]
+    assert place(data, bounds, "poli") is None
+    assert place(data, bounds, "olice") is None
+    assert unblock(block([], [])).tolist() == [5]
+    with pytest.raises(cache.Damaged):
+        unblock(data[: data.rindex(b"\n")])
 
 
 def test_large_values_are_read_from_rows_of_their_own(cache_root, user_dir, builds, monkeypatch):

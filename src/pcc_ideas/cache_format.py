@@ -163,18 +163,34 @@ def block(keys: Sequence[str], values: Sequence[bytes]) -> bytes:
     return pack(array("I", map(len, values))) + b"".join(values) + lines(keys)
 
 
-def unblock(data: bytes) -> tuple[dict[str, int], array[int]]:
-    """Each key's place in a `block`, and where each value is in the bytes: the `i`th from
-    `bounds[i]` to `bounds[i + 1]`. (Numbers, not a tuple a value: a search reads a hundred
-    blocks, and that many tuples would wake the garbage collector in a process that has one.)"""
+def unblock(data: bytes) -> array[int]:
+    """Where each value of a `block` is in its bytes: the `i`th from `bounds[i]` to
+    `bounds[i + 1]`; the keys start at `bounds[-1]` (`place` finds one). Nothing is made a
+    key: a search reads a hundred blocks for a few keys of each."""
     [sizes] = unpack(data[: 5 + 4 * int.from_bytes(data[1:5], "little")])
     if sizes.typecode != "I":
         raise Damaged("a block without its values' lengths")
     bounds = array("L", accumulate(sizes, initial=5 + 4 * len(sizes)))
-    keys = split_lines(data[bounds[-1] :])
-    if len(keys) != len(sizes):
+    keys = data.count(b"\n", bounds[-1]) + 1 if len(data) > bounds[-1] else 0
+    if keys != len(sizes):
         raise Damaged("a block whose keys and values differ in number")
-    return {key: i for i, key in enumerate(keys)}, bounds
+    return bounds
+
+
+def place(data: bytes, bounds: array[int], key: str) -> int | None:
+    """A key's place among a block's keys (its value's number), if it has it: found in the
+    lines of keys as a whole line."""
+    wanted, first = key.encode(), bounds[-1]
+    at = data.find(wanted, first)
+    while at >= 0:
+        end = at + len(wanted)
+        if (at == first or data[at - 1] == NEWLINE) and (end == len(data) or data[end] == NEWLINE):
+            return data.count(b"\n", first, at)
+        at = data.find(wanted, at + 1)
+    return None
+
+
+NEWLINE = ord("\n")
 
 
 def pack(value: array[Any] | Sequence[array[Any]]) -> bytes:
