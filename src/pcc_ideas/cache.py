@@ -55,8 +55,8 @@ from .areas import Gazetteer
 from .cache_format import (
     Damaged,
     block,
+    block_count,
     block_of,
-    blocks,
     checksum,
     data_fields,
     fields_of,
@@ -651,7 +651,7 @@ def blob_rows(corpus: Corpus, records: Indexed) -> Iterator[tuple[str, bytes, in
 def named_blobs(corpus: Corpus, ids: Sequence[str], index: Index) -> Iterator[tuple[str, bytes]]:
     fields = {name: getattr(corpus, name) for name in data_fields()}
     mappings = {kind: part.of(corpus, index) for kind, part in PARTS.items()}
-    counts = {kind: blocks(len(mapping), BLOCK) for kind, mapping in mappings.items()}
+    counts = {kind: block_count(len(mapping), BLOCK) for kind, mapping in mappings.items()}
     header = {"size": len(ids), "blocks": counts, "fields": fields}
     yield "header", json.dumps(header, default=fields_of, ensure_ascii=False).encode()
     yield "ids", lines(ids)

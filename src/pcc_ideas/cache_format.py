@@ -146,9 +146,9 @@ def split_lines(data: bytes) -> list[str]:
     return data.decode().split("\n") if data else []
 
 
-def blocks(count: int, block_size: int) -> int:
-    """How many blocks the values of `count` keys are kept in, `block_size` keys to a block."""
-    return max(1, -(-count // block_size))
+def block_count(keys: int, per_block: int) -> int:
+    """How many blocks the values of this many keys are kept in, `per_block` to a block."""
+    return max(1, -(-keys // per_block))
 
 
 def block_of(key: str, blocks: int) -> int:
