@@ -245,6 +245,12 @@ class Numbered(NamedTuple):
         return {terms[number]: found[number] for number in sorted(found)}
 
 
+    def let_go(self) -> None:
+        """Let go of the words, once their postings are made."""
+        for f in self.fields:
+            del f.numbers[:]
+
+
 # How often (in records) `Numbered.postings` lets go of the words it has used.
 FREED_EVERY = 1000
 

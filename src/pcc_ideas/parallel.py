@@ -244,6 +244,7 @@ class Runs:
             while (i := self.chunks.front()) is not None:
                 among = chunk(i, self.words.size)
                 joined_postings([self.words.postings(fields, among=among, free=False)], postings)
+            self.words.let_go()  # the helper made the rest of them from its own copy
             return joined(self.counted, [postings, self.helper.postings()])
         finally:
             self.helper.stop()
