@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 import yaml
 from conftest import DROPPED_ENV, find_command, make_record, write_records, write_yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pcc_ideas import cache
 from pcc_ideas.cache_format import block, block_of, checksum, place, unblock
@@ -626,6 +628,28 @@ def test_a_key_is_found_in_its_block_as_a_whole_line_only():
     assert unblock(block([], [])).tolist() == [5]
     with pytest.raises(cache.Damaged):
         unblock(data[: data.rindex(b"\n")])
+
+
+@given(
+    st.dictionaries(
+        st.text(
+            st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"),
+            min_size=1,
+            max_size=12,
+        ),
+        st.binary(min_size=1, max_size=40),
+        max_size=20,
+    )
+)
+def test_every_key_of_a_block_gives_its_own_value_and_no_other_key_is_found(kept):
+    keys = sorted(kept)
+    data = block(keys, [kept[k] for k in keys])
+    bounds = unblock(data)
+    for key in keys:
+        i = place(data, bounds, key)
+        assert i is not None and data[bounds[i] : bounds[i + 1]] == kept[key]
+    for key in {k[1:] for k in keys} | {k + "x" for k in keys}:
+        assert (place(data, bounds, key) is not None) == (key in kept)
 
 
 def test_large_values_are_read_from_rows_of_their_own(cache_root, user_dir, builds, monkeypatch):

@@ -244,7 +244,6 @@ class Numbered(NamedTuple):
             weights.reverse()
         return {terms[number]: found[number] for number in sorted(found)}
 
-
     def let_go(self) -> None:
         """Let go of the words, once their postings are made."""
         for f in self.fields:
