@@ -373,6 +373,31 @@ def test_export_unknown_format_is_a_usage_error(pcc):
     assert out.code == 2 and "xml" in out.stderr and out.stdout == ""
 
 
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("out.csv", "csv"), ("out.jsonl", "jsonl"), ("OUT.MD", "markdown"), ("out.json", "json")],
+)
+def test_export_format_follows_the_output_file(cli, tmp_path, name, fmt):
+    # A user who names the file figures.csv wants CSV: before, they got JSON in it.
+    out = cli("export", "--type", "figure", "-o", str(tmp_path / name))
+    assert out.exit_code == 0, out.stderr
+    asked = cli("export", "--type", "figure", "--format", fmt)
+    assert (tmp_path / name).read_text(encoding="utf-8-sig") == asked.stdout.lstrip("\ufeff")
+
+
+@pytest.mark.parametrize(
+    "args", [("--format", "csv", "-o", "out.json"), ("-o", "out.xlsx"), ("--json", "-o", "a.csv")]
+)
+def test_export_format_that_clashes_with_or_lacks_the_extension_is_a_usage_error(
+    cli, tmp_path, args
+):
+    *options, name = args
+    out = cli("export", *options, str(tmp_path / name))
+    assert out.exit_code == 2 and out.stdout == ""
+    assert ("does not match" in out.stderr) or ("cannot be written as '.xlsx'" in out.stderr)
+    assert not (tmp_path / name).exists()
+
+
 def test_export_json_ids_are_unique(cli):
     ids = [r["id"] for r in json.loads(cli("export", "--format", "json").stdout)]
     assert len(ids) == len(set(ids))

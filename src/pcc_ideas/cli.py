@@ -346,20 +346,21 @@ list_command(
 list_command("sources", "The source documents and their endnotes.\n\nExample: pcc-ideas sources")
 
 EXPORT_FORMATS = ("json", "jsonl", "csv", "markdown")
+EXPORT_EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".md": "markdown"}
 
 
 @command()
 def export(
     ctx: typer.Context,
     format: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--format",
             "-f",
-            help=f"One of: {', '.join(EXPORT_FORMATS)}.",
+            help=f"One of: {', '.join(EXPORT_FORMATS)} (else from -o, else json).",
             autocompletion=choices(EXPORT_FORMATS),
         ),
-    ] = "json",
+    ] = None,
     type: Types = None,
     theme: Themes = None,
     area: Areas = None,
@@ -372,7 +373,15 @@ def export(
 
     Example: pcc-ideas export --format csv --type figure -o figures.csv
     """
-    fmt = "json" if json else format
+    to_file = out is not None and str(out) != "-"
+    fmt = file_format(
+        "an export",
+        format or ("json" if json else None),
+        out if to_file else None,
+        lambda path: EXPORT_EXTENSIONS.get(path.suffix.lower()),
+        list(EXPORT_EXTENSIONS),
+        "json",
+    )
     if fmt not in EXPORT_FORMATS:
         usage(f"unknown format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
     from .pages import export_page
@@ -413,7 +422,14 @@ def brief(
     from . import brief as documents
 
     to_file = out is not None and str(out) != "-"
-    fmt = brief_format(format or ("json" if json else None), out if to_file else None)
+    fmt = file_format(
+        "a brief",
+        format or ("json" if json else None),
+        out if to_file else None,
+        documents.format_for_path,
+        [f".{f}".replace(".markdown", ".md") for f in documents.BRIEF_FORMATS],
+        "markdown",
+    )
     if fmt not in documents.BRIEF_FORMATS:
         usage(f"unknown format {fmt!r}; choose from {', '.join(documents.BRIEF_FORMATS)}")
     if fmt == "docx" and not to_file and sys.stdout.isatty():
@@ -434,19 +450,25 @@ def brief(
     write_out(document, out)
 
 
-def brief_format(asked: str | None, path: Path | None) -> str:
-    """The brief's format: as asked, else from the file's extension, else Markdown; a
-    clash between the two, or an extension no format has (`.pdf`), is a usage error."""
-    from .brief import BRIEF_FORMATS, format_for_path
-
-    by_path = format_for_path(path) if path else None
+def file_format(
+    what: str,
+    asked: str | None,
+    path: Path | None,
+    of_path: Callable[[Path], str | None],
+    extensions: list[str],
+    default: str,
+) -> str:
+    """The format of `what` is written in: as asked, else from the file's extension
+    (`of_path`), else `default`; a clash between the two, or an extension no format has
+    (`.pdf`, `.xlsx`), is a usage error that names the `extensions` there are."""
+    by_path = of_path(path) if path else None
     if asked and by_path and asked != by_path:
         usage(f"--format {asked} does not match the extension of {path}")
     if path and path.suffix and not (asked or by_path):
-        *most, last = [f".{f}".replace(".markdown", ".md") for f in BRIEF_FORMATS]
+        *most, last = extensions
         kinds = f"{', '.join(most)} or {last}"
-        usage(f"a brief cannot be written as {path.suffix!r}: name it {kinds}, or give --format")
-    return asked or by_path or "markdown"
+        usage(f"{what} cannot be written as {path.suffix!r}: name it {kinds}, or give --format")
+    return asked or by_path or default
 
 
 def write_out(content: str | bytes, path: Path | None) -> None:
