@@ -819,10 +819,10 @@ def test_data_dir_is_accepted_after_the_command(cli, two_data_dirs):
 
 
 def test_a_filter_that_empties_the_answer_says_which_and_how_many_match_without_it(cli):
-    without = json.loads(cli("search", "reoffending", "-n", "0", "--json").stdout)
-    out = cli("search", "reoffending", "--area", "Norfolk")
+    without = json.loads(cli("search", "heroin", "-n", "0", "--json").stdout)
+    out = cli("search", "heroin", "--area", "Kent")
     assert out.exit_code == 1 and out.stdout == ""
-    assert "Norfolk" in out.stderr and "--area" in out.stderr
+    assert "Kent" in out.stderr and "--area" in out.stderr
     assert f"{len(without)} match without --area" in out.stderr
     assert "did you mean" not in out.stderr
 

@@ -96,6 +96,22 @@ def test_expansions_weigh_less_than_the_users_words_and_links_less_again():
     assert weights["stab"] == (LINKED_WEIGHT, "narrower")
 
 
+def test_a_related_concept_is_related_both_ways():
+    # SKOS's related is symmetric: "rehabilitation" names "reoffending" as related, so a
+    # query for reoffending reaches records on rehabilitation too (Wonder+ in Norfolk says
+    # "Rehabilitation", never "reoffending"), at the weight of a link.
+    thesaurus = Thesaurus(
+        (
+            Concept("reoffending", "reoffending"),
+            Concept("rehabilitation", "rehabilitation", related=("reoffending",)),
+        )
+    )
+    for query, other in (("reoffending", "rehabilit"), ("rehabilitation", "reoffend")):
+        (group,) = read_query(query, thesaurus).groups
+        weights = {" ".join(e.words): (e.weight, e.how) for e in group.expansions}
+        assert weights == {other: (LINKED_WEIGHT, "related")}
+
+
 def test_an_expansion_keeps_a_word_whose_stem_is_a_stop_word():
     # "underlying" stems to "under", a stop word; stop words are told by the word, so the
     # expansion is the whole term, not the far looser "needs" alone.

@@ -70,14 +70,15 @@ def term_words(term: str) -> tuple[str, ...]:
 class Tables(NamedTuple):
     """What a query is read through, each by the key a query has: the concepts by id, the
     terms' words with their concept's id by the term's first word (longest term first), the
-    ids of the concepts with a term holding a word, and those of the concepts narrower than
-    each concept. Built from the concepts (`tables_of`), or read from the cache as they are
-    used."""
+    ids of the concepts with a term holding a word, those of the concepts narrower than each
+    concept, and those of the concepts that name each as related (SKOS's `related` goes both
+    ways). Built from the concepts (`tables_of`), or read from the cache as they are used."""
 
     by_id: Mapping[str, Concept]
     by_first: Mapping[str, Sequence[tuple[tuple[str, ...], str]]]
     with_word: Mapping[str, Sequence[str]]
     narrower: Mapping[str, tuple[str, ...]]
+    related_by: Mapping[str, tuple[str, ...]]
 
 
 def tables_of(
@@ -91,12 +92,15 @@ def tables_of(
         by_first.setdefault(ws[0], []).append((ws, concept_id))
     with_word: dict[str, list[str]] = {}
     narrower: dict[str, tuple[str, ...]] = {}
+    related_by: dict[str, tuple[str, ...]] = {}
     for c in concepts:
         for w in {w for term in c.terms for w in terms(term)}:  # stop words told by word
             with_word.setdefault(w, []).append(c.id)
         for b in c.broader:
             narrower[b] = (*narrower.get(b, ()), c.id)
-    return Tables({c.id: c for c in concepts}, by_first, with_word, narrower)
+        for r in c.related:
+            related_by[r] = (*related_by.get(r, ()), c.id)
+    return Tables({c.id: c for c in concepts}, by_first, with_word, narrower, related_by)
 
 
 @mutable
@@ -180,7 +184,7 @@ class Thesaurus(Fields):
         links = (
             ("broader", concept.broader),
             ("narrower", self.tables.narrower.get(concept.id, ())),
-            ("related", concept.related),
+            ("related", (*concept.related, *self.tables.related_by.get(concept.id, ()))),
         )
         for how, ids in links:
             for other in ids:
