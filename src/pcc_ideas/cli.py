@@ -207,7 +207,9 @@ def search(
     source: Sources = None,
     evidence: Evidence = None,
     limit: Limit = 10,
-    long: Annotated[bool, typer.Option("--long", "-l", help="Each hit with its summary.")] = False,
+    long: Annotated[
+        bool, typer.Option("--long", "-l", help="On a terminal, each hit with its summary.")
+    ] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Say why each hit matched.")] = False,
     json: Json = False,
     jsonl: Jsonl = False,
