@@ -460,9 +460,9 @@ def file_format(
     extensions: list[str],
     default: str,
 ) -> str:
-    """The format of `what` is written in: as asked, else from the file's extension
-    (`of_path`), else `default`; a clash between the two, or an extension no format has
-    (`.pdf`, `.xlsx`), is a usage error that names the `extensions` there are."""
+    """The format `what` (a brief, an export) is written in: as asked, else from the file's
+    extension (`of_path`), else `default`; a clash between the two, or an extension no format
+    has (`.pdf`, `.xlsx`), is a usage error that names the `extensions` there are."""
     by_path = of_path(path) if path else None
     if asked and by_path and asked != by_path:
         usage(f"--format {asked} does not match the extension of {path}")
