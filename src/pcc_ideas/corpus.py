@@ -25,7 +25,7 @@ from .thesaurus import Concept, Expansion, Thesaurus
 from .values import Fields, Value, frozen, mutable
 
 if TYPE_CHECKING:
-    from .query import Query
+    from .query import Group, Query
     from .scoring import Hit
     from .search import Index
 
@@ -144,10 +144,12 @@ class Corpus(Fields):
     def _last_read(self) -> dict[str, Query]:
         return {}
 
-    def readings(self, query: str) -> list[str]:
+    def readings(self, query: str, shown: Sequence[Record] | None = None) -> list[str]:
         """How the query's words that no record uses were read, one note each: as the
         correction of a typo, as a thesaurus concept or a place, or not at all ("read 'DA' as
-        'domestic abuse'", "no record mentions 'rural'")."""
+        'domestic abuse'", "no record mentions 'rural'"); a place read as its force area also
+        says when none of the records `shown` is of that area, so national records are not
+        taken for local ones."""
         from .text import WORD, fold
 
         index, notes = self.index, []
@@ -165,10 +167,18 @@ class Corpus(Fields):
             elif group.expansions:
                 labels = dict.fromkeys(map(self._label, group.expansions))
                 read_as = " or ".join(map(repr, list(labels)[:3]))
-                notes.append(f"read {typed!r} as {read_as}")
+                notes.append(f"read {typed!r} as {read_as}" + self._elsewhere(group, shown))
             else:
                 notes.append(f"no record mentions {typed!r}")
         return notes
+
+    @staticmethod
+    def _elsewhere(group: Group, shown: Sequence[Record] | None) -> str:
+        """What to add to a place's reading when none of the records shown is of its area."""
+        areas = {e.concept for e in group.expansions if e.how == "place"}
+        if not areas or shown is None or any(areas & set(r.areas) for r in shown):
+            return ""
+        return f"; none of the records shown is tagged {' or '.join(sorted(areas))}"
 
     def _label(self, expansion: Expansion) -> str:
         """What an expansion of a query word stands for: its concept's label, or its area."""

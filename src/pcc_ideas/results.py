@@ -77,7 +77,8 @@ def search_page(
 ) -> SearchPage:
     hits = corpus.matching(query, filters, limit or None)
     if hits:
-        return SearchPage(query, hits, filters, readings=corpus.readings(query))
+        shown = [h.record for h in hits]
+        return SearchPage(query, hits, filters, readings=corpus.readings(query, shown))
     from .emptied import emptied  # only an empty answer says which filter emptied it
 
     def count(fs: Sequence[Filter]) -> int:
