@@ -132,7 +132,7 @@ class Reading:
             builder = self.counting.builder
             counted, words = [builder.counted(), *their_runs], builder.words()
             helper.send((averages(counted), words))
-            return Runs(counted, words, helper, chunks)
+            return Runs(counted, words, helper)
         except BaseException:
             helper.stop()
             raise
@@ -224,24 +224,18 @@ class Claims:
 class Runs:
     """The counted words of the records in runs: the index is made of them when asked for
     (`index`), from their postings: those of the first run, of `words`, made here, but for the
-    `chunks` of it the helper takes, if there is one; those of the other runs by the helper."""
+    chunks of it the helper takes, if there is one; those of the other runs by the helper."""
 
-    def __init__(
-        self,
-        counted: list[Counted],
-        words: Numbered,
-        helper: Helper | None = None,
-        chunks: Claims | None = None,
-    ):
-        self.counted, self.words, self.helper, self.chunks = counted, words, helper, chunks
+    def __init__(self, counted: list[Counted], words: Numbered, helper: Helper | None = None):
+        self.counted, self.words, self.helper = counted, words, helper
 
     def index(self) -> Index:
         fields = averages(self.counted)
-        if not (self.helper and self.chunks):
+        if not self.helper:
             return joined(self.counted, [self.words.postings(fields)])
         try:
             postings: Postings = {}
-            while (i := self.chunks.front()) is not None:
+            while (i := self.helper.chunks.front()) is not None:
                 among = chunk(i, self.words.size)
                 joined_postings([self.words.postings(fields, among=among, free=False)], postings)
             self.words.let_go()  # the helper made the rest of them from its own copy
@@ -287,9 +281,10 @@ def unflat(
 
 class Helper:
     """The helper process (see the module's notes): `receive` gives what it sends, `send`
-    sends it a message, `stop` ends it."""
+    sends it a message, `stop` ends it; `chunks` are this process's run's, shared with it."""
 
     def __init__(self, files: Files, claims: Claims, chunks: Claims, gazetteer: Gazetteer):
+        self.chunks = chunks
         context = multiprocessing.get_context("fork")
         self.pipe, theirs = context.Pipe()
         sys.stdout.flush()  # else the copy of this process writes what is waiting too
