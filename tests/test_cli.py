@@ -95,6 +95,9 @@ def test_search_says_how_words_no_record_uses_were_read(pcc):
         ("nalaxone", "read 'nalaxone' as 'naloxone'"),
         ("women in Stockport", "read 'Stockport' as 'Greater Manchester'"),
         ("rural crime", "no record mentions 'rural'"),
+        # No record says "triage", but thesaurus terms do ("street triage"): a word of the
+        # field, not a typo of "trials", which the records do use.
+        ("triage", "read 'triage' as 'youth diversion' or 'mental health crisis'"),
         # West Yorkshire has no record on domestic abuse: the hits are national, and the
         # note says so rather than let them pass for Leeds's.
         (

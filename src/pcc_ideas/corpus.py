@@ -159,7 +159,7 @@ class Corpus(Fields):
                 continue
             typed = " ".join(as_typed.get(w, w) for w in group.words)
             fixes = [
-                next(iter(index.alternatives(s, w)), ("", 0.0))[0]
+                next(iter(index.alternatives(s, w, group.typos)), ("", 0.0))[0]
                 for s, w in zip(group.stems, group.words, strict=True)
             ]
             if all(fixes):

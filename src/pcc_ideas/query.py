@@ -43,6 +43,9 @@ class Group(Fields):
     stems: tuple[str, ...]  # their stems, the ones that count
     expansions: tuple[Expansion, ...] = ()
     weight: float = 1.0  # less for a word that names no topic of the field
+    # Whether a word the records lack may be a typo of one they use: not if the thesaurus
+    # holds it, which makes it a word of the field ("street triage" is not "street trials").
+    typos: bool = True
 
 
 @mutable
@@ -94,9 +97,9 @@ def read_query(
                     expansions = thesaurus.containing(stems[i])
                 generic = not span and not _names_a_topic(stems[i], expansions, topical)
                 weight = GENERIC_WEIGHT if generic else 1.0
-                groups.append(
-                    Group(tuple(kept_stems.values()), tuple(kept_stems), expansions, weight)
-                )
+                words = tuple(kept_stems.values())
+                typos = span is None and not expansions
+                groups.append(Group(words, tuple(kept_stems), expansions, weight, typos))
             i = end
         if groups:
             break

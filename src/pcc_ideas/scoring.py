@@ -220,7 +220,7 @@ class Scoring:
     def __init__(self, index: Index, query: Query):
         self.index, self.query = index, query
         self.alternatives = [
-            [index.alternatives(s, w) for s, w in zip(g.stems, g.words, strict=True)]
+            [index.alternatives(s, w, g.typos) for s, w in zip(g.stems, g.words, strict=True)]
             for g in query.groups
         ]
         self._idf: dict[str, float] = {}

@@ -255,14 +255,17 @@ class Index:
             )
         return self._vocabulary
 
-    def alternatives(self, term: str, typed: str = "") -> list[tuple[str, float]]:
-        """The index terms a query word stands for, with their weight: itself, or its
-        corrections when it is not in the index: index words a few edits from its stem, and
-        the stems of the one-edit respellings of the word as `typed` (a typo in an ending the
-        stemmer cuts off: "recruitmnet" stems to itself, "recruitment" to "recruit")."""
+    def alternatives(
+        self, term: str, typed: str = "", typos: bool = True
+    ) -> list[tuple[str, float]]:
+        """The index terms a query word stands for, with their weight: itself, or, if it may
+        be a typo (`typos`), its corrections when it is not in the index: index words a few
+        edits from its stem, and the stems of the one-edit respellings of the word as `typed`
+        (a typo in an ending the stemmer cuts off: "recruitmnet" stems to itself,
+        "recruitment" to "recruit")."""
         if term in self.postings:
             return [(term, 1.0)]
-        if not max_edits(term):
+        if not typos or not max_edits(term):
             return []
         found = self._corrections.get((term, typed))
         if found is None:
