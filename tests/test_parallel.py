@@ -162,10 +162,14 @@ def test_validate_lists_the_problems_of_both_processes_as_one_process_does(
     write_yaml(user_dir / "aa-bad.yaml", make_record("ex-bad-1", "Bad", areas=["Atlantis"]))
     write_yaml(user_dir / "zz-bad.yaml", [make_record("ex-bad-2", "Bad", themes=["nothing"])])
     write_yaml(user_dir / "zz-twice.yaml", make_record("ex-shared-0-0", "Twice"))
+    # A record that does not build: what it refers to is checked all the same.
+    broken = make_record("ex-bad-3", "Broken", themes=["nowhere"], tittle="misspelt")
+    write_yaml(user_dir / "zz-broken.yaml", broken)
     dirs = data_dirs([user_dir], use_env=False)
     with pytest.raises(InvalidData) as both:
         build_corpus(dirs)
-    assert user_dir / "zz-bad.yaml" in shared[0]
+    assert {user_dir / "zz-bad.yaml", user_dir / "zz-broken.yaml"} <= set(shared[0])
+    assert any("unknown theme 'nowhere'" in e.message for e in both.value.errors)
     one_process(monkeypatch)
     with pytest.raises(InvalidData) as alone:
         build_corpus(dirs)
@@ -173,6 +177,7 @@ def test_validate_lists_the_problems_of_both_processes_as_one_process_does(
     assert {Path(e.path).name for e in both.value.errors} == {
         "aa-bad.yaml",
         "zz-bad.yaml",
+        "zz-broken.yaml",
         "zz-twice.yaml",
     }
     assert not multiprocessing.active_children()

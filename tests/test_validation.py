@@ -178,6 +178,27 @@ def test_every_problem_is_collected():
     assert by_file["second.yaml"].line == line_of(folder / "second.yaml", "evidence:")
 
 
+def test_a_record_that_does_not_build_still_has_its_references_checked(tmp_path: Path):
+    # A misspelt key stops the record building; its unknown theme, source and area are
+    # said with it, so the user fixes them in one pass, not one run at a time.
+    bad = make_record(
+        "ex-broken",
+        "Broken",
+        themes=["drugs", "drugz"],
+        areas=["Clevland"],
+        sources=[{"source": "briefing-2012", "ref": "Case study 11"}],
+        tittle="A misspelt key",
+    )
+    path = write_yaml(tmp_path / "broken.yaml", bad)
+    found = {(e.line, e.message.split(" (")[0]) for e in errors_of(tmp_path)}
+    assert found == {
+        (line_of(path, "tittle:"), "unknown key 'tittle'"),
+        (line_of(path, "themes:"), "unknown theme 'drugz'"),
+        (line_of(path, "areas:"), "unknown area 'Clevland'"),
+        (line_of(path, "sources:"), "unknown source 'briefing-2012'"),
+    }
+
+
 def test_problems_in_several_directories_are_all_collected():
     errors = errors_of(INVALID / "dangling-theme", INVALID / "bad-id", INVALID / "not-utf8")
     assert {Path(e.path).parent.name for e in errors} == {"dangling-theme", "bad-id", "not-utf8"}

@@ -31,6 +31,7 @@ from .schema import (
     line_of,
     mapping_items,
     quoted,
+    readable,
     text,
 )
 from .thesaurus import FILE_NAME as THESAURUS
@@ -65,12 +66,27 @@ class Located(NamedTuple):
         return self.key_lines.get(key, self.line)
 
 
+class Unbuilt(NamedTuple):
+    """What a record that did not build refers to, as far as it reads (see `references`), so
+    that an unknown theme, source or area is said with the record's other problems."""
+
+    path: str
+    themes: tuple[str, ...]
+    sources: tuple[str, ...]
+    areas: tuple[str, ...]
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines[key]
+
+
 @mutable
 class Parts(Fields):
     """What the data folders hold: records (with where each is), areas and thesaurus
     concepts (with where each is)."""
 
     located: list[Located] = field(default_factory=list)
+    unbuilt: list[Unbuilt] = field(default_factory=list)  # records that did not build
     areas: list[Area] = field(default_factory=list)
     concepts: list[tuple[Concept, str, int]] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)  # once checked across files
@@ -100,11 +116,15 @@ def read_records(node: Node | None, path: str, errors: list[DataError], parts: P
     for item in items:
         if item.id != "mapping":
             errors.append(DataError(path, line_of(item), "each item must be a record (a mapping)"))
-        elif (located := read_record(item, path, errors)) is not None:
-            parts.located.append(located)
+        elif isinstance(read := read_record(item, path, errors), Located):
+            parts.located.append(read)
+        elif read is not None:
+            parts.unbuilt.append(read)
 
 
-def read_record(node: Node, path: str, errors: list[DataError]) -> Located | None:
+def read_record(node: Node, path: str, errors: list[DataError]) -> Located | Unbuilt | None:
+    """A record as read, or, if it does not build, what it refers to (unless its type is
+    unknown, which leaves its fields unknown too); problems go to errors."""
     line = line_of(node)
     type_node = next((v for k, v in node.value if k.value == "type"), None)
     if type_node is None:
@@ -122,17 +142,25 @@ def read_record(node: Node, path: str, errors: list[DataError]) -> Located | Non
         return None
     record, lines = build(spec.cls, node, path, errors, spec.required)
     if record is None:
-        return None
+        return references(spec.cls, node, path)
     if not ID_PATTERN.match(record.id):
         message = f"id {quoted(record.id)} must be lower-case letters, digits and hyphens"
         errors.append(DataError(path, lines["id"], message))
-        return None
+        return references(spec.cls, node, path)
     if not spec.may_be_bare:
         for key in ("themes", "sources"):
             if not getattr(record, key):
                 errors.append(DataError(path, lines.get(key, line), f"{key} must not be empty"))
     # Only the lines the checks across files may point at: kept for every record, so small.
     return Located(record, path, line, {k: lines[k] for k in LINKS if k in lines})
+
+
+def references(cls: type, node: Node, path: str) -> Unbuilt:
+    """The themes, sources and areas a record's mapping names, where they read."""
+    found = readable(cls, node, ("themes", "sources", "areas"))
+    themes, sources, areas = (found.get(k, ((), 0))[0] for k in ("themes", "sources", "areas"))
+    lines = {k: line for k, (_, line) in found.items()}
+    return Unbuilt(path, themes, tuple(c.source for c in sources), areas, lines)
 
 
 def read_areas(node: Node | None, path: str, errors: list[DataError], parts: Parts) -> None:
@@ -221,7 +249,7 @@ def checked(
     paths = {i.path for i in parts.located}
     user_files = {p for p in paths if is_users(p, dirs[0])}
     yours = {i.record.id for i in parts.located if i.path in user_files}
-    parts.records = check_links(parts.located, parts.gazetteer, errors, yours)
+    parts.records = check_links(parts.located, parts.gazetteer, errors, yours, parts.unbuilt)
     errors += data_errors(parts.located)
     parts.thesaurus = checked_thesaurus(parts.concepts, errors)
     if errors:
@@ -257,9 +285,11 @@ def check_links(
     gazetteer: Gazetteer,
     errors: list[DataError],
     yours: Collection[str] = (),
+    unbuilt: Sequence[Unbuilt] = (),
 ) -> list[Record]:
     """Records whose ids are unique and whose themes, areas and sources exist, settled
-    (`settled`: those with an id in `yours` are the user's). Problems go to errors."""
+    (`settled`: those with an id in `yours` are the user's); the references of records that
+    did not build (`unbuilt`) are checked too. Problems go to errors."""
     first: dict[str, Located] = {}
     for item in located:
         seen = first.setdefault(item.record.id, item)
@@ -272,11 +302,16 @@ def check_links(
             known[item.record.type].add(item.record.id)
     area_names: dict[str, str | None] = {}  # as written -> gazetteer name, worked out once
     records = []
+    refers: list[tuple[Located | Unbuilt, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
+    refers = [(u, u.themes, u.sources, u.areas) for u in unbuilt]
     for item in first.values():
         r = item.record
         records.append(settled(r, r.id in yours, gazetteer, area_names))
-        for key, message in _dangling(r, known, area_names, gazetteer):
-            errors.append(DataError(item.path, item.line_of(key), message))
+        refers.append((item, r.themes, tuple(c.source for c in r.sources), r.areas))
+    for where, themes, sources, areas in refers:
+        gazetteer_names(areas, gazetteer, area_names)
+        for key, message in _dangling(themes, sources, areas, known, area_names, gazetteer):
+            errors.append(DataError(where.path, where.line_of(key), message))
     return records
 
 
@@ -304,18 +339,23 @@ def settled(
 
 
 def _dangling(
-    r: Record, known: dict[str, set[str]], area_names: dict[str, str | None], gazetteer: Gazetteer
+    themes: Sequence[str],
+    sources: Sequence[str],
+    areas: Sequence[str],
+    known: dict[str, set[str]],
+    area_names: dict[str, str | None],
+    gazetteer: Gazetteer,
 ) -> Iterator[tuple[str, str]]:
     """Each reference of a record to a theme, source or area that does not exist: the key it
     is under and the message."""
-    for theme in r.themes:
+    for theme in themes:
         if theme not in known["theme"]:
             yield "themes", f"unknown theme {quoted(theme)}{did_you_mean(theme, known['theme'])}"
-    for citation in r.sources:
-        if citation.source not in known["source"]:
-            hint = did_you_mean(citation.source, known["source"])
-            yield "sources", f"unknown source {quoted(citation.source)}{hint}"
-    for name in r.areas:
+    for source in sources:
+        if source not in known["source"]:
+            hint = did_you_mean(source, known["source"])
+            yield "sources", f"unknown source {quoted(source)}{hint}"
+    for name in areas:
         if area_names[name] is None:
             near = gazetteer.suggest(name)
             yield (

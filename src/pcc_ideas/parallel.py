@@ -4,15 +4,15 @@ This process reads the special files (the gazetteer, the thesaurus), then starts
 itself (fork) to help with the record files: this process reads, checks and counts the words
 of the files from the front, one at a time, the helper does the same from the back, a block
 of files at a time, until they meet (`Claims`), so each does as much as its share of a busy
-machine allows. The helper sends back its records as read, its problems and its counts (a
-run of records per block, `indexing.Builder`). Once every record is counted the fields'
-average lengths are known: they are sent to the helper with this process's words. The
-helper makes the postings of its own runs, then of this process's run in `CHUNKS`, from
-the back; this process checks the records across files and the caller goes on (a cold run
-writes the records to the cache), and when the index is asked for (`Runs.index`), this
-process makes the postings of the chunks from the front until the two meet, and receives
-the rest. Records keep their places, the problems are the same, and the index is the one a
-single process builds (`indexing.joined`).
+machine allows. The helper sends back its records as read (and what those that did not build
+refer to), its problems and its counts (a run of records per block, `indexing.Builder`). Once
+every record is counted the fields' average lengths are known: they are sent to the helper
+with this process's words. The helper makes the postings of its own runs, then of this
+process's run in `CHUNKS`, from the back; this process checks the records across files and
+the caller goes on (a cold run writes the records to the cache), and when the index is asked
+for (`Runs.index`), this process makes the postings of the chunks from the front until the
+two meet, and receives the rest. Records keep their places, the problems are the same, and
+the index is the one a single process builds (`indexing.joined`).
 
 One process does it all where there is no `fork` (or one core), when no core is free (the
 machine is busy), for a small corpus, where starting the helper and sending the records
@@ -43,6 +43,7 @@ from .loading import (
     Located,
     Parts,
     Reader,
+    Unbuilt,
     checked,
     files_and_readers,
     read_files,
@@ -126,8 +127,9 @@ class Reading:
                 before, done = len(located), self.total - len(files) + claims.taken()
                 read_files([files[i]], self.parts, self.errors, self.progress, done, self.total)
                 self.counting.add(located[before:])
-            their_located, their_errors, their_runs = helper.receive()
+            their_located, their_unbuilt, their_errors, their_runs = helper.receive()
             located += their_located
+            self.parts.unbuilt += their_unbuilt
             self.errors += their_errors
             builder = self.counting.builder
             counted, words = [builder.counted(), *their_runs], builder.words()
@@ -341,6 +343,7 @@ def _help(
     ours.close()
     try:
         located: list[list[Located]] = []
+        unbuilt: list[Unbuilt] = []
         errors: list[DataError] = []
         counted: list[Counted] = []
         words: list[Numbered] = []
@@ -349,9 +352,10 @@ def _help(
             read_files([files[i] for i in block], parts, errors)
             counting.add(parts.located)
             located.insert(0, parts.located)
+            unbuilt += parts.unbuilt
             counted.insert(0, counting.builder.counted())
             words.insert(0, counting.builder.words())
-        pipe.send(([i for run in located for i in run], errors, counted))
+        pipe.send(([i for run in located for i in run], unbuilt, errors, counted))
         located.clear()
         fields, first = pipe.recv()
         theirs: Postings = {}

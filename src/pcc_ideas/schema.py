@@ -13,6 +13,7 @@ limit, and text may not hold control, bidirectional or zero-width characters.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 import sys
@@ -114,6 +115,20 @@ def _schema(cls: type) -> tuple[dict[str, Callable[[Any], Any]], tuple[str, ...]
     )
     written = [f for f in fields if f.metadata.get("written", True)]  # not set by the program
     return {f.name: _converter(hints[f.name], f.name) for f in written}, needed
+
+
+def readable(cls: type, node: Node, keys: Iterable[str]) -> dict[str, tuple[Any, int]]:
+    """The values of these keys of a mapping node that read as fields of the dataclass `cls`,
+    each with its line, ignoring what does not (`build` says what is wrong with it): what can
+    still be checked of a record that did not build."""
+    fields, wanted = _schema(cls)[0], set(keys)
+    found: dict[str, tuple[Any, int]] = {}
+    for key_node, value_node in node.value if node.id == "mapping" else ():
+        key = key_node.value
+        if key_node.id == "scalar" and key in wanted and key in fields and key not in found:
+            with contextlib.suppress(FieldProblem):
+                found[key] = fields[key](value_node), key_node.start_mark.line + 1
+    return found
 
 
 def build(
