@@ -20,15 +20,18 @@ if TYPE_CHECKING:
 
 # Shown in a record's heading lines rather than as a field.
 HEADED = SKIP_FIELDS | {"themes", "areas", "scope"}
-SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!])")
+SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!]|&(?=#?\w+;))")  # & where it would start an entity
+LEADING_SPACE = re.compile(r"(?m)^[ \t]+")  # four spaces would start a code block
+LINE_MARKER = re.compile(r"(?m)^(\d*)([-+=.)])")  # a list item, numbered item, heading line
 SAFE_URL = re.compile(r"https?://[^\s<>`\\]+\Z", re.IGNORECASE)
 
 
 def md(text: str) -> str:
-    """Text from data made inert in Markdown: no HTML, emphasis, links, code or fences, and
-    no line that starts a heading, list, quote or numbered item."""
-    escaped = SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"(?m)^(\s*)([-+=]|\d+[.)])", r"\1\\\2", escaped)
+    """Text from data made inert in Markdown: no HTML, entities, emphasis, links, code or
+    fences, and no line that starts a heading, list, quote, numbered item or code block.
+    Only punctuation is escaped (`\\.` is a full stop; `\\4` would show its backslash)."""
+    escaped = SPECIAL.sub(r"\\\1", LEADING_SPACE.sub("", text))
+    return LINE_MARKER.sub(r"\1\\\2", escaped)
 
 
 def write_markdown(rows: Sequence[dict[str, Any]], out: TextIO) -> None:
