@@ -23,6 +23,8 @@ PAGES = [
     ("area", "Cleveland"),
     ("areas",),
     ("sources",),
+    # The announcements' addresses are longer than 80 columns.
+    ("brief", "--area", "Cumbria", "--theme", "women", "--short"),
 ]
 
 

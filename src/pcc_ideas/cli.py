@@ -445,11 +445,10 @@ def brief(
         say(hint)
     if pack.is_empty:
         nothing("there is nothing to brief on for these themes and areas")
-    document = documents.BRIEF_FORMATS[fmt](pack)
     if fmt == "markdown" and not to_file and output.human_mode(sys.stdout) == "rich":
-        output.emit_markdown(str(document), pager=True)
+        output.emit_brief(pack, pager=True)
         return
-    write_out(document, out)
+    write_out(documents.BRIEF_FORMATS[fmt](pack), out)
 
 
 def file_format(

@@ -17,9 +17,12 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import data
+
+if TYPE_CHECKING:
+    from ..pack import Brief
 
 DATA_MODES: dict[str, Callable[[Any, TextIO], None]] = {
     "json": lambda page, out: data.write_json(page.as_json(), out),
@@ -92,11 +95,31 @@ def _rich(page: Any, out: TextIO, pager: bool) -> None:
 def emit_markdown(text: str, out: TextIO | None = None, pager: bool = True) -> None:
     """Markdown drawn for a terminal, links kept. Text from data was escaped when the
     Markdown was written, so it stays inert here."""
+    paged(lambda c: c.print(_drawn(text)), out or sys.stdout, pager)
+
+
+def emit_brief(brief: Brief, out: TextIO | None = None, pager: bool = True) -> None:
+    """A brief drawn for a terminal from its Markdown, but for the reference list: each URL
+    there is drawn whole on a line of its own (Rich would fold one wider than the window
+    into pieces, and a URL copied in pieces is broken)."""
+    from .markdown import brief_body, brief_footer
+    from .rich import print_parts, reference_parts
+
+    def draw(console: Any) -> None:
+        console.print(_drawn("\n".join(brief_body(brief))))
+        print_parts(reference_parts(brief.references), console)
+        console.print()
+        console.print(_drawn("\n".join(brief_footer(brief))))
+
+    paged(draw, out or sys.stdout, pager)
+
+
+def _drawn(text: str) -> Any:
     from rich.markdown import Markdown
 
     document = Markdown(text, hyperlinks=True)
     literal_autolinks(document.parsed)
-    paged(lambda c: c.print(document), out or sys.stdout, pager)
+    return document
 
 
 def literal_autolinks(tokens: Any) -> None:

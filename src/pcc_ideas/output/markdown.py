@@ -79,6 +79,12 @@ def inline(text: str) -> str:
 
 
 def brief_to_markdown(brief: Brief) -> str:
+    references = [brief_reference(r) for r in brief.references] + [""]
+    return "\n".join(brief_body(brief) + references + brief_footer(brief))
+
+
+def brief_body(brief: Brief) -> list[str]:
+    """A brief's lines of Markdown up to its reference list's heading."""
     out = [f"# {inline(brief.title)}", ""]
     out += [f"- {inline(line)}" for line in brief.scope] + [""]
     for section in brief.sections:
@@ -90,10 +96,11 @@ def brief_to_markdown(brief: Brief) -> str:
         else:
             for item in section.items:
                 out += brief_entry(item, refs_text(item.refs))
-    out += ["## References", ""]
-    out += [brief_reference(r) for r in brief.references] + [""]
-    out += ["---", "", inline(brief.footer), ""]
-    return "\n".join(out)
+    return out + ["## References", ""]
+
+
+def brief_footer(brief: Brief) -> list[str]:
+    return ["---", "", inline(brief.footer), ""]
 
 
 def refs_text(numbers: tuple[int, ...]) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.style import Style
@@ -32,7 +32,10 @@ from ..pages import (
     ThemesPage,
 )
 from .data import JOIN, joined
-from .plain import citation, fields, item_text, kind, label
+from .plain import fields, item_text, kind, label
+
+if TYPE_CHECKING:
+    from ..pack import Reference
 
 URL = re.compile(r"\bhttps?://\S+", re.IGNORECASE)
 SNIPPET_WIDTH = 150
@@ -51,6 +54,15 @@ def unbroken(text: str | Text, style: str = "") -> Part:
     for m in URL.finditer(out.plain):
         out.stylize(Style(link=m.group(), underline=True), m.start(), m.end())
     return out, True
+
+
+def with_url(lead: str, text: str, url: str | None, style: str = "") -> Iterator[Part]:
+    """Text after a lead, wrapped (whole if it holds a URL itself), then a URL whole on a
+    line of its own under the text, unless the text holds it already."""
+    if text:
+        yield unbroken(lead + text, style) if URL.search(text) else hanging(lead, Text(text, style))
+    if url and url not in text:
+        yield unbroken((" " * len(lead) if text else lead) + url, style)
 
 
 def blank() -> Part:
@@ -159,7 +171,8 @@ def search_parts(page: SearchPage) -> Iterator[Part]:
         yield id_line("    ", h.record.id, kind(h.record), places(h.record))
         if page.long:
             yield hanging("    ", snippet(h.record.summary, h.matched))
-            yield from (unbroken("    " + citation(c), "dim") for c in h.record.sources)
+            for cited in h.record.sources:
+                yield from with_url("    ", joined((cited.source, cited.ref)), cited.url, "dim")
         for c in h.explain if page.explain else ():
             yield wrapped(
                 Text(f"      {c.word} → {c.matched} ({c.how}, {c.field}) +{c.points:.2f}", "dim")
@@ -185,7 +198,7 @@ def record_parts(page: RecordPage) -> Iterator[Part]:
             yield field_line(Text.assemble((f"{shown}: ", "bold cyan"), str(value)))
     yield wrapped("cited from:", "bold cyan")
     for c in r.sources:
-        yield unbroken("  • " + citation(c))
+        yield from with_url("  • ", joined((c.source, c.ref)), c.url)
     for heading, records in (
         (f"Cited by {len(page.cited)} records", page.cited),
         ("Related", page.related),
@@ -320,7 +333,8 @@ def sources_parts(page: SourcesPage) -> Iterator[Part]:
             if name != "endnotes" and not isinstance(value, list):
                 yield field_line(Text(f"{name}: {value}", "dim"))
         for n in getattr(s, "endnotes", ()):
-            yield field_line(f"  {n.number}. {joined(dict.fromkeys((n.url, n.title)))}")
+            title = n.title if n.title and n.title != n.url else ""
+            yield from with_url(f"  {n.number}. ", title, n.url)
         yield blank()
 
 
@@ -342,8 +356,24 @@ PARTS: dict[type, Callable[[Any], Iterator[Part]]] = {
 
 
 def print_page(page: Any, console: Console) -> None:
-    for renderable, soft in PARTS[type(page)](page):
+    print_parts(PARTS[type(page)](page), console)
+
+
+def print_parts(parts: Iterable[Part], console: Console) -> None:
+    for renderable, soft in parts:
         console.print(renderable, soft_wrap=soft)
 
 
-__all__ = ["print_page", "snippet", "joined"]
+def reference_parts(references: Iterable[Reference]) -> Iterator[Part]:
+    """A brief's reference list: each entry's title, year and place wrapped after its
+    number, then its URL whole on a line of its own."""
+    for r in references:
+        title = Text(r.title, Style(italic=True, link=r.document_link))
+        year = f" ({r.year})" if r.year else ""
+        place = f", {r.place}" if r.place else ""
+        yield hanging(f"{r.number:>3}. ", Text.assemble(title, year, place, r.stop))
+        if r.url:
+            yield unbroken("     " + r.url)
+
+
+__all__ = ["print_page", "print_parts", "reference_parts", "snippet", "joined"]
