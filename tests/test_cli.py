@@ -836,6 +836,25 @@ def test_a_filter_that_empties_the_answer_says_which_and_how_many_match_without_
     assert "did you mean" not in out.stderr
 
 
+def test_the_filters_kept_are_named_with_the_one_that_empties_the_answer(cli):
+    # Avon and Somerset has records but no figures: the message blames --type for figures
+    # of the area, not for figures in the whole corpus (which has dozens).
+    area = json.loads(cli("export", "--area", "Avon and Somerset", "--format", "json").stdout)
+    out = cli("export", "--type", "figure", "--area", "Avon and Somerset", "--format", "csv")
+    assert out.exit_code == 1 and out.stdout == ""
+    assert out.stderr.strip() == (
+        "pcc-ideas: no records in the corpus tagged Avon and Somerset are figures; "
+        f"{len(area)} match without --type"
+    )
+    # With the type kept, the records counted are figures, and the message says so.
+    figures = json.loads(cli("search", "women", "--type", "figure", "-n", "0", "--json").stdout)
+    out = cli("search", "women", "--type", "figure", "--area", "Avon and Somerset")
+    assert out.stderr.strip() == (
+        "pcc-ideas: no figures matching 'women' are tagged Avon and Somerset; "
+        f"{len(figures)} match without --area"
+    )
+
+
 def test_repeated_filters_keep_any_of_their_values(cli):
     def ids(*args: str) -> set[str]:
         return {
