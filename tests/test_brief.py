@@ -354,6 +354,11 @@ def test_brief_evidence_with_no_match_says_so_in_the_section(corpus):
         and "None of the 2 case studies and examples here rest on a government evaluation"
         in own.note
     )
+    # Dorset has one: the note speaks of it in the singular, not of "the 1 case studies".
+    dorset = section(
+        pack(corpus, area="Dorset", evidence="evaluation"), "What has been done in Dorset"
+    )
+    assert dorset.note == "The one case study or example here does not rest on an evaluation."
 
 
 def test_every_evidence_kind_has_a_label_and_the_brief_uses_it(corpus):

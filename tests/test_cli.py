@@ -95,6 +95,11 @@ def test_search_says_how_words_no_record_uses_were_read(pcc):
         ("nalaxone", "read 'nalaxone' as 'naloxone'"),
         ("women in Stockport", "read 'Stockport' as 'Greater Manchester'"),
         ("rural crime", "no record mentions 'rural'"),
+        # A force area named by its own name, which no record uses: not "read as" itself.
+        (
+            "county lines Cumbria",
+            "no record mentions 'Cumbria'; none of the records shown is tagged Cumbria",
+        ),
         # No record says "triage", but thesaurus terms do ("street triage"): a word of the
         # field, not a typo of "trials", which the records do use.
         ("triage", "read 'triage' as 'youth diversion' or 'mental health crisis'"),

@@ -181,3 +181,16 @@ def test_the_landscape_review_the_guide_signposts_has_a_record(corpus):
     hits = [h.record for h in corpus.search("Landscape Review 2021", limit=3)]
     assert hits and hits[0].type == "resource" and hits[0].title == "Landscape Review 2021"
     assert hits[0].effective_scope != "national"
+
+
+def test_a_name_near_nothing_among_few_gets_them_all_as_suggestions(corpus):
+    # The corpus has four sources: a name like none of them ("clinks", an organisation the
+    # briefing thanks) is best answered with the four; among many themes, nothing is listed.
+    from pcc_ideas.lookup import NotResolved
+
+    with pytest.raises(NotResolved) as caught:
+        corpus.source("clinks")
+    assert sorted(caught.value.suggestions) == sorted(s.id for s in corpus.sources)
+    with pytest.raises(NotResolved) as caught:
+        corpus.theme("xylophone")
+    assert caught.value.suggestions == []

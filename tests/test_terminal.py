@@ -120,6 +120,7 @@ def test_short_output_and_no_pager_are_not_paged(command, tmp_path, pager):
     script, ran = pager
     env = {"PAGER": str(script), "XDG_CACHE_HOME": str(tmp_path)}
     on_terminal(command, "theme", "drugs", "--no-pager", columns=80, lines=20, env=env)
+    on_terminal(command, "brief", "--theme", "drugs", "--no-pager", columns=80, lines=20, env=env)
     on_terminal(command, "show", "cs-09", columns=200, lines=500, env=env)
     assert not ran.exists()
 

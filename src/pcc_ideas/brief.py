@@ -214,10 +214,12 @@ def practice_section(drawn: Drawn, heading: str, part: set[int], empty: str) -> 
     if not work:
         note = empty
     elif not kept:
-        note = (
-            f"None of the {len(work)} case studies and examples here rest on "
-            f"{choice_label('evidence', plan.evidence or '')}."
+        which = (
+            "The one case study or example here does not rest"
+            if len(work) == 1
+            else f"None of the {len(work)} case studies and examples here rest"
         )
+        note = f"{which} on {choice_label('evidence', plan.evidence or '')}."
     elif len(records) < total:
         note = first_of(len(records), total, "case studies and examples")
     items = tuple(practice_item(r, drawn.refs, plan.short) for r in practice(records))

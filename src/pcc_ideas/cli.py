@@ -413,6 +413,7 @@ def brief(
     short: Annotated[bool, typer.Option("--short", help="A one-to-two-page summary.")] = False,
     out: Output = None,
     json: Json = False,
+    no_pager: NoPager = False,
     data_dir: DataDirs = None,
 ) -> None:
     """A briefing pack with a numbered reference list, for themes, areas or both.
@@ -446,7 +447,7 @@ def brief(
     if pack.is_empty:
         nothing("there is nothing to brief on for these themes and areas")
     if fmt == "markdown" and not to_file and output.human_mode(sys.stdout) == "rich":
-        output.emit_brief(pack, pager=True)
+        output.emit_brief(pack, pager=not no_pager)
         return
     write_out(documents.BRIEF_FORMATS[fmt](pack), out)
 

@@ -165,9 +165,12 @@ class Corpus(Fields):
             if all(fixes):
                 notes.append(f"read {typed!r} as {' '.join(map(self._spelling, fixes))!r}")
             elif group.expansions:
-                labels = dict.fromkeys(map(self._label, group.expansions))
-                read_as = " or ".join(map(repr, list(labels)[:3]))
-                notes.append(f"read {typed!r} as {read_as}" + self._elsewhere(group, shown))
+                labels = list(dict.fromkeys(map(self._label, group.expansions)))
+                read_as = " or ".join(map(repr, labels[:3]))
+                if [fold(label) for label in labels] == [fold(typed)]:  # an area by its name
+                    notes.append(f"no record mentions {typed!r}" + self._elsewhere(group, shown))
+                else:
+                    notes.append(f"read {typed!r} as {read_as}" + self._elsewhere(group, shown))
             else:
                 notes.append(f"no record mentions {typed!r}")
         return notes

@@ -133,12 +133,16 @@ class NameIndex(Generic[T]):
         return None
 
     def suggest(self, query: str, limit: int = 5) -> list[str]:
-        """The nearest names to a query that did not resolve, best first."""
+        """The nearest names to a query that did not resolve, best first; when none is near
+        and there are no more than `limit` things, every one of them (there are four
+        sources: naming them all is the answer)."""
         found: dict[int, str] = {}
         for m, _ in nearest(key(query), self._all_keys(), limit=limit * 4):
             for i, label in self._hits(m):
                 shown = self.label(i)
                 found.setdefault(i, shown if key(label) == key(shown) else f"{label} ({shown})")
+        if not found and len(self._entries) <= limit:
+            return [self.label(i) for i in range(len(self._entries))]
         return list(found.values())[:limit]
 
 
