@@ -113,6 +113,21 @@ def test_typos_short_forms_and_force_names_resolve(corpus, typed, name):
     assert corpus.gazetteer.resolve(typed).item.name == name
 
 
+@pytest.mark.parametrize(
+    "typed, name",
+    [
+        # A name held whole in a longer one is read before any typo: "North Cumbria" is two
+        # edits from "Northumbria", but it holds "Cumbria".
+        ("North Cumbria", "Cumbria"),
+        ("Bristol north", "Avon and Somerset"),
+        ("the Sussex coast", "Sussex"),
+    ],
+)
+def test_a_name_held_in_a_longer_one_is_read_before_a_typo(corpus, typed, name):
+    found = corpus.gazetteer.resolve(typed)
+    assert (found.item.name, found.via) == (name, "partial")
+
+
 def test_an_unknown_place_is_not_resolved_and_gets_suggestions(corpus):
     with pytest.raises(NotResolved) as caught:
         corpus.gazetteer.resolve("Atlantis")

@@ -86,7 +86,9 @@ class NameIndex(Generic[T]):
         return None
 
     def resolve(self, query: str) -> Match[T]:
-        found = self.exact(query) or self._partial(query) or self._typo(query)
+        found = (
+            self.exact(query) or self._partial(query) or self._within(query) or self._typo(query)
+        )
         if found is None:
             raise NotResolved(query, self.suggest(query), what=self.what)
         return found
@@ -132,6 +134,27 @@ class NameIndex(Generic[T]):
             )
         return None
 
+    def _within(self, query: str) -> Match[T] | None:
+        """The thing whose name or alias the query holds as whole words, the longest such
+        name ("North Cumbria" holds Cumbria), before a typo could read it as another
+        (Northumbria)."""
+        words = key(query).split()
+        hits: dict[int, str] = {}
+        longest = 0
+        for i, (_, own, other) in enumerate(self._entries):
+            for label in [*own, *other]:
+                held = key(label).split()
+                if len(key(label)) >= MIN_HELD and _holds(words, held):
+                    if len(held) > longest:
+                        hits, longest = {}, len(held)
+                    if len(held) == longest:
+                        hits.setdefault(i, label)
+        if len(hits) > 1:
+            raise NotResolved(query, [self.label(i) for i in hits], ambiguous=True, what=self.what)
+        return next(
+            (Match(self._entries[i][0], query, "partial", m) for i, m in hits.items()), None
+        )
+
     def suggest(self, query: str, limit: int = 5) -> list[str]:
         """The nearest names to a query that did not resolve, best first; when none is near
         and there are no more than `limit` things, every one of them (there are four
@@ -144,6 +167,15 @@ class NameIndex(Generic[T]):
         if not found and len(self._entries) <= limit:
             return [self.label(i) for i in range(len(self._entries))]
         return list(found.values())[:limit]
+
+
+MIN_HELD = 4  # a name this short ("Met") is not looked for inside a longer query
+
+
+def _holds(words: list[str], held: list[str]) -> bool:
+    """Whether `held` stands in `words` as a run of whole words."""
+    n = len(held)
+    return any(words[j : j + n] == held for j in range(len(words) - n + 1))
 
 
 def nearest(
