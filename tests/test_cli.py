@@ -327,6 +327,19 @@ def test_area_with_no_records_points_to_its_region(cli):
     assert all("\t" in line for line in plain.stdout.splitlines())
 
 
+def test_an_untagged_area_filtered_to_nothing_nearby_says_so(cli):
+    # Cumbria has no records, and nothing in the North West is on drugs: the page shows only
+    # national practice, and says why there is no local or nearby record.
+    nearby = json.loads(cli("area", "Cumbria", "--json").stdout)["nearby"]
+    assert nearby and not any("drugs" in r["themes"] for n in nearby for r in n["records"])
+    out = cli("area", "Cumbria", "--theme", "drugs")
+    assert out.exit_code == 0 and out.stdout
+    assert (
+        "No records are tagged with Cumbria; none elsewhere in North West is on the theme drugs."
+        in out.stderr
+    )
+
+
 def test_areas_json(pcc):
     out = pcc("areas", "--json")
     assert out.code == 0

@@ -15,7 +15,7 @@ from typing import Any
 
 from .areas import explain, untagged
 from .corpus import Corpus, Filter, sort_by_type
-from .emptied import Emptied, emptied, left_out
+from .emptied import Emptied, emptied, filter_phrase, left_out
 from .lookup import Match
 from .models import (
     SCOPE_COUNTRIES,
@@ -137,6 +137,8 @@ class AreaPage(Fields):
     national: list[Record] = field(default_factory=list)
     emptied: Emptied | None = None
     hidden: int = 0  # records left out by a limit
+    untagged: bool = False  # no record at all is tagged with the area
+    filters: tuple[Filter, ...] = ()
 
     @property
     def area(self) -> Area:
@@ -160,10 +162,20 @@ class AreaPage(Fields):
     @property
     def page_notes(self) -> list[str]:
         """What to do when nothing is tagged with the area, and what a limit left out."""
-        notes = [untagged(self.area)] if self.nearby else []
+        notes = [self.untagged_note()] if self.untagged else []
         if self.hidden:
             notes.append(left_out(self.hidden))
         return notes
+
+    def untagged_note(self) -> str:
+        """That no record is tagged with the area, and what its region holds instead."""
+        a = self.area
+        if self.nearby:
+            return untagged(a)
+        if self.filters:
+            asked = " and ".join(filter_phrase(f) for f in self.filters)
+            return f"No records are tagged with {a.name}; none elsewhere in {a.region} is {asked}."
+        return f"No records are tagged with {a.name} or elsewhere in {a.region}."
 
     def empty_message(self) -> str:
         if self.emptied:
@@ -366,7 +378,9 @@ def area_page(
                 nearby.append((other, records))
         nearby.sort(key=lambda pair: (-len(pair[1]), pair[0].name))
     local, multi, country = (sort_by_type(corpus.at(s)) for s in shown)
-    page = AreaPage(found, local, multi, nearby, country)
+    page = AreaPage(
+        found, local, multi, nearby, country, untagged=not tagged, filters=tuple(filters)
+    )
     if page.is_empty:
         page.emptied = emptied(filters, lambda fs: sum(map(len, parts(fs))))
     page.hidden = sum(len(g) - len(s) for g, s in zip(groups, shown, strict=True))
