@@ -141,6 +141,11 @@ def test_no_match_gives_suggestions(corpus):
 def test_question_words_do_not_change_the_answer(corpus):
     # "how can we use" carries no topic: the question ranks as the bare word does.
     assert top(corpus, "how can we use naloxone", 5) == top(corpus, "naloxone", 5)
+    # Nor do the ends of contractions ("I'm" reads as "i" and "m").
+    assert top(corpus, "I'm looking for what we'd do with naloxone", 5) == top(
+        corpus, "naloxone", 5
+    )
+    assert corpus.readings("I'm looking for naloxone") == []
 
 
 def test_a_question_reaches_the_practice_it_asks_about(corpus):

@@ -36,7 +36,7 @@ QUESTION_WORDS = frozenset(
     help helps idea ideas know let look looking make making many may might much need needs
     please show something tell thing things try use used using want way ways whether work
     worked working works""".split()
-)
+) | frozenset("d ll m re t ve".split())  # what is left of "I'd", "we'll", "I'm", "don't"...
 # Words Snowball gets wrong for this field: irregular plurals it leaves alone, and words it
 # conflates ("diversion" and "diversity" both become "divers"; "experiment" and
 # "experience" both "experi"; "housing", a policy area, and "house" both "hous").
