@@ -217,8 +217,8 @@ def test_show_takes_a_unique_start_of_an_id(pcc):
 
 def test_show_reads_an_id_as_people_write_it(pcc):
     # Ids are lower case, and case studies are numbered with two digits; "CS-09" and
-    # "cs-9" (as the briefing writes "Case study 9") are case study 9.
-    for given in ("CS-09", "cs-9", "Cs-9-naloxone"):
+    # "cs-9" are case study 9, and so is "Case study 9", as the briefing and a brief write it.
+    for given in ("CS-09", "cs-9", "Cs-9-naloxone", "Case study 9", "cs9", "cs 9"):
         out = pcc("show", given, "--json")
         assert out.code == 0 and out.json()["id"] == "cs-09-naloxone-west-midlands-durham"
 

@@ -301,8 +301,10 @@ class Corpus(Fields):
             return found
         record_id = record_id.strip().lower()  # ids are lower case: "CS-09" is cs-09
         starting = [i for i in self.ids if record_id and i.startswith(record_id)]
-        if not starting:  # a case study's number written without its 0: "cs-9" is cs-09
-            padded = re.sub(r"(?<=-)(\d)(?=-|$)", r"0\1", record_id)
+        if not starting:  # as a brief writes it, "Case study 9", or "cs9", "cs 9": cs-09
+            written = re.sub(r"^case[\s-]*study\b", "cs", record_id)
+            written = re.sub(r"(?<=^[a-z][a-z])[\s-]*(?=\d)", "-", written)
+            padded = re.sub(r"(?<=-)(\d)(?=-|$)", r"0\1", written)
             starting = [i for i in self.ids if i.startswith(padded)]
         if len(starting) == 1:
             return self.records[self.ids.index(starting[0])]
