@@ -286,8 +286,14 @@ def test_each_item_cites_its_record_s_sources(corpus, themes, area):
             assert [(c.by, None, c.url) for c in changes if c.what == item.text] == cited
             continue
         record = corpus.get(item.record)
-        expected = [(corpus.get(c.source).title, c.ref, c.url) for c in record.sources]
+        expected = [(corpus.get(c.source).title, place(corpus, c), c.url) for c in record.sources]
         assert cited == list(dict.fromkeys(expected)), item.record
+
+
+def place(corpus, c) -> str | None:
+    """Where a citation points, with the text of the endnote it names, if it has any."""
+    note = corpus.get(c.source).endnote(c.ref)
+    return f"{c.ref}: {note.text}" if note and note.text else c.ref
 
 
 def brief_areas(corpus, area):
@@ -549,3 +555,16 @@ def test_hostile_data_stays_text_in_html(cli, hostile_dir):
     assert not any("javascript" in h or "<" in h for h in parser.hrefs)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out.stdout
     assert "javascript:alert(4)" in out.stdout  # the URL is shown, as text
+
+
+def test_a_reference_to_an_endnote_that_is_a_reference_gives_its_text(corpus):
+    # Case study 14 cites endnote 42 of the briefing, which is the evaluation of New Chance
+    # (a reference, with no address): the reference list gives it, not just its number.
+    source = corpus.get("briefing-2021")
+    note = source.endnote("Case study 14, endnote 42")
+    assert note and note.text and not note.url
+    places = [r.place or "" for r in pack(corpus, area="West Midlands").references]
+    assert f"Case study 14, endnote 42: {note.text}" in places
+    # An endnote that is only an address adds nothing: its URL is given already.
+    places = [r.place for r in pack(corpus, themes=["women-and-girls"]).references]
+    assert "Breaking the cycle of re-offending, endnote 40" in places

@@ -8,6 +8,7 @@ reason the types compare, hash and show themselves through the methods of `value
 """
 
 import dataclasses
+import re
 import typing
 from collections.abc import Mapping
 from dataclasses import field
@@ -100,6 +101,16 @@ class Endnote(Value):
     number: int
     url: str | None = None
     title: str | None = None
+
+    @property
+    def text(self) -> str | None:
+        """What the endnote says besides its address: a title or a reference, not a URL."""
+        title = (self.title or "").strip()
+        return title if title and not title.startswith(("http://", "https://")) else None
+
+
+# A citation's ref naming an endnote: "Endnote 14", "Tackling violence, endnote 14".
+ENDNOTE_REF = re.compile(r"\bendnote (\d+)\)?\s*\Z", re.IGNORECASE)
 
 
 @frozen
@@ -201,6 +212,11 @@ class Source(Record):
     endnotes: tuple[Endnote, ...] = ()
     foreword_by: tuple[str, ...] = ()
     acknowledgements: tuple[str, ...] = ()  # organisations and people thanked, as written
+
+    def endnote(self, ref: str | None) -> Endnote | None:
+        """The endnote a citation's place names ("Case study 14, endnote 42"), if it has it."""
+        m = ENDNOTE_REF.search(ref or "")
+        return next((e for e in self.endnotes if m and e.number == int(m.group(1))), None)
 
 
 @frozen

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from .models import SCOPE_COUNTRIES, CaseStudy, Endnote, Record, Source
+from .models import ENDNOTE_REF, SCOPE_COUNTRIES, CaseStudy, Endnote, Record, Source
 from .schema import DataError
 
 if TYPE_CHECKING:
@@ -27,8 +27,6 @@ class Problem(NamedTuple):
 
 # Names of services that exist in England only: a record naming one is never Wales-wide.
 ENGLAND_ONLY = re.compile(r"\bNHS ?England\b|\bNHSE\b")
-# A citation's ref naming an endnote: "Endnote 14", "Tackling violence, endnote 14".
-ENDNOTE_REF = re.compile(r"\bendnote (\d+)\)?\s*\Z", re.IGNORECASE)
 URL = re.compile(r"https?://\S+")
 
 

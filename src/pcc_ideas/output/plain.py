@@ -52,10 +52,6 @@ def fields(record: Record) -> Iterator[tuple[str, Any]]:
             yield name, choice_label(name, value) if isinstance(value, str) else value
 
 
-def citation(c: Any) -> str:
-    return joined((c.source, c.ref, c.url))
-
-
 def item_text(value: Any) -> str:
     return joined(value.values()) if isinstance(value, dict) else str(value)
 
@@ -85,7 +81,7 @@ def record_lines(page: RecordPage) -> Iterator[str]:
         else:
             yield f"{name}: {value}"
     yield "sources:"
-    yield from (f"  - {citation(c)}" for c in r.sources)
+    yield from (f"  - {joined(cited)}" for cited in page.citations())
     for heading, records in (
         (f"Cited by {len(page.cited)} records:", page.cited),
         ("Related:", page.related),
