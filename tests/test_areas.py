@@ -248,3 +248,15 @@ def test_country_wide_practice_follows_an_areas_own_records(corpus):
     gwent = {r.id for r in area_page(corpus, "Gwent").national}
     assert "ex-nhse-liaison-and-diversion-services" not in gwent
     assert area_page(corpus, "Glasgow").national == []
+
+
+def test_a_region_is_answered_with_its_areas(corpus):
+    # Pages say "elsewhere in South West": a user who types the region is told its areas,
+    # not that it is unknown. A region that is also an area's name stays the area.
+    with pytest.raises(NotResolved) as caught:
+        corpus.gazetteer.resolve("south west")
+    assert caught.value.ambiguous
+    assert caught.value.suggestions == [
+        a.name for a in corpus.gazetteer.areas if a.region == "South West"
+    ]
+    assert corpus.gazetteer.resolve("West Midlands").item.name == "West Midlands"

@@ -54,6 +54,9 @@ class Gazetteer(Fields):
                 return dataclasses.replace(self._index.resolve(stripped), query=name)
             except NotResolved:
                 pass
+        region = [a.name for a in self.areas if key(a.region) == key(name)]
+        if len(region) > 1:  # a region ("South West") is in several areas: name them
+            raise NotResolved(name, region, ambiguous=True, what=self._index.what)
         return self._index.resolve(name)
 
     def suggest(self, name: str) -> list[str]:
