@@ -1216,3 +1216,13 @@ def test_show_gives_the_text_of_an_endnote_a_record_cites(cli):
         "briefing-2021 · Case study 14, endnote 42: University of Birmingham, Centre for "
         "Crime, Justice and Policing (2020) New Chance: Process and Impact Evaluation."
     ) in out.stdout
+
+
+def test_a_theme_is_found_by_a_thesaurus_term_for_it(pcc):
+    # Search reads "DV" as domestic abuse; so does theme: the term's concept is labelled
+    # "domestic abuse", which names the theme.
+    for given in ("DV", "stabbings"):
+        out = pcc("theme", given, "--json")
+        assert out.code == 0, given
+    assert pcc("theme", "DV", "--json").json()["id"] == "domestic-abuse"
+    assert pcc("theme", "xylophone").code == 1

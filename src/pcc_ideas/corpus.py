@@ -337,8 +337,29 @@ class Corpus(Fields):
         return NameIndex(((s, [s.id, s.title], ()) for s in self.sources), "source")
 
     def theme(self, name: str) -> Match[Theme]:
-        """The theme a user means: id, title or alias, typos allowed; raises NotResolved."""
-        return self._theme_names.resolve(name)
+        """The theme a user means: id, title or alias, typos allowed, or, for a term of the
+        thesaurus ("DV"), the theme its concept's label names; raises NotResolved."""
+        try:
+            return self._theme_names.resolve(name)
+        except NotResolved:
+            label = self._concept_label(name)
+            if not label:
+                raise
+        try:
+            found = self._theme_names.resolve(label)
+        except NotResolved:
+            raise NotResolved(name, self._theme_names.suggest(name), what="theme") from None
+        return Match(found.item, name, "thesaurus", label)
+
+    def _concept_label(self, name: str) -> str | None:
+        """The label of the thesaurus concept a name is a term of, as a whole."""
+        from .text import stem, tokens
+
+        stems = [stem(t) for t in tokens(name)]
+        spans = self.thesaurus.spans(stems)
+        if len(spans) == 1 and (spans[0].start, spans[0].end) == (0, len(stems)):
+            return self.thesaurus.concept(spans[0].concept).label
+        return None
 
     def source(self, name: str) -> Match[Source]:
         return self._source_names.resolve(name)
