@@ -1226,3 +1226,7 @@ def test_a_theme_is_found_by_a_thesaurus_term_for_it(pcc):
         assert out.code == 0, given
     assert pcc("theme", "DV", "--json").json()["id"] == "domestic-abuse"
     assert pcc("theme", "xylophone").code == 1
+    # Stderr says which theme a name other than its id or title opened; its id, none.
+    read = "read 'DV' as the theme domestic-abuse (Domestic abuse and violence against women"
+    assert read in pcc("theme", "DV").stderr
+    assert "read" not in pcc("theme", "domestic-abuse").stderr

@@ -82,6 +82,7 @@ class ThemePage(Fields):
     related: list[RelatedTheme] = field(default_factory=list)
     emptied: Emptied | None = None
     hidden: int = 0  # records left out by a limit
+    asked: str = ""  # the name the theme was asked for by, when it is not its id or title
 
     @property
     def is_empty(self) -> bool:
@@ -89,7 +90,10 @@ class ThemePage(Fields):
 
     @property
     def notes(self) -> list[str]:
-        notes = [left_out(self.hidden)] if self.hidden else []
+        t = self.theme
+        notes = [f"read {self.asked!r} as the theme {t.id} ({t.title})"] if self.asked else []
+        if self.hidden:
+            notes.append(left_out(self.hidden))
         if self.related:
             shown = "; ".join(f"{r.theme.id} ({r.size} records)" for r in self.related)
             notes.append(f"related themes: {shown}")
@@ -324,7 +328,8 @@ def theme_page(
 ) -> ThemePage:
     """A theme's page; `highlights=False` leaves out the related themes' closest practice
     (a search each), for outputs that do not show it."""
-    theme = corpus.theme(name).item
+    found = corpus.theme(name)
+    theme = found.item
     records = corpus.with_theme(theme.id, corpus.kept(filters), limit)
     related = [
         related_theme(corpus, t, theme, 3 if highlights else 0)
@@ -337,7 +342,8 @@ def theme_page(
     on_theme = set(corpus.facet(f"theme:{theme.id}")) - set(corpus.facet("type:theme"))
     keep = corpus.kept(filters)
     hidden = len(on_theme if keep is None else on_theme & keep) - len(records)
-    return ThemePage(theme, records, related, gone, hidden)
+    asked = found.query if found.via != "name" else ""
+    return ThemePage(theme, records, related, gone, hidden, asked)
 
 
 def related_theme(corpus: Corpus, other: Theme, to: Theme, most: int = 3) -> RelatedTheme:
