@@ -184,3 +184,18 @@ def test_markdown_on_a_terminal_shows_urls_as_written():
 def test_what_is_left_out_is_counted_in_words_that_agree():
     assert left_out(1) == "1 more record is not shown (-n 0 shows them all)"
     assert left_out(3) == "3 more records are not shown (-n 0 shows them all)"
+
+
+def test_a_list_item_that_wraps_stays_under_its_bullet(corpus):
+    # At 60 columns, the actions of case study 11 wrap: each continued line is indented
+    # under the text of its item, not back at the margin.
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=60, color_system=None)
+    record = corpus.get_or_suggest("cs-11")
+    rich_output.print_page(pages.record_page(corpus, record), console)
+    lines = console.file.getvalue().splitlines()
+    start = lines.index("actions:") + 1
+    items = lines[start : lines.index("outcomes:")]
+    assert len(items) > len(record.actions), "the items wrap at 60 columns"
+    assert all(line.startswith(("  • ", "    ")) for line in items), items

@@ -193,7 +193,7 @@ def record_parts(page: RecordPage) -> Iterator[Part]:
         if isinstance(value, list):
             yield wrapped(f"{shown}:", "bold cyan")
             for v in value:
-                yield field_line("  • " + item_text(v))
+                yield from with_url("  • ", item_text(v), None)
         else:
             yield field_line(Text.assemble((f"{shown}: ", "bold cyan"), str(value)))
     yield wrapped("cited from:", "bold cyan")
