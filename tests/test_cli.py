@@ -885,6 +885,12 @@ def test_repeated_filters_keep_any_of_their_values(cli):
     assert ids("--theme", "women-and-girls", "--theme", "drugs") == women | drugs
     kent, sussex = ids("--area", "Kent"), ids("--area", "Sussex")
     assert ids("--area", "Kent", "--area", "Sussex") == kent | sussex
+    # A list written with commas is read as the option repeated; an unknown name in it is
+    # still an error, not dropped (a name held in a longer one is read alone only outside
+    # a list).
+    assert ids("--area", "Kent, Sussex") == kent | sussex
+    out = cli("search", "support", "--area", "Kent, Atlantis")
+    assert out.exit_code == 1 and "'Atlantis' is not a known police force area" in out.stderr
 
 
 @pytest.mark.parametrize(

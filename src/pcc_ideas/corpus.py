@@ -206,7 +206,7 @@ class Corpus(Fields):
             ("evidence", evidence, evidence_kind),
         ]
         return [
-            Filter(name, tuple(dict.fromkeys(resolve(v) for v in values)))
+            Filter(name, tuple(dict.fromkeys(n for v in values for n in _each(v, resolve))))
             for name, given, resolve in asked
             if (values := [given] if isinstance(given, str) else list(given or ()))
         ]
@@ -523,3 +523,19 @@ def files_digest(dirs: Sequence[Path]) -> str:
             name = path.relative_to(folder).as_posix()
             lines.append(f"{i}\t{name}\t{len(data)}\t{zlib.crc32(data):08x}\n")
     return hashlib.sha256("".join(lines).encode()).hexdigest()
+
+
+def _each(value: str, resolve: Callable[[str], str]) -> list[str]:
+    """A filter's value resolved; a list written with commas ("Cumbria, Lancashire") as each
+    of its names, as if the option were repeated, unless one of them is unknown and the whole
+    is a name ("Public Safety, Public Trust")."""
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    if len(parts) < 2:
+        return [resolve(value)]
+    try:
+        return [resolve(p) for p in parts]
+    except NotResolved as unknown:
+        try:
+            return [resolve(value)]
+        except NotResolved:
+            raise unknown from None

@@ -137,7 +137,10 @@ class NameIndex(Generic[T]):
     def _within(self, query: str) -> Match[T] | None:
         """The thing whose name or alias the query holds as whole words, the longest such
         name ("North Cumbria" holds Cumbria), before a typo could read it as another
-        (Northumbria)."""
+        (Northumbria). Not in a list ("Cumbria, Atlantis"): a name held there is not meant
+        alone."""
+        if "," in query:
+            return None
         words = key(query).split()
         hits: dict[int, str] = {}
         longest = 0
