@@ -407,6 +407,10 @@ def test_an_extension_no_format_has_is_a_usage_error(run, tmp_path):
     out = run("brief", "--theme", "drugs", "-o", str(tmp_path / "drugs.pdf"))
     assert out.returncode == 2 and "'.pdf'" in out.stderr and ".docx" in out.stderr
     assert not (tmp_path / "drugs.pdf").exists()
+    # Nor does --format make one: HTML in "drugs.pdf" is a PDF no reader opens either.
+    out = run("brief", "--theme", "drugs", "--format", "html", "-o", str(tmp_path / "drugs.pdf"))
+    assert out.returncode == 2 and "'.pdf'" in out.stderr
+    assert not (tmp_path / "drugs.pdf").exists()
 
 
 def test_an_output_file_gets_the_permissions_of_any_new_file_or_of_the_one_it_replaces(

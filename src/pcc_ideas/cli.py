@@ -462,14 +462,15 @@ def file_format(
 ) -> str:
     """The format `what` (a brief, an export) is written in: as asked, else from the file's
     extension (`of_path`), else `default`; a clash between the two, or an extension no format
-    has (`.pdf`, `.xlsx`), is a usage error that names the `extensions` there are."""
+    has (`.pdf`, `.xlsx`: HTML in a `.pdf` opens as a broken PDF), is a usage error that names
+    the `extensions` there are."""
     by_path = of_path(path) if path else None
     if asked and by_path and asked != by_path:
         usage(f"--format {asked} does not match the extension of {path}")
-    if path and path.suffix and not (asked or by_path):
+    if path and path.suffix and not by_path:
         *most, last = extensions
         kinds = f"{', '.join(most)} or {last}"
-        usage(f"{what} cannot be written as {path.suffix!r}: name it {kinds}, or give --format")
+        usage(f"{what} cannot be written as {path.suffix!r}: name it {kinds}")
     return asked or by_path or default
 
 
