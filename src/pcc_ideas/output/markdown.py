@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 HEADED = SKIP_FIELDS | {"themes", "areas", "scope"}
 SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!]|&(?=#?\w+;))")  # & where it would start an entity
 LEADING_SPACE = re.compile(r"(?m)^[ \t]+")  # four spaces would start a code block
-LINE_MARKER = re.compile(r"(?m)^(\d*)([-+=.)])")  # a list item, numbered item, heading line
+# What makes a line a list item ("- ", "+ ", "3. ", "3) ") or the underline of a heading or
+# a rule ("===", "---"): its punctuation is escaped, and only there ("4-month" stays as it is).
+LIST_ITEM = re.compile(r"(?m)^(\d*)([-+.)])(?=[ \t]|$)")
+UNDERLINE = re.compile(r"(?m)^([=-])(?=[=-]*[ \t]*$)")
 SAFE_URL = re.compile(r"https?://[^\s<>`\\]+\Z", re.IGNORECASE)
 
 
@@ -31,7 +34,7 @@ def md(text: str) -> str:
     fences, and no line that starts a heading, list, quote, numbered item or code block.
     Only punctuation is escaped (`\\.` is a full stop; `\\4` would show its backslash)."""
     escaped = SPECIAL.sub(r"\\\1", LEADING_SPACE.sub("", text))
-    return LINE_MARKER.sub(r"\1\\\2", escaped)
+    return UNDERLINE.sub(r"\\\1", LIST_ITEM.sub(r"\1\\\2", escaped))
 
 
 def write_markdown(rows: Sequence[dict[str, Any]], out: TextIO) -> None:
