@@ -149,8 +149,8 @@ def test_markdown_leaves_text_that_needs_no_escape_as_it_is():
     # What a user copies from the Markdown is the text, not backslashes before every dash.
     from pcc_ideas.output.markdown import md
 
-    for plain in ("4-month", "4.3%", "2020-21", "Police & Crime Commissioner", "up to 53,000"):
-        assert md(plain) == plain
+    for text in ("4-month", "4.3%", "2020-21", "Police & Crime Commissioner", "up to 53,000"):
+        assert md(text) == text
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path, monkeypatch):
