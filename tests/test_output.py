@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -213,3 +214,16 @@ def test_a_list_item_that_wraps_stays_under_its_bullet(corpus):
     items = lines[start : lines.index("outcomes:")]
     assert len(items) > len(record.actions), "the items wrap at 60 columns"
     assert all(line.startswith(("  • ", "    ")) for line in items), items
+
+
+def test_plain_sources_keep_every_address_an_endnote_gives(corpus):
+    # Endnote 19 of the briefing gives two reports; a pipe's line for it holds both.
+    note = corpus.get("briefing-2021").endnote("endnote 19")
+    urls = re.findall(r"https?://\S+", note.title)
+    assert len(urls) == 2
+    line = next(
+        x
+        for x in render(pages.sources_page(corpus), "plain").splitlines()
+        if x.startswith("endnote\tbriefing-2021\t19\t")
+    )
+    assert all(u in line for u in urls)

@@ -115,7 +115,15 @@ def sources_lines(page: SourcesPage) -> Iterator[str]:
     for s in page.sources:
         yield tsv("source", s.id, s.title, getattr(s, "year", "") or "")
         for n in getattr(s, "endnotes", ()):
-            yield tsv("endnote", s.id, n.number, n.url or n.title or "")
+            shown = n.url or n.title or ""
+            # The title too, when it says more than the address (a second URL, a reference).
+            yield tsv(
+                "endnote",
+                s.id,
+                n.number,
+                shown,
+                *([n.title] if n.title not in (None, shown) else []),
+            )
 
 
 def export_lines(page: ExportPage) -> Iterator[str]:
