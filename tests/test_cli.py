@@ -1236,3 +1236,11 @@ def test_a_theme_is_found_by_a_thesaurus_term_for_it(pcc):
     read = "read 'DV' as the theme domestic-abuse (Domestic abuse and violence against women"
     assert read in pcc("theme", "DV").stderr
     assert "read" not in pcc("theme", "domestic-abuse").stderr
+
+
+def test_theme_and_area_take_a_name_of_several_words_without_quotes(pcc):
+    # As search does: people type `area Avon and Somerset`, not `area "Avon and Somerset"`.
+    assert pcc("area", "Avon", "and", "Somerset", "--json").json()["area"]["name"] == (
+        "Avon and Somerset"
+    )
+    assert pcc("theme", "violence", "against", "women", "--json").json()["id"] == "domestic-abuse"

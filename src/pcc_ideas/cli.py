@@ -263,7 +263,10 @@ def show_record(
 def theme(
     ctx: typer.Context,
     name: Annotated[
-        str, typer.Argument(help="A theme's id, title or alias.", autocompletion=complete_theme)
+        list[str],
+        typer.Argument(
+            help="A theme's id, title or alias (quotes not needed).", autocompletion=complete_theme
+        ),
     ],
     type: Types = None,
     area: Areas = None,
@@ -285,16 +288,18 @@ def theme(
     filters = corpus.filters(types=type, areas=area, evidence=single("--evidence", evidence))
     shown = Shown(json, jsonl, csv, no_pager)
     highlights = shown.mode in ("json", "rich")  # the outputs that show them
-    show(theme_page(corpus, name, filters, shown.per_type(limit), highlights), shown)
+    page = theme_page(corpus, " ".join(name), filters, shown.per_type(limit), highlights)
+    show(page, shown)
 
 
 @command()
 def area(
     ctx: typer.Context,
     name: Annotated[
-        str,
+        list[str],
         typer.Argument(
-            help="A force area, county, city, town or short form.", autocompletion=complete_area
+            help="A force area, county, city, town or short form (quotes not needed).",
+            autocompletion=complete_area,
         ),
     ],
     type: Types = None,
@@ -316,7 +321,7 @@ def area(
     corpus = corpus_of(ctx, data_dir)
     filters = corpus.filters(types=type, themes=theme, evidence=single("--evidence", evidence))
     shown = Shown(json, jsonl, csv, no_pager)
-    show(area_page(corpus, name, filters, shown.per_type(limit)), shown)
+    show(area_page(corpus, " ".join(name), filters, shown.per_type(limit)), shown)
 
 
 def list_command(name: str, doc: str) -> None:
