@@ -340,8 +340,8 @@ def test_a_reference_gives_document_place_and_url(corpus):
 
 
 def test_brief_evidence_limits_case_studies_and_says_so(corpus):
-    full = pack(corpus, ["drugs"])
-    only = pack(corpus, ["drugs"], evidence="evaluation")
+    full = pack(corpus, ["reoffending"])
+    only = pack(corpus, ["reoffending"], evidence="evaluation")
     assert any("Evidence: only case studies and examples" in line for line in only.scope)
     kept = section(only, "Case studies and examples").items
     assert kept and len(kept) < len(section(full, "Case studies and examples").items)
