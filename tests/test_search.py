@@ -262,6 +262,13 @@ def test_a_town_the_records_never_name_stands_for_its_force_area(corpus):
     assert ("stockport", "greater manchester", "place") in {
         (c.word, c.matched, c.how) for c in hit.explain
     }
+    # A place named in very few records stands for its area too: the only record saying
+    # "Liverpool" names a university there, and the answer to "women in Liverpool" is
+    # Merseyside's work on women's safety.
+    hit = corpus.search("women in Liverpool", limit=1)[0]
+    assert hit.record.areas == ("Merseyside",)
+    assert ("liverpool", "merseyside", "place") in {(c.word, c.matched, c.how) for c in hit.explain}
+    assert corpus.readings("women in Liverpool") == ["read 'Liverpool' as 'Merseyside'"]
     # A place name the records use as an everyday word is read as that word: "reading"
     # (a town in Thames Valley) brings in no Thames Valley record.
     hits = corpus.search("reading programmes in prison", limit=10)

@@ -137,6 +137,7 @@ class Corpus(Fields):
                 self.index.postings.__contains__,
                 self.topics.__contains__,
                 lambda: self.places,
+                lambda s: len(self.index.postings[s][0]) / max(self.index.size, 1),
             )
         return self._last_read[query]
 
@@ -155,14 +156,15 @@ class Corpus(Fields):
         index, notes = self.index, []
         as_typed = {fold(w): w for w in WORD.findall(query)}
         for group in self._read(query).groups:
-            if any(s in index.postings for s in group.stems):
+            place = any(e.how == "place" for e in group.expansions)
+            if not place and any(s in index.postings for s in group.stems):
                 continue
             typed = " ".join(as_typed.get(w, w) for w in group.words)
             fixes = [
                 next(iter(index.alternatives(s, w, group.typos)), ("", 0.0))[0]
                 for s, w in zip(group.stems, group.words, strict=True)
             ]
-            if all(fixes):
+            if all(fixes) and not place:
                 notes.append(f"read {typed!r} as {' '.join(map(self._spelling, fixes))!r}")
             elif group.expansions:
                 labels = list(dict.fromkeys(map(self._label, group.expansions)))

@@ -6,8 +6,9 @@
    the concept's other terms at `thesaurus.SYNONYM_WEIGHT`, and its broader and related
    concepts' terms at `thesaurus.LINKED_WEIGHT`; a word the records never use is read through
    the concept terms that hold it;
-3. a place the records never name (a town, a county, a short form: "Teesside") stands for
-   its police force area, which records name, at `PLACE_WEIGHT`;
+3. a place the records never name (a town, a county, a short form: "Teesside"), or name in
+   very few of them (`RARE_PLACE`: "Liverpool" is in one university's name), stands for its
+   police force area, which records name, at `PLACE_WEIGHT`;
 4. a word that names no topic of the field counts for `GENERIC_WEIGHT` of one that does; a
    word the records never use, read through the terms of one concept ("frisked" in "stop and
    frisk"), names that concept's topic.
@@ -23,6 +24,10 @@ from .values import Fields, mutable
 
 GENERIC_WEIGHT = 0.3
 PLACE_WEIGHT = 0.8
+# A place name held by no more than this share of the records is read as its force area too;
+# one the records use more is an everyday word or a place they name themselves ("reading",
+# "Cardiff"), and is matched as written.
+RARE_PLACE = 0.01
 DOCUMENT_WORDS = frozenset(
     stem(w)
     for w in "article blog briefing document documents endnote endnotes guide paper "
@@ -63,11 +68,13 @@ def read_query(
     known: Callable[[str], bool] | None = None,
     topical: Callable[[str], bool] | None = None,
     places: Callable[[], Thesaurus] | None = None,
+    share: Callable[[str], float] | None = None,
 ) -> Query:
     """A query's content words, grouped by the concept terms they form; a word the records
     never use (`known` says which they do) is read through the thesaurus terms holding it;
     a place name (`places` gives one concept per force area: its name and aliases) the records
-    never use stands for its area's name; a word that names no topic of the field
+    never use, or rarely (`share` says what share of them holds a word), stands for its
+    area's name; a word that names no topic of the field
     (`topical` says which do: the words of the thesaurus, of theme names and of places)
     counts for `GENERIC_WEIGHT` of a topic word."""
     if len(text) > MAX_QUERY_CHARS:
@@ -75,8 +82,9 @@ def read_query(
     toks = tokens(text)
     stems = [stem(t) for t in toks]
     spans = {s.start: s for s in (thesaurus.spans(stems) if thesaurus else [])}
-    if places and known and not all(known(s) for s in stems):
-        for place in _unknown_places(places(), stems, known):
+    if places and known:
+        common = (lambda s: known(s) and share(s) > RARE_PLACE) if share else known
+        for place in _places_read_as_areas(places, stems, common):
             if not any(s.start < place.end and place.start < s.end for s in spans.values()):
                 spans[place.start] = place
 
@@ -118,17 +126,21 @@ def _names_a_topic(
     return topical is None or topical(stem) or len({e.concept for e in expansions}) == 1
 
 
-def _unknown_places(
-    places: Thesaurus, stems: list[str], known: Callable[[str], bool]
+def _places_read_as_areas(
+    places: Callable[[], Thesaurus], stems: list[str], common: Callable[[str], bool]
 ) -> list[Span]:
-    """The place names in a query that hold a word no record uses, each standing for the name
-    of its force area (the first term of its concept); a place the records name themselves
-    ("London", "Reading") is matched as written, so an everyday word is never read as a town."""
+    """The place names in a query that hold a word the records do not use commonly, each
+    standing for the name of its force area (the first term of its concept); a place the
+    records name often ("London", "Reading") is matched as written, so an everyday word is
+    never read as a town. The places are read only when a word of the query is not common."""
+    if all(common(s) for s in stems):
+        return []
     found = []
-    for span in places.spans(stems):
-        if all(known(w) for w in stems[span.start : span.end]):
+    gazetteer = places()
+    for span in gazetteer.spans(stems):
+        if all(common(w) for w in stems[span.start : span.end]):
             continue
-        area = places.concept(span.concept)
-        expansion = Expansion(places.stems[area.id][0], PLACE_WEIGHT, "place", area.id)
+        area = gazetteer.concept(span.concept)
+        expansion = Expansion(gazetteer.stems[area.id][0], PLACE_WEIGHT, "place", area.id)
         found.append(Span(span.start, span.end, (expansion,), span.concept))
     return found
