@@ -968,6 +968,19 @@ def test_output_file_is_replaced_only_when_written_whole(cli, tmp_path):
 def test_export_takes_the_filters(cli):
     records = json.loads(cli("export", "--theme", "drugs", "--area", "Cleveland").stdout)
     assert records and all("drugs" in r["themes"] and "Cleveland" in r["areas"] for r in records)
+    # --source too, as search takes it.
+    cited = json.loads(cli("export", "--source", "apcc-guide", "--type", "figure").stdout)
+    assert cited and all(any(c["source"] == "apcc-guide" for c in r["sources"]) for r in cited)
+
+
+def test_export_takes_the_output_options_every_list_command_takes(cli):
+    # `export --csv` is `export --format csv`, as `search --csv` is CSV; two formats clash.
+    assert (
+        cli("export", "--csv", "-t", "figure").stdout
+        == cli("export", "--format", "csv", "-t", "figure").stdout
+    )
+    assert cli("export", "--jsonl").stdout == cli("export", "--format", "jsonl").stdout
+    assert cli("export", "--format", "json", "--csv").exit_code == 2
 
 
 def test_search_csv(cli):

@@ -371,9 +371,12 @@ def export(
     type: Types = None,
     theme: Themes = None,
     area: Areas = None,
+    source: Sources = None,
     evidence: Evidence = None,
     out: Output = None,
     json: Json = False,
+    jsonl: Jsonl = False,
+    csv: Csv = False,
     data_dir: DataDirs = None,
 ) -> None:
     """The corpus, or the part the filters select, in one format.
@@ -381,9 +384,13 @@ def export(
     Example: pcc-ideas export --format csv --type figure -o figures.csv
     """
     to_file = out is not None and str(out) != "-"
+    as_data = Shown(json, jsonl, csv)  # --csv is --format csv, as other commands take it
+    flag = as_data.mode if any(as_data.modes.values()) else None
+    if format and flag and format != flag:
+        usage(f"--format {format} and --{flag} ask for two formats")
     fmt = file_format(
         "an export",
-        format or ("json" if json else None),
+        format or flag,
         out if to_file else None,
         lambda path: EXPORT_EXTENSIONS.get(path.suffix.lower()),
         list(EXPORT_EXTENSIONS),
@@ -394,7 +401,7 @@ def export(
     from .pages import export_page
 
     corpus = corpus_of(ctx, data_dir)
-    filters = corpus.filters(type, theme, area, (), single("--evidence", evidence))
+    filters = corpus.filters(type, theme, area, source, single("--evidence", evidence))
     page = export_page(corpus, filters)
     if page.is_empty:
         nothing(page.empty_message())
