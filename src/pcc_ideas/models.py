@@ -218,6 +218,12 @@ class Source(Record):
         m = ENDNOTE_REF.search(ref or "")
         return next((e for e in self.endnotes if m and e.number == int(m.group(1))), None)
 
+    def place_cited(self, ref: str | None) -> str | None:
+        """A citation's place, with what the endnote it names says where that is more than
+        an address: "Case study 14, endnote 42: University of Birmingham ... Evaluation."."""
+        note = self.endnote(ref)
+        return f"{ref}: {note.text}" if note and note.text else ref
+
 
 @frozen
 class Change(Value):

@@ -138,9 +138,7 @@ class ReferenceList:
         for (source_id, place, url), number in self._numbers.items():
             source = sources.get(source_id)
             title = source.title if source else source_id
-            endnote = source.endnote(place) if source else None
-            if endnote and endnote.text:  # the reference it gives, which is what is cited
-                place = f"{place}: {endnote.text}"
+            place = source.place_cited(place) if source else place
             out.append(
                 Reference(
                     number,

@@ -42,18 +42,15 @@ class RecordPage(Fields):
     record: Record
     related: list[Record] = field(default_factory=list)
     cited: list[Record] = field(default_factory=list)  # for a source: the records citing it
-    # For each of the record's citations, what the endnote it names says, where it is text
-    # (a reference to an evaluation, say), not only an address.
-    endnotes: list[str | None] = field(default_factory=list)
+    # Each citation's place, with what the endnote it names says (`Source.place_cited`).
+    places: list[str | None] = field(default_factory=list)
     is_empty = False
 
     def citations(self) -> list[tuple[str, str | None, str | None]]:
-        """Each citation: its source, its place with what the endnote it names says, and
-        its URL."""
-        notes = self.endnotes or [None] * len(self.record.sources)
+        """Each citation: its source, its place as shown, and its URL."""
+        places = self.places or [c.ref for c in self.record.sources]
         return [
-            (c.source, f"{c.ref}: {note}" if c.ref and note else c.ref, c.url)
-            for c, note in zip(self.record.sources, notes, strict=True)
+            (c.source, place, c.url) for c, place in zip(self.record.sources, places, strict=True)
         ]
 
     def as_json(self) -> dict[str, Any]:
@@ -312,11 +309,10 @@ Page = (
 def record_page(corpus: Corpus, record: Record) -> RecordPage:
     cited = sort_by_type(corpus.cited_in(record.id)) if record.type == "source" else []
     sources = {s.id: s for s in corpus.sources}
-    endnotes = [
-        (e.text if (s := sources.get(c.source)) and (e := s.endnote(c.ref)) else None)
-        for c in record.sources
+    places = [
+        s.place_cited(c.ref) if (s := sources.get(c.source)) else c.ref for c in record.sources
     ]
-    return RecordPage(record, corpus.related(record), cited, endnotes)
+    return RecordPage(record, corpus.related(record), cited, places)
 
 
 def theme_page(
