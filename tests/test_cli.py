@@ -1228,12 +1228,14 @@ def test_a_run_builds_only_the_command_it_runs(cli, monkeypatch):
 
 def test_show_gives_the_text_of_an_endnote_a_record_cites(cli):
     # The evaluation behind case study 14 is endnote 42 of the briefing; show cites it in
-    # full, so whoever copies the citation copies what it refers to.
+    # full, and names the document by its title and year, not only its id, so whoever
+    # copies the citation copies what it refers to.
     out = cli("show", "cs-14")
     assert out.exit_code == 0
     assert (
-        "briefing-2021 · Case study 14, endnote 42: University of Birmingham, Centre for "
-        "Crime, Justice and Policing (2020) New Chance: Process and Impact Evaluation."
+        "briefing-2021 · Public Safety, Public Trust (2021) · Case study 14, endnote 42: "
+        "University of Birmingham, Centre for Crime, Justice and Policing (2020) New Chance: "
+        "Process and Impact Evaluation."
     ) in out.stdout
 
 

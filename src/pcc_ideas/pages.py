@@ -17,6 +17,7 @@ from .areas import explain, untagged
 from .corpus import Corpus, Filter, sort_by_type
 from .emptied import Emptied, emptied, filter_phrase, left_out
 from .lookup import Match
+from .pack import short_title
 from .models import (
     SCOPE_COUNTRIES,
     Area,
@@ -44,13 +45,16 @@ class RecordPage(Fields):
     cited: list[Record] = field(default_factory=list)  # for a source: the records citing it
     # Each citation's place, with what the endnote it names says (`Source.place_cited`).
     places: list[str | None] = field(default_factory=list)
+    # Each source document's short title and year, by id, as a citation names it.
+    documents: dict[str, str] = field(default_factory=dict)
     is_empty = False
 
-    def citations(self) -> list[tuple[str, str | None, str | None]]:
-        """Each citation: its source, its place as shown, and its URL."""
+    def citations(self) -> list[tuple[str, str, str | None, str | None]]:
+        """Each citation: its source's id and document, its place as shown, and its URL."""
         places = self.places or [c.ref for c in self.record.sources]
         return [
-            (c.source, place, c.url) for c, place in zip(self.record.sources, places, strict=True)
+            (c.source, self.documents.get(c.source, ""), place, c.url)
+            for c, place in zip(self.record.sources, places, strict=True)
         ]
 
     def as_json(self) -> dict[str, Any]:
@@ -312,7 +316,10 @@ def record_page(corpus: Corpus, record: Record) -> RecordPage:
     places = [
         s.place_cited(c.ref) if (s := sources.get(c.source)) else c.ref for c in record.sources
     ]
-    return RecordPage(record, corpus.related(record), cited, places)
+    documents = {
+        s.id: short_title(s.title) + (f" ({s.year})" if s.year else "") for s in sources.values()
+    }
+    return RecordPage(record, corpus.related(record), cited, places, documents)
 
 
 def theme_page(

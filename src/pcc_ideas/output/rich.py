@@ -197,8 +197,8 @@ def record_parts(page: RecordPage) -> Iterator[Part]:
         else:
             yield field_line(Text.assemble((f"{shown}: ", "bold cyan"), str(value)))
     yield wrapped("cited from:", "bold cyan")
-    for source, place, url in page.citations():
-        yield from with_url("  • ", joined((source, place)), url)
+    for source, document, place, url in page.citations():
+        yield from with_url("  • ", joined((source, document, place)), url)
     for heading, records in (
         (f"Cited by {len(page.cited)} records", page.cited),
         ("Related", page.related),
