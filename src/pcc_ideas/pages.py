@@ -17,7 +17,6 @@ from .areas import explain, untagged
 from .corpus import Corpus, Filter, sort_by_type
 from .emptied import Emptied, emptied, filter_phrase, left_out
 from .lookup import Match
-from .pack import short_title
 from .models import (
     SCOPE_COUNTRIES,
     Area,
@@ -27,6 +26,7 @@ from .models import (
     choice_label,
     to_dict,
 )
+from .pack import short_title
 from .results import SearchPage, record_json
 from .values import Fields, Value, frozen, mutable
 
