@@ -227,3 +227,18 @@ def test_plain_sources_keep_every_address_an_endnote_gives(corpus):
         if x.startswith("endnote\tbriefing-2021\t19\t")
     )
     assert all(u in line for u in urls)
+
+
+def test_a_figure_in_a_terminal_search_list_shows_its_value(corpus):
+    # A journalist searching for figures sees each one's value and measure in the list, not
+    # only its title; other records keep their two lines.
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=300, color_system=None)  # no line wraps
+    page = results.search_page(corpus, "Merseyside employees", (), 3)
+    rich_output.print_page(page, console)
+    lines = console.file.getvalue().splitlines()
+    figures = [h.record for h in page.hits if h.record.type == "figure"]
+    assert figures and len(figures) < len(page.hits)
+    assert all(f"    {f.value}: {f.measure}" in lines for f in figures)
+    assert len(lines) == 2 * len(page.hits) + len(figures)

@@ -99,12 +99,7 @@ def entry(record: Record, indent: str = "  ", detail: str = "") -> Iterator[Part
     """A record in a list: its title (wrapped), then its id and where it applies."""
     yield hanging(indent, Text(record.title, "bold")) if indent else wrapped(record.title, "bold")
     yield id_line(indent, record.id, kind(record), places(record))
-    if detail:
-        yield (
-            unbroken(indent + detail, "dim")
-            if URL.search(detail)
-            else hanging(indent, Text(detail, "dim"))
-        )
+    yield from with_url(indent, detail, None, "dim")
 
 
 def detail(record: Record) -> str:
@@ -169,6 +164,8 @@ def search_parts(page: SearchPage) -> Iterator[Part]:
     for i, h in enumerate(page.hits, 1):
         yield hanging(f"{i:>2}. ", Text(h.record.title, "bold"))
         yield id_line("    ", h.record.id, kind(h.record), places(h.record))
+        if h.record.type == "figure":  # the figure itself, which is what is looked for
+            yield from with_url("    ", detail(h.record), None, "dim")
         if page.long:
             yield hanging("    ", snippet(h.record.summary, h.matched))
             for cited in h.record.sources:
