@@ -568,3 +568,16 @@ def test_a_reference_to_an_endnote_that_is_a_reference_gives_its_text(corpus):
     # An endnote that is only an address adds nothing: its URL is given already.
     places = [r.place for r in pack(corpus, themes=["women-and-girls"]).references]
     assert "Breaking the cycle of re-offending, endnote 40" in places
+
+
+def test_key_figures_from_elsewhere_say_so(corpus):
+    # Avon and Somerset has records but no figure: the ones shown are from Devon and Cornwall
+    # and others in the South West, and the section says so before anyone quotes them.
+    figures = section(pack(corpus, area="Avon and Somerset"), "Key figures")
+    assert figures.items
+    assert all("Avon and Somerset" not in corpus.get(i.record).areas for i in figures.items)
+    assert figures.note == (
+        "No figure is tagged Avon and Somerset; these are from elsewhere in the South West region."
+    )
+    # An area with figures of its own has no such note.
+    assert not section(pack(corpus, area="Cleveland"), "Key figures").note

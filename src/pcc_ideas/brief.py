@@ -60,6 +60,7 @@ from .models import (
     Change,
     Figure,
     Recommendation,
+    Record,
     Theme,
     choice_label,
     to_dict,
@@ -365,6 +366,17 @@ def sentence(text: str) -> str:
     return sentence_case(text) + "."
 
 
+def elsewhere(plan: Plan, figures: Sequence[Record]) -> str:
+    """The note of an area pack's key figures when none of them is of its areas: they come
+    from elsewhere in its regions (and, with themes, from anywhere)."""
+    names = [a.name for a in plan.areas]
+    if not names or not figures or any(set(names) & set(f.areas) for f in figures):
+        return ""
+    regions = and_list([region_phrase(r) for r in dict.fromkeys(a.region for a in plan.areas)])
+    where = "elsewhere" if plan.themes else f"elsewhere in {regions}"
+    return f"No figure is tagged {and_list(names)}; these are from {where}."
+
+
 def region_phrase(region: str) -> str:
     """A region as a sentence names it: "the North East region", but "Wales"."""
     return region if region in ("Wales", "Scotland", "Northern Ireland") else f"the {region} region"
@@ -409,6 +421,7 @@ def build_brief(
     numbers = key_figures(found)
     listed = numbers[:SHORT_FIGURES] if short else numbers
     note = first_of(len(numbers), total, "figures") if len(numbers) < total else ""
+    note = " ".join(filter(None, [elsewhere(plan, found), note]))
     sections.append(
         Section("Key figures", tuple(figure_item(f, refs) for f in listed), note, compact=True)
     )
