@@ -242,3 +242,14 @@ def test_a_figure_in_a_terminal_search_list_shows_its_value(corpus):
     assert figures and len(figures) < len(page.hits)
     assert all(f"    {f.value}: {f.measure}" in lines for f in figures)
     assert len(lines) == 2 * len(page.hits) + len(figures)
+
+
+def test_csv_counts_say_what_they_count():
+    # A theme's counts by record type: a spreadsheet cell "3 · 2" would not say of what.
+    from pcc_ideas.output.data import flat
+
+    assert flat({"case-study": 3, "example": 2}) == "case-study: 3 · example: 2"
+    # A citation keeps its compact form.
+    assert flat({"source": "briefing-2021", "ref": "Case study 9", "url": None}) == (
+        "briefing-2021 · Case study 9"
+    )

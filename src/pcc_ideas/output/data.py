@@ -2,7 +2,8 @@
 
 CSV flattens lists: items are joined with " | " (a "|" inside an item is written "\\|", so a
 cell splits back into its items), citations and endnotes are written as `source · ref · url`
-(or `number · url · title`), so every row is one record. A cell a spreadsheet would run as a
+(or `number · url · title`), and counts as `case-study: 3 · example: 2`, so every row is one
+record. A cell a spreadsheet would run as a
 formula (one starting with = + - @, a tab or a carriage return) is written with a single
 quote in front, as OWASP advises. Files begin with a byte order mark so Excel reads UTF-8.
 """
@@ -38,6 +39,8 @@ def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
 def flat(value: Any) -> str:
     if isinstance(value, list):
         return LIST_SEPARATOR.join(flat(v).replace("|", "\\|") for v in value)
+    if isinstance(value, dict) and value and all(type(v) is int for v in value.values()):
+        return joined(f"{k}: {v}" for k, v in value.items())  # counts say of what
     if isinstance(value, dict):
         return joined(value.values())
     return "" if value is None else str(value)
