@@ -420,6 +420,16 @@ def test_an_unknown_evidence_kind_is_a_usage_error(cli, command):
     assert out.exit_code == 2 and "anecdote" in out.stderr and "evaluation" in out.stderr
 
 
+def test_an_evidence_kind_is_read_by_its_words_stems():
+    # People write "evaluated" or "participant report"; the kinds are "evaluation" and
+    # "participant-reports".
+    from pcc_ideas.models import evidence_kind
+
+    assert evidence_kind("evaluated") == "evaluation"
+    assert evidence_kind("Participant report") == "participant-reports"
+    assert evidence_kind("government evaluated") == "government-evaluation"
+
+
 # ---------------------------------------------------------------- formats and the command
 
 

@@ -302,11 +302,18 @@ def record_type(name: str) -> str:
 
 
 def evidence_kind(name: str) -> str:
-    """The evidence kind a user means; raises ValueError naming the choices."""
+    """The evidence kind a user means, by its name or its words' stems ("evaluated" is
+    evaluation); raises ValueError naming the choices."""
     wanted = "-".join(name.split()).casefold()
-    if wanted not in EVIDENCE_LABELS:
+    if wanted in EVIDENCE_LABELS:
+        return wanted
+    from .text import stem, tokens
+
+    by_stems = {tuple(map(stem, tokens(kind))): kind for kind in EVIDENCE_KINDS}
+    found = by_stems.get(tuple(map(stem, tokens(name))))
+    if found is None:
         raise ValueError(f"unknown evidence kind {name!r}; choose from {', '.join(EVIDENCE_KINDS)}")
-    return wanted
+    return found
 
 
 def to_dict(obj: Any) -> Any:
