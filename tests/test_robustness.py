@@ -206,6 +206,16 @@ def test_an_empty_data_dir_path_is_an_error_not_the_current_folder(tmp_path, mon
     assert "must be named" in error.message and "junk" not in str(error)
 
 
+def test_an_empty_data_dir_on_the_command_line_is_an_error_too(tmp_path, monkeypatch, cli):
+    # The command line once made "" a Path, which is ".": the current folder was read.
+    (tmp_path / "junk.yaml").write_text("not: [a record", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for args in (["--data-dir", "", "search", "knife"], ["validate", ""]):
+        out = cli(*args)
+        assert out.exit_code == 2 and "must be named" in out.stderr, args
+        assert "junk" not in out.stderr
+
+
 def test_an_unreadable_sub_folder_is_an_error_not_skipped(tmp_path: Path, monkeypatch):
     """Root reads every folder whatever its mode, so the refusal is simulated where the walk
     lists a folder; the test below checks a real unreadable folder when not run as root."""

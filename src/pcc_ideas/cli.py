@@ -152,7 +152,7 @@ app = typer.Typer(
 )
 
 
-def corpus_of(ctx: typer.Context, data_dir: list[Path] | None = None) -> Corpus:
+def corpus_of(ctx: typer.Context, data_dir: list[str] | None = None) -> Corpus:
     """The run's corpus, with the folders given after the command added."""
     run: Run = ctx.obj
     run.add(data_dir or [])
@@ -502,7 +502,7 @@ def write_out(content: str | bytes, path: Path | None) -> None:
 def validate(
     ctx: typer.Context,
     paths: Annotated[
-        list[Path] | None,
+        list[str] | None,  # as typed: an empty one is refused (see `DataDirs`)
         typer.Argument(
             metavar="[PATH]...", help="Files or folders of records to check on top of the corpus."
         ),
@@ -523,7 +523,7 @@ def validate(
             write_json(problems, sys.stdout)
         raise
     for path in paths or []:
-        if not yaml_files(path):  # a folder with nothing in it to check: likely the wrong one
+        if not yaml_files(Path(path)):  # a folder with nothing to check: likely the wrong one
             say(f"no YAML files in {str(path)!r}: only the other records were checked")
     counts = Counter(r.type for r in corpus.records)
     if json:

@@ -23,11 +23,11 @@ from .values import Fields, mutable
 class Run:
     """What one run of the command knows: the data folders and the corpus, read once."""
 
-    def __init__(self, data_dirs: Sequence[Path] = (), use_cache: bool = True):
+    def __init__(self, data_dirs: Sequence[str] = (), use_cache: bool = True):
         self.data_dirs, self.use_cache = list(data_dirs), use_cache
         self._corpus: Corpus | None = None
 
-    def add(self, data_dirs: Sequence[Path]) -> None:
+    def add(self, data_dirs: Sequence[str]) -> None:
         """More folders of the user's records (given after the command)."""
         if data_dirs:
             self.data_dirs += data_dirs
@@ -86,8 +86,10 @@ def choices(values: Sequence[str]) -> Callable[[str], list[str]]:
 # ---------------------------------------------------------------- shared options
 
 Many = list[str] | None
+# Kept as typed (a str), not a Path: Path("") is ".", and an empty path must be refused, not
+# read as the current folder (`datafiles.data_dirs`).
 DataDirs = Annotated[
-    list[Path] | None,
+    list[str] | None,
     typer.Option(
         "--data-dir",
         metavar="DIR",
