@@ -1129,7 +1129,22 @@ def test_records_a_user_adds_are_marked_as_theirs(cli, tmp_path):
     published = json.loads(cli("search", "naloxone", "--json").stdout)
     assert all("origin" not in r for r in published)
     pack = cli("--data-dir", str(tmp_path), "brief", "--area", "Cleveland")
-    assert "added by the user" in pack.stdout
+    assert "Zyxwv mentoring (added by the user, not from the published sources)" in pack.stdout
+    # A short pack, and a user's figure (always one line), say so too: a claim of the user's
+    # must not pass for one of the briefing its references name.
+    figure = {
+        **make_record("fig-users-own", "Zyxwv figure"),
+        "type": "figure",
+        "value": "120",
+        "measure": "Young people mentored",
+    }
+    for key in ("actions", "outcomes", "evidence", "organisations", "places"):
+        figure.pop(key)
+    write_yaml(tmp_path / "figure.yaml", figure)
+    short = cli("--data-dir", str(tmp_path), "brief", "--area", "Cleveland", "--short")
+    assert short.exit_code == 0, short.stderr
+    assert "Zyxwv mentoring (added by the user, not from the published sources)" in short.stdout
+    assert "**120 (added by the user, not from the published sources)**" in short.stdout
     write_yaml(tmp_path / "claim.yaml", {**make_record("ex-claims", "Claims"), "origin": "x"})
     assert cli("--data-dir", str(tmp_path), "validate").exit_code == 2
 

@@ -69,6 +69,7 @@ from .pack import Brief, Detail, Item, ReferenceList, Section
 from .values import Value, frozen
 
 SHORT_FIGURES = 5
+USER_MARK = "(added by the user, not from the published sources)"
 SHORT_OVERVIEW = 200  # characters: the overview of a short pack stops at a sentence after this
 
 
@@ -77,7 +78,7 @@ SHORT_OVERVIEW = 200  # characters: the overview of a short pack stops at a sent
 
 def theme_item(theme: Theme, refs: ReferenceList, short: bool) -> Item:
     text = lead(theme.summary, SHORT_OVERVIEW) if short else theme.summary
-    return Item(theme.title, refs.cite(theme), text=text, record=theme.id)
+    return Item(titled(theme, theme.title), refs.cite(theme), text=text, record=theme.id)
 
 
 def lead(text: str, limit: int) -> str:
@@ -91,20 +92,27 @@ def lead(text: str, limit: int) -> str:
     return out
 
 
+def titled(record: Record, title: str) -> str:
+    """An item's title, marked when the record is the user's: in every format and length of
+    pack, the reader must know it is not from the published sources its references name."""
+    return f"{title} {USER_MARK}" if record.origin == "user" else title
+
+
 def figure_item(figure: Figure, refs: ReferenceList) -> Item:
     where = figure.place or ", ".join(figure.areas)
     qualifiers = ", ".join(x for x in (figure.year, where) if x)
     text = figure.measure.rstrip(".") + (f" ({qualifiers})" if qualifiers else "")
-    return Item(figure.value, refs.cite(figure), "Figure", text, record=figure.id)
+    return Item(titled(figure, figure.value), refs.cite(figure), "Figure", text, record=figure.id)
 
 
 def recommendation_item(rec: Recommendation, refs: ReferenceList, short: bool) -> Item:
     if short:
-        return Item(rec.title, refs.cite(rec), record=rec.id)
+        return Item(titled(rec, rec.title), refs.cite(rec), record=rec.id)
     details = [Detail("What to do", rec.actions)] if rec.actions else []
     if rec.by:
         details.append(Detail("Recommended by", (rec.by,)))
-    return Item(rec.title, refs.cite(rec), text=rec.summary, details=tuple(details), record=rec.id)
+    title = titled(rec, rec.title)
+    return Item(title, refs.cite(rec), text=rec.summary, details=tuple(details), record=rec.id)
 
 
 def change_item(change: Change, refs: ReferenceList, areas: Sequence[str], short: bool) -> Item:
@@ -131,11 +139,10 @@ def long_date(iso: str) -> str:
 
 def practice_item(record: CaseStudy, refs: ReferenceList, short: bool) -> Item:
     kind = f"Case study {record.number}" if record.type == "case-study" else "Example"
-    if record.origin == "user":  # not from the published sources: the reader should know
-        kind += " (added by the user, not from the published sources)"
+    title = titled(record, record.title)
     if short:
         line = where_text(record) + (f": {headline(record)}" if record.outcomes else "")
-        return Item(record.title, refs.cite(record), kind, line, record=record.id)
+        return Item(title, refs.cite(record), kind, line, record=record.id)
     details = [
         Detail("Where", (where_text(record),)),
         Detail("What was done", record.actions or (record.summary,)),
@@ -146,7 +153,7 @@ def practice_item(record: CaseStudy, refs: ReferenceList, short: bool) -> Item:
         details.insert(1, Detail("Who", (", ".join(record.organisations),)))
     if record.year:
         details.insert(1, Detail("When", (record.year,)))
-    return Item(record.title, refs.cite(record), kind, details=tuple(details), record=record.id)
+    return Item(title, refs.cite(record), kind, details=tuple(details), record=record.id)
 
 
 def headline(record: CaseStudy) -> str:
