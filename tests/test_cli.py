@@ -1274,3 +1274,14 @@ def test_theme_and_area_take_a_name_of_several_words_without_quotes(pcc):
         "Avon and Somerset"
     )
     assert pcc("theme", "violence", "against", "women", "--json").json()["id"] == "domestic-abuse"
+
+
+def test_a_brief_reads_a_list_of_areas_and_names_every_place_asked_for(cli):
+    # "Kent, Sussex" is two areas (it was once read as a typo of West Sussex); Leeds and
+    # Bradford are both in West Yorkshire, and the pack says where each of them lies.
+    both = cli("brief", "--area", "Kent, Sussex", "--short")
+    assert both.exit_code == 0 and "# Briefing pack: Kent and Sussex (summary)" in both.stdout
+    towns = cli("brief", "--area", "Leeds, Bradford", "--short")
+    assert "- Leeds is in West Yorkshire." in towns.stdout
+    assert "- Bradford is in West Yorkshire." in towns.stdout
+    assert towns.stdout.count("- Police force area: West Yorkshire") == 1

@@ -186,13 +186,13 @@ class Plan(Value):
     """What a pack is for: its themes, its areas as resolved, the evidence kept, its length."""
 
     themes: Sequence[Theme]
-    found: Sequence[Match[Area]]
+    found: Sequence[Match[Area]]  # every name asked for, as read: two may be in one area
     evidence: str | None
     short: bool
 
     @property
     def areas(self) -> list[Area]:
-        return [m.item for m in self.found]
+        return list({m.item.name: m.item for m in self.found}.values())
 
     @property
     def on_themes(self) -> str:
@@ -330,11 +330,13 @@ def scope_lines(corpus: Corpus, plan: Plan, chosen: Selection) -> tuple[str, ...
     if plan.themes:
         label = "Theme" if len(plan.themes) == 1 else "Themes"
         lines.append(f"{label}: " + "; ".join(t.title for t in plan.themes) + ".")
-    for found in plan.found:
-        area = found.item
+    for area in plan.areas:
         lines.append(f"Police force area: {area.name} ({area.region}), {area.holder}.")
-        if found.via == "alias":
-            lines.append(sentence(explain(found)))
+        lines += [
+            sentence(explain(m))
+            for m in plan.found
+            if m.item.name == area.name and m.via == "alias"
+        ]
         if not corpus.facet(f"area:{area.name}"):
             lines.append(
                 f"No records are tagged with {area.name}, so this pack draws on what has been "
@@ -414,7 +416,7 @@ def build_brief(
         raise ValueError("a brief needs a theme or an area")
     plan = Plan(
         list({t.id: t for t in themes}.values()),
-        list({m.item.name: m for m in areas}.values()),
+        list(areas),
         evidence,
         short,
     )

@@ -24,7 +24,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__, output
-from .corpus import Corpus, data_dirs, validated
+from .corpus import Corpus, data_dirs, each_named, validated
 from .datafiles import yaml_files
 from .errors import InvalidData
 from .lookup import NotResolved
@@ -451,8 +451,8 @@ def brief(
         usage("a Word brief needs -o FILE.docx (or a pipe)")
     corpus = corpus_of(ctx, data_dir)
     kind = evidence_kind(asked) if (asked := single("--evidence", evidence)) else None
-    chosen = [corpus.theme(n).item for n in theme or []]
-    places = [corpus.gazetteer.resolve(n) for n in area or []]
+    chosen = [m.item for n in theme or [] for m in each_named(n, corpus.theme)]
+    places = [m for n in area or [] for m in each_named(n, corpus.gazetteer.resolve)]
     pack = documents.build_brief(corpus, chosen, places, kind, documents.build_date(), short)
     for hint in pack.hints:
         say(hint)

@@ -14,7 +14,7 @@ from dataclasses import field
 from functools import cached_property
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from .areas import Gazetteer
 from .datafiles import Progress, data_dirs, without_gc, yaml_files
@@ -29,7 +29,17 @@ if TYPE_CHECKING:
     from .scoring import Hit
     from .search import Index
 
-__all__ = ["Corpus", "Progress", "build_corpus", "data_dirs", "load", "sort_by_type"]
+__all__ = [
+    "Corpus",
+    "Progress",
+    "build_corpus",
+    "data_dirs",
+    "each_named",
+    "load",
+    "sort_by_type",
+]
+
+T = TypeVar("T")
 
 
 class Store(Protocol):
@@ -208,7 +218,7 @@ class Corpus(Fields):
             ("evidence", evidence, evidence_kind),
         ]
         return [
-            Filter(name, tuple(dict.fromkeys(n for v in values for n in _each(v, resolve))))
+            Filter(name, tuple(dict.fromkeys(n for v in values for n in each_named(v, resolve))))
             for name, given, resolve in asked
             if (values := [given] if isinstance(given, str) else list(given or ()))
         ]
@@ -527,10 +537,10 @@ def files_digest(dirs: Sequence[Path]) -> str:
     return hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
-def _each(value: str, resolve: Callable[[str], str]) -> list[str]:
-    """A filter's value resolved; a list written with commas ("Cumbria, Lancashire") as each
-    of its names, as if the option were repeated, unless one of them is unknown and the whole
-    is a name ("Public Safety, Public Trust")."""
+def each_named(value: str, resolve: Callable[[str], T]) -> list[T]:
+    """A name given to an option, resolved; a list written with commas ("Cumbria,
+    Lancashire") as each of its names, as if the option were repeated, unless one of them is
+    unknown and the whole is a name ("Public Safety, Public Trust")."""
     parts = [p.strip() for p in value.split(",") if p.strip()]
     if len(parts) < 2:
         return [resolve(value)]

@@ -103,7 +103,7 @@ class NameIndex(Generic[T]):
 
     def _typo(self, query: str) -> Match[T] | None:
         k = key(query)
-        if not max_edits(k):
+        if not max_edits(k) or "," in query:  # a list of names is no misspelt name
             return None
         near = nearest(k, self._all_keys(), limit=10, max_edits=max_edits(k))
         if not near:
