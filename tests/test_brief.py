@@ -504,6 +504,12 @@ def test_html_is_one_self_contained_accessible_page(corpus):
     internal = [h for h in parser.hrefs if h.startswith("#")]
     assert all(h[1:] in parser.ids for h in internal), "every link inside the page lands"
     assert all(h.startswith(("#", "https://", "http://")) for h in parser.hrefs)
+    # A section with a note and no items (West Yorkshire has no figures) has no empty list.
+    bare = to_html(pack(corpus, area="Bradford"))
+    assert (
+        "There are no figures for West Yorkshire" in bare
+        and "<ul" + ' class="lines"></ul>' not in bare
+    )
 
 
 HOSTILE_TITLE = "<script>alert(1)</script> [x](javascript:alert(1))"
@@ -591,3 +597,9 @@ def test_key_figures_from_elsewhere_say_so(corpus):
     )
     # An area with figures of its own has no such note.
     assert not section(pack(corpus, area="Cleveland"), "Key figures").note
+    # Nor its region: the section says there are none rather than vanish.
+    none = section(pack(corpus, area="Bradford"), "Key figures")
+    assert none.items == () and none.note == (
+        "There are no figures for West Yorkshire, nor elsewhere in the Yorkshire and the Humber "
+        "region."
+    )

@@ -377,13 +377,18 @@ def sentence(text: str) -> str:
 
 def elsewhere(plan: Plan, figures: Sequence[Record]) -> str:
     """The note of an area pack's key figures when none of them is of its areas: they come
-    from elsewhere in its regions (and, with themes, from anywhere)."""
+    from elsewhere in its regions (and, with themes, from anywhere, or are national), or
+    there are none."""
     names = [a.name for a in plan.areas]
-    if not names or not figures or any(set(names) & set(f.areas) for f in figures):
+    if not names or any(set(names) & set(f.areas) for f in figures):
         return ""
     regions = and_list([region_phrase(r) for r in dict.fromkeys(a.region for a in plan.areas)])
-    where = "elsewhere" if plan.themes else f"elsewhere in {regions}"
-    return f"No figure is tagged {and_list(names)}; these are from {where}."
+    if not figures and plan.themes:
+        return f"There are no figures{plan.on_themes}."
+    if not figures:
+        return f"There are no figures for {and_list(names)}, nor elsewhere in {regions}."
+    where = "national or from other areas" if plan.themes else f"from elsewhere in {regions}"
+    return f"No figure is tagged {and_list(names)}; these are {where}."
 
 
 def region_phrase(region: str) -> str:

@@ -134,7 +134,7 @@ def html_section(section_id: str, section: Section, cites: Citations) -> str:
     ]
     if section.note:
         out.append(f'<p class="note">{e(section.note)}</p>')
-    if section.compact:
+    if section.compact and section.items:  # a section of a note alone has no empty list
         out.append(
             '<ul class="lines">' + "".join(html_line(i, cites) for i in section.items) + "</ul>"
         )
