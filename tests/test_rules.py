@@ -24,6 +24,7 @@ EXPECTED = {
     "place-fits-scope": ("scope:", ("scope 'national' covers England and Wales", "'England'")),
     "evidence-has-outcomes": ("evidence:", ("evidence 'evaluation' but no outcomes",)),
     "endnote-urls": ("sources:", ("sources[0].url", "endnote 14 of briefing-2021", "ons.gov.uk")),
+    "citation-urls": ("sources:", ("sources[0].url", "www.example.org/not-an-endnote", "endnote")),
 }
 CONTENT_RULE_FOLDERS = tuple(EXPECTED)
 

@@ -141,12 +141,36 @@ def endnote_urls(records: Sequence[Record]) -> Iterator[Problem]:
                 )
 
 
+def citation_urls(records: Sequence[Record]) -> Iterator[Problem]:
+    """A citation of a source that lists its endnotes, naming none of them, gives as its URL
+    one of those endnotes' addresses, or the document's own: any other address would pass, in
+    a brief, for one the published document gives."""
+    known = {
+        r.id: {u for e in r.endnotes for u in _addresses(e)} | ({r.url} if r.url else set())
+        for r in records
+        if isinstance(r, Source) and r.endnotes
+    }
+    for r in records:
+        for i, c in enumerate(r.sources):
+            if c.url and c.source in known and not ENDNOTE_REF.search(c.ref or ""):
+                if c.url not in known[c.source]:
+                    yield Problem(
+                        r.id,
+                        f"sources[{i}].url",
+                        f"{c.url!r} is none of the addresses {c.source} gives "
+                        "(its endnotes' or its own): cite the endnote it comes from",
+                    )
+
+
 def _addresses(note: Endnote) -> list[str]:
     found = [note.url] if note.url else []
     return found + [u for u in URL.findall(note.title or "") if u not in found]
 
 
-CORPUS_RULES: tuple[Callable[[Sequence[Record]], Iterator[Problem]], ...] = (endnote_urls,)
+CORPUS_RULES: tuple[Callable[[Sequence[Record]], Iterator[Problem]], ...] = (
+    endnote_urls,
+    citation_urls,
+)
 
 
 def problems(records: Sequence[Record]) -> list[Problem]:
