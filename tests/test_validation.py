@@ -357,3 +357,14 @@ def test_building_reports_its_progress_file_by_file(tmp_path: Path):
     assert heard[-1] == ("Reading data files", total, total)
     assert [done for _, done, _ in heard] == list(range(total + 1))
     assert corpus.get("ex-progress-2") is not None
+
+
+@pytest.mark.parametrize(
+    "given, wanted",
+    [("Young people and young adults", "young-people"), ("knife crime", "violence-exploitation")],
+)
+def test_a_theme_given_by_its_title_or_alias_is_answered_with_its_id(tmp_path, given, wanted):
+    # The command line takes a theme by title or alias; the data needs the id, and says which.
+    write_yaml(tmp_path / "r.yaml", make_record("ex-by-title", "By title", themes=[given]))
+    (error,) = errors_of(tmp_path)
+    assert error.message == f"unknown theme {given!r} (did you mean {wanted!r}?)"

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from .areas import Gazetteer
 from .datafiles import Progress, data_dirs, yaml_files
 from .errors import DataError, InvalidData
+from .lookup import NameIndex, NotResolved
 from .models import RECORD_TYPES, Area, Record
 from .rules import data_errors
 from .schema import (
@@ -163,6 +164,14 @@ def references(cls: type, node: Node, path: str) -> Unbuilt:
     return Unbuilt(path, themes, tuple(c.source for c in sources), areas, lines)
 
 
+def _theme_named(name: str, theme_names: NameIndex[str]) -> str:
+    """The id of the theme a name means, as a hint, if it means one."""
+    try:
+        return f" (did you mean {theme_names.resolve(name).item!r}?)"
+    except NotResolved:
+        return ""
+
+
 def read_areas(node: Node | None, path: str, errors: list[DataError], parts: Parts) -> None:
     """The gazetteer: `{areas: [...]}`, each area a mapping."""
     for item in _list_of("areas", node, path, errors):
@@ -300,6 +309,13 @@ def check_links(
     for item in first.values():
         if item.record.type in known:
             known[item.record.type].add(item.record.id)
+    # A theme named by its title or an alias ("Young people and young adults"), as the
+    # command line takes it: the message gives the id the data needs.
+    theme_names = NameIndex(
+        (i.record.id, [i.record.id, i.record.title], getattr(i.record, "aliases", ()))
+        for i in first.values()
+        if i.record.type == "theme"
+    )
     area_names: dict[str, str | None] = {}  # as written -> gazetteer name, worked out once
     records = []
     refers: list[tuple[Located | Unbuilt, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
@@ -310,7 +326,9 @@ def check_links(
         refers.append((item, r.themes, tuple(c.source for c in r.sources), r.areas))
     for where, themes, sources, areas in refers:
         gazetteer_names(areas, gazetteer, area_names)
-        for key, message in _dangling(themes, sources, areas, known, area_names, gazetteer):
+        for key, message in _dangling(
+            themes, sources, areas, known, area_names, gazetteer, theme_names
+        ):
             errors.append(DataError(where.path, where.line_of(key), message))
     return records
 
@@ -345,12 +363,14 @@ def _dangling(
     known: dict[str, set[str]],
     area_names: dict[str, str | None],
     gazetteer: Gazetteer,
+    theme_names: NameIndex[str],
 ) -> Iterator[tuple[str, str]]:
     """Each reference of a record to a theme, source or area that does not exist: the key it
     is under and the message."""
     for theme in themes:
         if theme not in known["theme"]:
-            yield "themes", f"unknown theme {quoted(theme)}{did_you_mean(theme, known['theme'])}"
+            hint = did_you_mean(theme, known["theme"]) or _theme_named(theme, theme_names)
+            yield "themes", f"unknown theme {quoted(theme)}{hint}"
     for source in sources:
         if source not in known["source"]:
             hint = did_you_mean(source, known["source"])
