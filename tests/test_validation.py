@@ -368,3 +368,18 @@ def test_a_theme_given_by_its_title_or_alias_is_answered_with_its_id(tmp_path, g
     write_yaml(tmp_path / "r.yaml", make_record("ex-by-title", "By title", themes=[given]))
     (error,) = errors_of(tmp_path)
     assert error.message == f"unknown theme {given!r} (did you mean {wanted!r}?)"
+
+
+@pytest.mark.parametrize(
+    "text, line, what",
+    [
+        ('id: ex-a\ntype: example\ntitle: "unclosed\nsummary: x\nthemes: [drugs]\n', 3, "quoted"),
+        ("id: ex-a\ntype: example\nthemes: [drugs,\nsummary: x\n", 3, "flow sequence"),
+    ],
+)
+def test_something_left_open_is_reported_where_it_starts(tmp_path, text, line, what):
+    # PyYAML finds an unclosed quote or bracket at the end of the file; the user needs the
+    # line where it was opened.
+    (tmp_path / "open.yaml").write_text(text, encoding="utf-8")
+    (error,) = errors_of(tmp_path)
+    assert error.line == line and what in error.message and "not closed" in error.message

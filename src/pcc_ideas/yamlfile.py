@@ -9,6 +9,7 @@ Python objects, so `schema` can check every value and name its line.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from functools import cache
 from pathlib import Path
@@ -95,9 +96,7 @@ def document(path: Path) -> Node | None:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else 1
-        raise Unread(path, line, f"YAML syntax error: {e.problem or e.context}") from None
+        raise Unread(path, *_syntax_error(e, len(source.rstrip()))) from None
     except yaml.reader.ReaderError as e:  # a character YAML does not allow, e.g. ESC
         line = source[: e.position].count("\n") + 1
         message = f"control character 0x{e.character:02x} is not allowed in YAML"
@@ -112,6 +111,21 @@ def document(path: Path) -> Node | None:
     if node is not None and "*" in source and _shares_nodes(node):
         raise Unread(path, _first_alias_line(source), "YAML aliases (*name) are not allowed")
     return node
+
+
+def _syntax_error(e: Any, end: int) -> tuple[int, str]:
+    """The line and message of a YAML syntax error: where it was found, but, for something
+    left open to the end of the file (`end`: a quote, a bracket), where that thing starts."""
+    started = e.context_mark and (e.problem_mark is None or e.problem_mark.index >= end)
+    mark = e.context_mark if started else e.problem_mark or e.context_mark
+    line = mark.line + 1 if mark else 1
+    if started:
+        what = re.sub(r"^while (scanning|parsing) ", "", str(e.context))
+        return (
+            line,
+            f"YAML syntax error: {what} that starts here is not closed by the end of the file",
+        )
+    return line, f"YAML syntax error: {e.problem or e.context}"
 
 
 @cache
