@@ -383,3 +383,19 @@ def test_something_left_open_is_reported_where_it_starts(tmp_path, text, line, w
     (tmp_path / "open.yaml").write_text(text, encoding="utf-8")
     (error,) = errors_of(tmp_path)
     assert error.line == line and what in error.message and "not closed" in error.message
+
+
+def test_a_record_that_does_not_build_still_has_its_id_and_lists_checked(tmp_path: Path):
+    # A newcomer's first record: a misspelt key, an id with capitals and spaces, no themes.
+    # All three are said at once, not one run at a time.
+    bad = make_record("Bradford Mentoring", "Mentoring", themes=[], tittle="misspelt")
+    path = write_yaml(tmp_path / "first.yaml", bad)
+    found = {(e.line, e.message.split(" (")[0]) for e in errors_of(tmp_path)}
+    assert found == {
+        (line_of(path, "tittle:"), "unknown key 'tittle'"),
+        (
+            line_of(path, "id:"),
+            "id 'Bradford Mentoring' must be lower-case letters, digits and hyphens",
+        ),
+        (line_of(path, "themes:"), "themes must not be empty"),
+    }

@@ -142,16 +142,23 @@ def read_record(node: Node, path: str, errors: list[DataError]) -> Located | Unb
         errors.append(DataError(path, line_of(type_node), message))
         return None
     record, lines = build(spec.cls, node, path, errors, spec.required)
+    # A record that did not build is checked as far as it reads, so that every problem of a
+    # file is said in one run.
+    checked = ("id", "themes", "sources")
+    values = (
+        {k: getattr(record, k) for k in checked}
+        if record
+        else {k: v for k, (v, _) in readable(spec.cls, node, checked).items()}
+    )
+    if "id" in values and not ID_PATTERN.match(values["id"]):
+        message = f"id {quoted(values['id'])} must be lower-case letters, digits and hyphens"
+        errors.append(DataError(path, lines.get("id", line), message))
+        record = None
+    for key in () if spec.may_be_bare else ("themes", "sources"):
+        if key in values and not values[key]:
+            errors.append(DataError(path, lines.get(key, line), f"{key} must not be empty"))
     if record is None:
         return references(spec.cls, node, path)
-    if not ID_PATTERN.match(record.id):
-        message = f"id {quoted(record.id)} must be lower-case letters, digits and hyphens"
-        errors.append(DataError(path, lines["id"], message))
-        return references(spec.cls, node, path)
-    if not spec.may_be_bare:
-        for key in ("themes", "sources"):
-            if not getattr(record, key):
-                errors.append(DataError(path, lines.get(key, line), f"{key} must not be empty"))
     # Only the lines the checks across files may point at: kept for every record, so small.
     return Located(record, path, line, {k: lines[k] for k in LINKS if k in lines})
 
