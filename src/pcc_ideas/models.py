@@ -53,6 +53,7 @@ SOURCE_KIND_LABELS = {
     "news-article": "news article",
     "blog-post": "blog post",
     "guide": "guide",
+    "report": "report",  # a user's: an annual report, an evaluation
 }
 GOVERNANCE_LABELS = {
     "pcc": "Police and Crime Commissioner",
