@@ -399,3 +399,23 @@ def test_a_record_that_does_not_build_still_has_its_id_and_lists_checked(tmp_pat
         ),
         (line_of(path, "themes:"), "themes must not be empty"),
     }
+
+
+def test_a_source_that_does_not_build_is_not_also_unknown_where_it_is_cited(tmp_path: Path):
+    # The source's own problem is said; the record citing it is not wrong as well.
+    write_yaml(
+        tmp_path / "source.yaml",
+        {
+            "id": "our-report",
+            "type": "source",
+            "title": "Our report",
+            "kind": "annual-report",
+            "summary": "Our annual report.",
+            "themes": [],
+            "sources": [],
+        },
+    )
+    cites = make_record("ex-cites-our-report", "Cites", sources=[{"source": "our-report"}])
+    write_yaml(tmp_path / "record.yaml", cites)
+    (error,) = errors_of(tmp_path)
+    assert error.path.endswith("source.yaml") and "kind" in error.message

@@ -69,13 +69,16 @@ class Located(NamedTuple):
 
 class Unbuilt(NamedTuple):
     """What a record that did not build refers to, as far as it reads (see `references`), so
-    that an unknown theme, source or area is said with the record's other problems."""
+    that an unknown theme, source or area is said with the record's other problems; and its
+    id and type, so that what refers to it is not said to refer to nothing."""
 
     path: str
     themes: tuple[str, ...]
     sources: tuple[str, ...]
     areas: tuple[str, ...]
     key_lines: dict[str, int]
+    id: str = ""
+    type: str = ""
 
     def line_of(self, key: str) -> int:
         return self.key_lines[key]
@@ -158,7 +161,7 @@ def read_record(node: Node, path: str, errors: list[DataError]) -> Located | Unb
         if key in values and not values[key]:
             errors.append(DataError(path, lines.get(key, line), f"{key} must not be empty"))
     if record is None:
-        return references(spec.cls, node, path)
+        return references(spec.cls, node, path)._replace(id=values.get("id", ""), type=kind)
     # Only the lines the checks across files may point at: kept for every record, so small.
     return Located(record, path, line, {k: lines[k] for k in LINKS if k in lines})
 
@@ -316,6 +319,9 @@ def check_links(
     for item in first.values():
         if item.record.type in known:
             known[item.record.type].add(item.record.id)
+    for u in unbuilt:  # its own problems are said; what cites it is not wrong too
+        if u.type in known and u.id:
+            known[u.type].add(u.id)
     # A theme named by its title or an alias ("Young people and young adults"), as the
     # command line takes it: the message gives the id the data needs.
     theme_names = NameIndex(
