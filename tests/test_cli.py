@@ -1266,6 +1266,8 @@ def test_a_theme_is_found_by_a_thesaurus_term_for_it(pcc):
     read = "read 'DV' as the theme domestic-abuse (Domestic abuse and violence against women"
     assert read in pcc("theme", "DV").stderr
     assert "read" not in pcc("theme", "domestic-abuse").stderr
+    # A brief says which theme it is on, too.
+    assert read in pcc("brief", "--theme", "DV", "--short").stderr
 
 
 def test_theme_and_area_take_a_name_of_several_words_without_quotes(pcc):

@@ -451,7 +451,13 @@ def brief(
         usage("a Word brief needs -o FILE.docx (or a pipe)")
     corpus = corpus_of(ctx, data_dir)
     kind = evidence_kind(asked) if (asked := single("--evidence", evidence)) else None
-    chosen = [m.item for n in theme or [] for m in each_named(n, corpus.theme)]
+    from .pages import read_as_theme
+
+    matches = [m for n in theme or [] for m in each_named(n, corpus.theme)]
+    for m in matches:
+        if m.via != "name":  # which theme a pack is on, when not named by its id or title
+            say(read_as_theme(m.query, m.item))
+    chosen = [m.item for m in matches]
     places = [m for n in area or [] for m in each_named(n, corpus.gazetteer.resolve)]
     pack = documents.build_brief(corpus, chosen, places, kind, documents.build_date(), short)
     for hint in pack.hints:

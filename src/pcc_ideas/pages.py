@@ -64,6 +64,12 @@ class RecordPage(Fields):
         return [self.as_json()]
 
 
+def read_as_theme(asked: str, theme: Theme) -> str:
+    """How a name other than a theme's id or title was read: "read 'DV' as the theme
+    domestic-abuse (Domestic abuse and violence against women and girls)"."""
+    return f"read {asked!r} as the theme {theme.id} ({theme.title})"
+
+
 @frozen
 class RelatedTheme(Value):
     """A theme linked to another, how many records it holds, and its practice closest to
@@ -91,8 +97,7 @@ class ThemePage(Fields):
 
     @property
     def notes(self) -> list[str]:
-        t = self.theme
-        notes = [f"read {self.asked!r} as the theme {t.id} ({t.title})"] if self.asked else []
+        notes = [read_as_theme(self.asked, self.theme)] if self.asked else []
         if self.hidden:
             notes.append(left_out(self.hidden))
         if self.related:
