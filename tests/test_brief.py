@@ -601,3 +601,19 @@ def test_key_figures_from_elsewhere_say_so(corpus):
         "There are no figures for West Yorkshire, nor elsewhere in the Yorkshire and the Humber "
         "region."
     )
+
+
+def test_where_several_places_lie_names_every_area_so_none_seems_to_hold_the_others(corpus):
+    # St Giles works in London and in five force areas named as places: "(Metropolitan
+    # Police)" after the list once read as if all of them were the Met's.
+    from pcc_ideas.brief import where_text
+
+    st_giles = corpus.get("cs-04-st-giles-trust-sos-project")
+    assert where_text(st_giles) == (
+        "London, Kent, West Midlands, Merseyside, West Yorkshire, South Wales (force areas: "
+        "Metropolitan Police, Kent, West Midlands, Merseyside, West Yorkshire, South Wales)"
+    )
+    # One place keeps its area after it.
+    assert where_text(corpus.get("cs-11-middlesbrough-heroin-assisted-treatment")) == (
+        "Middlesbrough, Cleveland"
+    )

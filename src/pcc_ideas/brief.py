@@ -164,8 +164,11 @@ def headline(record: CaseStudy) -> str:
 
 
 def where_text(record: CaseStudy) -> str:
-    """Where a piece of work was done: its places, then its force areas."""
+    """Where a piece of work was done: its places, then its force areas: "Middlesbrough
+    (Cleveland)"; of several places, all the areas, so that none seems to hold the others."""
     unnamed = [a for a in record.areas if a not in record.places]
+    if record.places and unnamed and len(record.places) > 1:
+        return ", ".join(record.places) + f" (force areas: {', '.join(record.areas)})"
     if record.places:
         return ", ".join(record.places) + (f" ({', '.join(unnamed)})" if unnamed else "")
     if record.areas:
