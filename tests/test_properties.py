@@ -28,6 +28,7 @@ from pcc_ideas.schema import MAX_NUMBER, MAX_TEXT, NUMBER_RANGES, TEXT_LIMITS
 
 BUNDLED_THEMES = sorted(p.stem for p in (bundled_data_dir() / "themes").glob("*.yaml"))
 BUNDLED_SOURCES = ["apcc-guide", "blog-2016", "briefing-2021", "news-2021"]
+SOURCES_WITHOUT_ENDNOTES = ["blog-2016", "news-2021"]
 AREAS = ["Cleveland", "Middlesbrough", "Dyfed-Powys", "Metropolitan Police", "Police Scotland"]
 
 # Strings that have broken an output somewhere: markup, formulas, fences, links, escapes.
@@ -102,9 +103,15 @@ def strategy_for(hint: Any, name: str) -> st.SearchStrategy[Any]:
     if hint is str:
         return text_for(name)
     if hint is Citation:
-        return st.fixed_dictionaries(
-            {"source": st.sampled_from(BUNDLED_SOURCES)},
-            optional={"ref": text_for("ref"), "url": text_for("url")},
+        # Any address is valid only for a source that lists no endnotes (`citation-urls`).
+        return st.one_of(
+            st.fixed_dictionaries(
+                {"source": st.sampled_from(SOURCES_WITHOUT_ENDNOTES)},
+                optional={"ref": text_for("ref"), "url": text_for("url")},
+            ),
+            st.fixed_dictionaries(
+                {"source": st.sampled_from(BUNDLED_SOURCES)}, optional={"ref": text_for("ref")}
+            ),
         )
     if hint is Endnote:
         return st.fixed_dictionaries(
