@@ -419,3 +419,14 @@ def test_a_source_that_does_not_build_is_not_also_unknown_where_it_is_cited(tmp_
     write_yaml(tmp_path / "record.yaml", cites)
     (error,) = errors_of(tmp_path)
     assert error.path.endswith("source.yaml") and "kind" in error.message
+
+
+def test_an_area_name_that_could_be_several_says_which(tmp_path: Path):
+    # "Yorkshire" is in four force areas' names: the hint gives them all, as the command
+    # line does, not the first near spelling.
+    write_yaml(tmp_path / "r.yaml", make_record("ex-yorkshire", "Yorkshire", areas=["Yorkshire"]))
+    (error,) = errors_of(tmp_path)
+    assert error.message.startswith("unknown area 'Yorkshire' (it could be ")
+    assert all(
+        repr(a) in error.message for a in ("North Yorkshire", "South Yorkshire", "West Yorkshire")
+    )

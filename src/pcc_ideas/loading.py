@@ -390,8 +390,16 @@ def _dangling(
             yield "sources", f"unknown source {quoted(source)}{hint}"
     for name in areas:
         if area_names[name] is None:
-            near = gazetteer.suggest(name)
-            yield (
-                "areas",
-                f"unknown area {quoted(name)}" + (f" (did you mean {near[0]!r}?)" if near else ""),
-            )
+            yield "areas", f"unknown area {quoted(name)}{_area_hint(name, gazetteer)}"
+
+
+def _area_hint(name: str, gazetteer: Gazetteer) -> str:
+    """What an unknown area name may mean, as the command line would read it: one area, or
+    the several it could be ("Yorkshire")."""
+    try:
+        return f" (did you mean {gazetteer.resolve(name).item.name!r}?)"
+    except NotResolved as e:
+        if e.ambiguous and e.suggestions:
+            return f" (it could be {' or '.join(map(repr, e.suggestions[:5]))})"
+    near = gazetteer.suggest(name)
+    return f" (did you mean {near[0]!r}?)" if near else ""
