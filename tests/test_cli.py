@@ -1126,6 +1126,10 @@ def test_records_a_user_adds_are_marked_as_theirs(cli, tmp_path):
     assert [r.get("origin") for r in json.loads(out.stdout)] == ["user"]
     plain = cli("--data-dir", str(tmp_path), "search", "zyxwv")
     assert "(your record)" in plain.stdout
+    # The Markdown export says so by the record's type, not as a raw field.
+    exported = cli("--data-dir", str(tmp_path), "export", "--format", "markdown")
+    assert "*Example (your record)* · `ex-users-own-work`" in exported.stdout
+    assert "**origin**" not in exported.stdout
     published = json.loads(cli("search", "naloxone", "--json").stdout)
     assert all("origin" not in r for r in published)
     pack = cli("--data-dir", str(tmp_path), "brief", "--area", "Cleveland")

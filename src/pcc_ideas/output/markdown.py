@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..pack import Brief, Item, Reference
 
 # Shown in a record's heading lines rather than as a field.
-HEADED = SKIP_FIELDS | {"themes", "areas", "scope"}
+HEADED = SKIP_FIELDS | {"themes", "areas", "scope", "origin"}
 SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!]|&(?=#?\w+;))")  # & where it would start an entity
 LEADING_SPACE = re.compile(r"(?m)^[ \t]+")  # four spaces would start a code block
 # What makes a line a list item ("- ", "+ ", "3. ", "3) ") or the underline of a heading or
@@ -53,17 +53,19 @@ def write_markdown(rows: Sequence[dict[str, Any]], out: TextIO) -> None:
 
 
 def record_markdown(r: dict[str, Any], label: str) -> str:
-    out = [f"### {md(r['title'])}\n\n*{label}* · `{r['id']}`"]
+    mine = " (your record)" if r.get("origin") == "user" else ""
+    out = [f"### {md(r['title'])}\n\n*{label}{mine}* · `{r['id']}`"]
     if r["areas"]:
         out.append(f" · {md(', '.join(r['areas']))}")
     out.append(f"\n\n{md(r['summary'])}\n\n")
     for name, value in r.items():
         if name in HEADED:
             continue
+        shown = name.replace("_", " ")
         if isinstance(value, list):
-            out.append(f"**{name}**:\n\n" + "".join(f"- {md(flat(v))}\n" for v in value) + "\n")
+            out.append(f"**{shown}**:\n\n" + "".join(f"- {md(flat(v))}\n" for v in value) + "\n")
         else:
-            out.append(f"**{name}**: {md(str(value))}\n\n")
+            out.append(f"**{shown}**: {md(str(value))}\n\n")
     if r["themes"]:
         out.append(f"Themes: {', '.join(r['themes'])}\n\n")
     for c in r["sources"]:
