@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .areas import Gazetteer
 from .datafiles import Progress, data_dirs, yaml_files
@@ -147,7 +147,7 @@ def read_record(node: Node, path: str, errors: list[DataError]) -> Located | Unb
     record, lines = build(spec.cls, node, path, errors, spec.required)
     # A record that did not build is checked as far as it reads, so that every problem of a
     # file is said in one run.
-    checked = ("id", "themes", "sources")
+    checked = ("id", "themes", "sources", "areas")
     values = (
         {k: getattr(record, k) for k in checked}
         if record
@@ -161,17 +161,22 @@ def read_record(node: Node, path: str, errors: list[DataError]) -> Located | Unb
         if key in values and not values[key]:
             errors.append(DataError(path, lines.get(key, line), f"{key} must not be empty"))
     if record is None:
-        return references(spec.cls, node, path)._replace(id=values.get("id", ""), type=kind)
+        return references(path, kind, values, lines)
     # Only the lines the checks across files may point at: kept for every record, so small.
     return Located(record, path, line, {k: lines[k] for k in LINKS if k in lines})
 
 
-def references(cls: type, node: Node, path: str) -> Unbuilt:
-    """The themes, sources and areas a record's mapping names, where they read."""
-    found = readable(cls, node, ("themes", "sources", "areas"))
-    themes, sources, areas = (found.get(k, ((), 0))[0] for k in ("themes", "sources", "areas"))
-    lines = {k: line for k, (_, line) in found.items()}
-    return Unbuilt(path, themes, tuple(c.source for c in sources), areas, lines)
+def references(path: str, kind: str, values: dict[str, Any], lines: dict[str, int]) -> Unbuilt:
+    """What a record that did not build refers to, from those of its values that read."""
+    return Unbuilt(
+        path,
+        tuple(values.get("themes", ())),
+        tuple(c.source for c in values.get("sources", ())),
+        tuple(values.get("areas", ())),
+        {k: lines[k] for k in ("themes", "sources", "areas") if k in lines},
+        values.get("id", ""),
+        kind,
+    )
 
 
 def _theme_named(name: str, theme_names: NameIndex[str]) -> str:
