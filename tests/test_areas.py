@@ -260,3 +260,26 @@ def test_a_region_is_answered_with_its_areas(corpus):
         a.name for a in corpus.gazetteer.areas if a.region == "South West"
     ]
     assert corpus.gazetteer.resolve("West Midlands").item.name == "West Midlands"
+
+
+def test_a_country_is_answered_with_how_many_areas_it_covers(corpus, run):
+    # "England" is no police force area, and before, its suggestions were towns whose names
+    # end like it (Fenland, Leyland). A country, or two ("England and Wales", the scope of
+    # national records), stands for its areas, too many to list on one line.
+    gazetteer = corpus.gazetteer
+    english = [a.name for a in gazetteer.areas if a.country == "England"]
+    for name, areas in [
+        ("england", english),
+        ("England & Wales", [a.name for a in gazetteer.areas if a.country in ("England", "Wales")]),
+    ]:
+        with pytest.raises(NotResolved) as caught:
+            gazetteer.resolve(name)
+        assert caught.value.ambiguous and caught.value.suggestions == areas
+    assert gazetteer.countries("Wales and England") == ["England", "Wales"]
+    assert gazetteer.countries("England and Narnia") == []
+    result = run("area", "England")
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"pcc-ideas: 'England' covers {len(english)} police force areas; name one of them "
+        "(`pcc-ideas areas` lists them)\n"
+    )

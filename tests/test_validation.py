@@ -430,3 +430,11 @@ def test_an_area_name_that_could_be_several_says_which(tmp_path: Path):
     assert all(
         repr(a) in error.message for a in ("North Yorkshire", "South Yorkshire", "West Yorkshire")
     )
+
+
+def test_a_country_given_as_an_area_is_told_the_scope_that_says_it(tmp_path: Path):
+    # A record on the whole of England names no force area: its scope says so.
+    for areas, scope in [(["England"], "england"), (["England and Wales"], "national")]:
+        write_yaml(tmp_path / "r.yaml", make_record("ex-country", "Country", areas=areas))
+        (error,) = errors_of(tmp_path)
+        assert error.message.endswith(f"gives scope: {scope})"), error.message

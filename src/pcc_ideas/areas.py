@@ -55,9 +55,20 @@ class Gazetteer(Fields):
             except NotResolved:
                 pass
         region = [a.name for a in self.areas if key(a.region) == key(name)]
+        if not region and (countries := self.countries(name)):
+            region = [a.name for a in self.areas if a.country in countries]
         if len(region) > 1:  # a region ("South West") is in several areas: name them
             raise NotResolved(name, region, ambiguous=True, what=self._index.what)
         return self._index.resolve(name)
+
+    def countries(self, name: str) -> list[str]:
+        """The countries a name is ("England", "England and Wales"), in gazetteer order;
+        none if it is anything else."""
+        known = {key(a.country): a.country for a in self.areas}
+        named = [known.get(part) for part in key(name).split(" and ")]
+        if not all(named):
+            return []
+        return [c for c in dict.fromkeys(known.values()) if c in named]
 
     def suggest(self, name: str) -> list[str]:
         return self._index.suggest(name)

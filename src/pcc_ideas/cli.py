@@ -121,8 +121,10 @@ class Commands(TyperGroup):
             say(str(e))
             raise typer.Exit(e.code) from None
         except NotResolved as e:
-            hints = f"; did you mean: {', '.join(e.suggestions)}?" if e.suggestions else ""
-            say(f"{e}{hints}")
+            hint = e.hint
+            if e.ambiguous and not hint and e.what == "police force area":
+                hint = "; name one of them (`pcc-ideas areas` lists them)"
+            say(f"{e}{hint}")
             raise typer.Exit(1) from None
         except ValueError as e:
             say(str(e))

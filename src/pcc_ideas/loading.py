@@ -20,7 +20,7 @@ from .areas import Gazetteer
 from .datafiles import Progress, data_dirs, yaml_files
 from .errors import DataError, InvalidData
 from .lookup import NameIndex, NotResolved
-from .models import RECORD_TYPES, Area, Record
+from .models import RECORD_TYPES, SCOPE_COUNTRIES, Area, Record
 from .rules import data_errors
 from .schema import (
     MAP,
@@ -400,7 +400,11 @@ def _dangling(
 
 def _area_hint(name: str, gazetteer: Gazetteer) -> str:
     """What an unknown area name may mean, as the command line would read it: one area, or
-    the several it could be ("Yorkshire")."""
+    the several it could be ("Yorkshire"), or the scope that says a whole country."""
+    if countries := gazetteer.countries(name):
+        scope = next((s for s, held in SCOPE_COUNTRIES.items() if list(held) == countries), None)
+        if scope:
+            return f" (a record on the whole of {' and '.join(countries)} gives scope: {scope})"
     try:
         return f" (did you mean {gazetteer.resolve(name).item.name!r}?)"
     except NotResolved as e:

@@ -31,6 +31,9 @@ class Match(Value, Generic[T]):
     matched: str
 
 
+MAX_NAMED = 8  # more suggestions than this are not worth reading in one line
+
+
 class NotResolved(LookupError):
     """No single thing fits the query; `suggestions` are the nearest names. `what` names
     the kind of thing looked for ("theme", "police force area")."""
@@ -38,13 +41,23 @@ class NotResolved(LookupError):
     def __init__(
         self, query: str, suggestions: Sequence[str], ambiguous: bool = False, what: str = "name"
     ):
-        super().__init__(
-            f"{query!r} is in more than one {what}"
-            if ambiguous
-            else f"{query!r} is not a known {what}"
-        )
+        if not ambiguous:
+            message = f"{query!r} is not a known {what}"
+        elif len(suggestions) > MAX_NAMED:
+            message = f"{query!r} covers {len(suggestions)} {what}s"
+        else:
+            message = f"{query!r} is in more than one {what}"
+        super().__init__(message)
         self.query, self.suggestions, self.ambiguous = query, list(suggestions), ambiguous
         self.what = what
+
+    @property
+    def hint(self) -> str:
+        """The names to suggest, as the end of a message ("; did you mean: A, B?"), unless
+        there are too many to read (a country's police force areas)."""
+        if not self.suggestions or len(self.suggestions) > MAX_NAMED:
+            return ""
+        return f"; did you mean: {', '.join(self.suggestions)}?"
 
 
 class NameIndex(Generic[T]):
