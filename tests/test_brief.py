@@ -329,7 +329,7 @@ def test_a_reference_gives_document_place_and_url(corpus):
     assert len(first) > 1 and first[0].startswith("Public Safety, Public Trust. Innovative")
     assert set(first[1:]) == {"Public Safety, Public Trust"}
     assert re.search(
-        r"^\d+\. \*Public Safety, Public Trust\* \(2021\), Case study 11\. "
+        r"^\d+\. \*Public Safety, Public Trust[^*]*\* \(2021\), Case study 11, endnote 34\. "
         r"\[`https://www\.cleveland\.pcc\.police\.uk/.+`\]\(<https://www\.cleveland\.pcc\.police\.uk/[^>]+>\)$",
         text,
         re.M,

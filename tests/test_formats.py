@@ -234,7 +234,7 @@ def shown_text(text: str) -> str:
 
 
 def test_markdown_shows_citations(corpus):
-    record = next(r for r in corpus.records if r.type == "case-study" and r.sources[0].url)
+    record = next(r for r in corpus.records if r.type == "case-study" and r.sources[-1].url)
     shown = shown_text(exported([record], "markdown"))
     for c in record.sources:
         assert c.source in shown

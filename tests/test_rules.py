@@ -25,6 +25,7 @@ EXPECTED = {
     "evidence-has-outcomes": ("evidence:", ("evidence 'evaluation' but no outcomes",)),
     "endnote-urls": ("sources:", ("sources[0].url", "endnote 14 of briefing-2021", "ons.gov.uk")),
     "citation-urls": ("sources:", ("sources[0].url", "www.example.org/not-an-endnote", "endnote")),
+    "endnote-named": ("sources:", ("sources[0].ref", "'Case study 12, endnote 37'")),
 }
 CONTENT_RULE_FOLDERS = tuple(EXPECTED)
 

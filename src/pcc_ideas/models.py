@@ -111,7 +111,7 @@ class Endnote(Value):
 
 
 # A citation's ref naming an endnote: "Endnote 14", "Tackling violence, endnote 14".
-ENDNOTE_REF = re.compile(r"\bendnote (\d+)\)?\s*\Z", re.IGNORECASE)
+ENDNOTE_REF = re.compile(r"\b(?:endnote|footnote) (\d+)\)?\s*\Z", re.IGNORECASE)
 
 
 @frozen

@@ -162,6 +162,31 @@ def citation_urls(records: Sequence[Record]) -> Iterator[Problem]:
                     )
 
 
+def endnote_named(records: Sequence[Record]) -> Iterator[Problem]:
+    """A citation that gives an endnote's address names that endnote in its ref ("Case study
+    12, endnote 37"): a reader sees which of the document's notes the link is, and `show`
+    and a brief give what the note says."""
+    notes = {
+        r.id: {u: e.number for e in reversed(r.endnotes) for u in _addresses(e)}
+        for r in records
+        if isinstance(r, Source) and r.endnotes
+    }
+    own = {r.id: r.url for r in records if isinstance(r, Source)}
+    for r in records:
+        for i, c in enumerate(r.sources):
+            if not c.url or c.url == own.get(c.source) or ENDNOTE_REF.search(c.ref or ""):
+                continue
+            number = notes.get(c.source, {}).get(c.url)
+            if number is not None:
+                named = f"{c.ref}, endnote {number}" if c.ref else f"Endnote {number}"
+                yield Problem(
+                    r.id,
+                    f"sources[{i}].ref",
+                    f"the url is endnote {number}'s address in {c.source}: "
+                    f"name it in the ref ({named!r})",
+                )
+
+
 def _addresses(note: Endnote) -> list[str]:
     found = [note.url] if note.url else []
     return found + [u for u in URL.findall(note.title or "") if u not in found]
@@ -170,6 +195,7 @@ def _addresses(note: Endnote) -> list[str]:
 CORPUS_RULES: tuple[Callable[[Sequence[Record]], Iterator[Problem]], ...] = (
     endnote_urls,
     citation_urls,
+    endnote_named,
 )
 
 
