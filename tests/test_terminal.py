@@ -140,6 +140,29 @@ def test_dumb_terminals_and_no_color_get_plain_lines(command, tmp_path, env):
     assert "\tcs-09-naloxone-west-midlands-durham\t" in text
 
 
+def test_an_area_page_shows_its_records_before_the_announced_changes(command, tmp_path):
+    # A user asked what has been done in the area: its records come first, and a line at
+    # the top says the announcements (the same four in most areas) follow them.
+    code, text = on_terminal(
+        command,
+        "area",
+        "Cleveland",
+        "--no-pager",
+        columns=100,
+        env={"XDG_CACHE_HOME": str(tmp_path)},
+    )
+    assert code == 0, text
+    lines = [line.strip() for line in text.replace("\r", "").splitlines()]
+    first_record = lines.index("cs-05-cleveland-cse-perpetrator-research · Case study · Cleveland")
+    changes = lines.index("Announced changes to who holds the PCC functions (4)")
+    assert (
+        "announced changes to who holds the PCC functions: 4, after the records"
+        in lines[:first_record]
+    )
+    assert first_record < changes
+    assert lines[changes + 1] == "2025-11-13 · announced, subject to legislation"
+
+
 @pytest.mark.parametrize("args", [("area", "Kent"), ("areas",)], ids=lambda a: a[0])
 def test_the_announced_abolition_of_pccs_is_shown_with_date_status_and_address(
     command, tmp_path, args

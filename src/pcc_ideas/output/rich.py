@@ -248,27 +248,31 @@ def themes_parts(page: ThemesPage) -> Iterator[Part]:
 
 
 def area_parts(page: AreaPage) -> Iterator[Part]:
+    """The area, what has been done there, then the announced changes to who holds its PCC
+    functions in full (a line at the top says they follow): the records are what a user
+    asked for, and the changes are the same four in most areas."""
     a = page.area
     yield wrapped(Text.assemble((a.name, "bold"), JOIN, joined((a.region, a.holder))))
     for name, value in to_dict(a).items():
         if name not in ("name", "region", "holder", "aliases") and isinstance(value, str):
             yield field_line(Text(f"{name}: {choice_label(name, value)}", "dim"))
+    changes = "changes to who holds the PCC functions"
+    if a.changes:
+        yield field_line(Text(f"announced {changes}: {len(a.changes)}, after the records", "dim"))
     for note in page.reading:
         yield wrapped(note, "italic yellow")
-    if a.changes:
-        yield blank()
-        yield wrapped(
-            f"Announced changes to who holds the PCC functions ({len(a.changes)})", "bold"
-        )
-        for change in a.changes:
-            yield from change_parts("  ", change)
     for note in page.page_notes:
         yield wrapped(note, "italic yellow")
-    for _, heading, records in page.sections():
+    for _, section, records in page.sections():
         yield blank()
-        yield wrapped(f"{heading} ({len(records)})", "bold")
+        yield wrapped(f"{section} ({len(records)})", "bold")
         for r in records:
             yield from entry(r)
+    if a.changes:
+        yield blank()
+        yield wrapped(f"Announced {changes} ({len(a.changes)})", "bold")
+        for change in a.changes:
+            yield from change_parts("  ", change)
 
 
 def change_parts(lead: str, change: Change, first: str = "") -> Iterator[Part]:
