@@ -125,24 +125,39 @@ def test_question_words_are_not_content_but_a_query_is_never_empty():
     assert [g.words for g in read_query("what works").groups] == [("works",)]
 
 
-def test_a_word_read_through_one_concept_names_a_topic_and_one_read_through_several_does_not():
-    # Neither "frisked" nor "house" is a word the records use. "frisked" is found only in a
-    # term of one concept ("stop and frisk"), so it names that topic and counts in full; "house"
-    # is found in terms of two concepts, so it is read through both but counts as a word that
-    # names no topic (an everyday word inside longer terms), like "men".
+def test_a_word_read_through_one_topic_names_it_and_one_in_unrelated_concepts_is_not_read():
+    # None of "frisked", "psychiatric" or "house" is a word the records use. "frisked" is
+    # found only in a term of one concept ("stop and frisk"), so it names that topic and
+    # counts in full. "psychiatric" is in terms of two concepts linked as related: one topic,
+    # read through both. "house" is in terms of two unrelated concepts ("House of Commons",
+    # "safe house"): nothing says which the user meant, so it is read through neither (it was
+    # read as a refuge in "the burglar who broke into their house"), and counts as a word
+    # that names no topic, like "men".
     thesaurus = Thesaurus(
         (
             Concept("stop-and-search", "stop and search", alt=("stop and frisk",)),
             Concept("parliament", "Parliament", alt=("House of Commons",)),
             Concept("refuges", "refuges", alt=("safe house",)),
+            Concept("mental-health", "mental health", alt=("psychiatric problems",)),
+            Concept(
+                "mental-health-services",
+                "mental health services",
+                alt=("psychiatric care",),
+                related=("mental-health",),
+            ),
         )
     )
-    used = {"stop", "search", "men", "safe", "refug", "parliament", "common"}.__contains__
-    topics = {"stop", "search", "parliament", "refug"}.__contains__
-    frisked, men = read_query("frisked men", thesaurus, used, topics).groups
+    used = {"stop", "search", "men", "safe", "refug", "parliament", "common", "mental"}
+    topics = {"stop", "search", "parliament", "refug", "mental"}.__contains__
+    frisked, men = read_query("frisked men", thesaurus, used.__contains__, topics).groups
     assert frisked.weight == 1.0
     assert {e.concept for e in frisked.expansions} == {"stop-and-search"}
     assert men.weight == GENERIC_WEIGHT
-    (house,) = read_query("house", thesaurus, lambda w: w != "hous", topics).groups
-    assert {e.concept for e in house.expansions} == {"parliament", "refuges"}
+    (psychiatric,) = read_query("psychiatric", thesaurus, used.__contains__, topics).groups
+    assert {e.concept for e in psychiatric.expansions} == {
+        "mental-health",
+        "mental-health-services",
+    }
+    (house,) = read_query("house", thesaurus, used.__contains__, topics).groups
+    assert house.expansions == ()
     assert house.weight == GENERIC_WEIGHT

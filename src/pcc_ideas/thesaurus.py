@@ -144,15 +144,38 @@ class Thesaurus(Fields):
     def containing(self, word: str) -> tuple[Expansion, ...]:
         """For a word the records never use: the terms of the concepts with a term that
         holds it ("frisked" is in "stop and frisk"), read as what the user meant, a little
-        below a whole term (`PART_WEIGHT`)."""
+        below a whole term (`PART_WEIGHT`). None when those concepts are not one topic: a word
+        in the terms of unrelated concepts ("house": safe house, halfway house, front of house
+        testing) says nothing of which one the user meant."""
+        holding = self.tables.with_word.get(word, ())
+        if not self._one_topic(holding):
+            return ()
         found: dict[tuple[str, ...], Expansion] = {}
-        for concept_id in self.tables.with_word.get(word, ()):
+        for concept_id in holding:
             for e in self.expansions(self.concept(concept_id), ()):
                 if e.how == "thesaurus" and word not in e.words:
                     found.setdefault(
                         e.words, Expansion(e.words, e.weight * PART_WEIGHT, e.how, e.concept)
                     )
         return tuple(found.values())
+
+    def _one_topic(self, concept_ids: Sequence[str]) -> bool:
+        """Whether concepts are one topic: linked to each other, broader or related, either
+        way (psychiatric care, mental health crisis and mental health)."""
+        left = set(concept_ids)
+        reached = [left.pop()] if left else []
+        while reached:
+            c = self.concept(reached.pop())
+            t = self.tables
+            near = left & {
+                *c.broader,
+                *c.related,
+                *t.narrower.get(c.id, ()),
+                *t.related_by.get(c.id, ()),
+            }
+            left -= near
+            reached += near
+        return not left
 
     def spans(self, query_words: Sequence[str]) -> list[Span]:
         """The concept terms in a query's stemmed words, longest first, not overlapping."""
