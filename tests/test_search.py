@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pcc_ideas
-from pcc_ideas.search import Index
+from pcc_ideas.search import TYPO_WEIGHT, Index
 from pcc_ideas.text import THOUSANDS, WORD, fold, max_edits, stem, terms, tokens
 
 
@@ -50,8 +50,17 @@ def test_typos_find_what_they_mean(corpus):
 def test_a_typo_in_an_ending_the_stemmer_cuts_is_corrected(corpus):
     # "recruitmnet" stems to itself, many edits from "recruit" (the stem of "recruitment"):
     # only the word as typed, one swap from "recruitment", leads there.
-    assert corpus.index.alternatives("recruitmnet", "recruitmnet") == [("recruit", 0.6)]
+    assert corpus.index.alternatives("recruitmnet", "recruitmnet") == [("recruit", TYPO_WEIGHT[1])]
     assert "cs-20-south-wales-positive-action" in top(corpus, "recruitmnet of officers", 3)
+
+
+def test_a_misspelt_topic_word_weighs_as_much_in_the_query_as_spelt_right(corpus):
+    # How sure a correction is weighs on each record's score, not on how much of the query
+    # the word is: misspelling "recruitment" must not hand the query to "BAME" alone (the
+    # race recommendation, which says nothing of recruitment, came first).
+    query = "BAME recruitment into the police"
+    misspelt = query.replace("recruitment", "recruitmnet")
+    assert set(top(corpus, misspelt, 2)) == set(top(corpus, query, 2))
 
 
 def test_short_words_are_not_corrected():

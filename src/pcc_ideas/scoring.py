@@ -245,8 +245,13 @@ class Scoring:
         return found
 
     def _importance(self, group: Group, alts: list[list[tuple[str, float]]]) -> float:
-        """How telling a group's words are: the sum of their idfs."""
-        own = [max((self.idf(a) * w for a, w in stem_alts), default=0.0) for stem_alts in alts]
+        """How telling a group's words are: the sum of their idfs. A misspelt word counts as
+        the word it is most surely read as, in full: how sure the reading is weighs on each
+        record's score, not on how much of the query the word is ("BAME recruitmnet": a
+        record on recruitment covers the query; one on BAME alone does not)."""
+        own = [
+            max(((w, self.idf(a)) for a, w in stem_alts), default=(0, 0.0))[1] for stem_alts in alts
+        ]
         if any(own):
             return sum(own) * group.weight
         # Words the records never use count as what they stand for: in full for a synonym

@@ -52,7 +52,7 @@ FIELD_OF = {
 NOT_INDEXED = frozenset(
     {"id", "type", "themes", "scope", "number", "score", "url", "related", "changes"}
 )
-TYPO_WEIGHT = (1.0, 0.6, 0.4)  # by number of edits
+TYPO_WEIGHT = (1.0, 0.8, 0.5)  # by number of edits
 # The fields whose pairs of neighbouring words are indexed, for phrases: all but the themes'
 # names, so that a synonym of several words ("stop and search") is found in a long body too.
 PHRASE_FIELDS = frozenset({"title", "names", "summary", "body"})
