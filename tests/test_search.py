@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pcc_ideas
+from pcc_ideas.query import AREA_NAME_WEIGHT
 from pcc_ideas.search import TYPO_WEIGHT, Index
 from pcc_ideas.text import THOUSANDS, WORD, fold, max_edits, stem, terms, tokens
 
@@ -283,6 +284,26 @@ def test_a_town_the_records_never_name_stands_for_its_force_area(corpus):
     hits = corpus.search("reading programmes in prison", limit=10)
     assert not any(c.how == "place" for h in hits for c in h.explain)
     assert not any("thames-valley" in h.record.id for h in hits)
+
+
+def test_a_force_area_named_in_full_is_where_the_topic_is_asked_about(corpus):
+    # "West Midlands" is one place, not two rare words: before, its words outweighed the
+    # topic, and the area's naloxone records led "domestic abuse West Midlands" though none
+    # is on domestic abuse. Now the domestic abuse records lead, and where a record on the
+    # topic is of the place (WEDINOS is in Dyfed-Powys), it leads the records of the place
+    # on anything else (the Dyfed-Powys advisers on domestic violence).
+    query = corpus._read("domestic abuse West Midlands")
+    (place,) = [g for g in query.groups if g.place]
+    assert place.words == ("west", "midlands") and place.weight == AREA_NAME_WEIGHT
+    top3 = corpus.search("domestic abuse West Midlands", limit=3)
+    assert all("domestic-abuse" in h.record.themes for h in top3)
+    assert top(corpus, "what works on drugs in Dyfed-Powys", 1) == ["cs-10-wedinos-drug-checking"]
+    # A place is never more telling than what is asked about there, and part of its name is
+    # no place: "West" does not make West Midlands records answers about West Yorkshire.
+    for h in corpus.search("women offenders West Yorkshire", limit=5):
+        assert "West Yorkshire" in h.record.areas or "women-and-girls" in h.record.themes
+    # A query that is only a place still finds that place's records.
+    assert all("South Wales" in h.record.areas for h in corpus.search("South Wales", limit=5))
 
 
 def test_a_word_no_record_uses_weighs_what_its_topic_does(corpus):

@@ -145,6 +145,8 @@ def test_a_word_read_through_one_topic_names_it_and_one_in_unrelated_concepts_is
                 alt=("psychiatric care",),
                 related=("mental-health",),
             ),
+            Concept("youth-diversion", "youth diversion", alt=("youth triage",)),
+            Concept("mental-health-crisis", "mental health crisis", alt=("street triage",)),
         )
     )
     used = {"stop", "search", "men", "safe", "refug", "parliament", "common", "mental"}
@@ -161,3 +163,7 @@ def test_a_word_read_through_one_topic_names_it_and_one_in_unrelated_concepts_is
     (house,) = read_query("house", thesaurus, used.__contains__, topics).groups
     assert house.expansions == ()
     assert house.weight == GENERIC_WEIGHT
+    # Unrelated concepts whose terms all end in the word name kinds of the same thing:
+    # "triage" is read through youth triage and street triage.
+    (triage,) = read_query("triage", thesaurus, used.__contains__, topics).groups
+    assert {e.concept for e in triage.expansions} == {"youth-diversion", "mental-health-crisis"}

@@ -148,6 +148,7 @@ class Corpus(Fields):
                 self.topics.__contains__,
                 lambda: self.places,
                 lambda s: len(self.index.postings[s][0]) / max(self.index.size, 1),
+                lambda: self.area_names,
             )
         return self._last_read[query]
 
@@ -180,7 +181,11 @@ class Corpus(Fields):
                 labels = list(dict.fromkeys(map(self._label, group.expansions)))
                 read_as = " or ".join(map(repr, labels[:3]))
                 if [fold(label) for label in labels] == [fold(typed)]:  # an area by its name
-                    notes.append(f"no record mentions {typed!r}" + self._elsewhere(group, shown))
+                    elsewhere = self._elsewhere(group, shown)
+                    if not all(s in index.postings for s in group.stems):
+                        notes.append(f"no record mentions {typed!r}{elsewhere}")
+                    elif elsewhere:  # a few records name it
+                        notes.append(elsewhere.removeprefix("; "))
                 else:
                     notes.append(f"read {typed!r} as {read_as}" + self._elsewhere(group, shown))
             else:
@@ -260,6 +265,11 @@ class Corpus(Fields):
         names += [n for ns in self.theme_names.values() for n in ns[1:] if " " not in n]
         names += [n for a in self.gazetteer.areas for n in (a.name, *a.aliases)]
         return {w for n in names for w in words(n)}
+
+    @cached_property
+    def area_names(self) -> Thesaurus:
+        """The force areas' names alone, as a thesaurus: a concept per area."""
+        return Thesaurus(tuple(Concept(a.name, a.name) for a in self.gazetteer.areas))
 
     @cached_property
     def places(self) -> Thesaurus:

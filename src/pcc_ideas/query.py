@@ -24,6 +24,10 @@ from .values import Fields, mutable
 
 GENERIC_WEIGHT = 0.3
 PLACE_WEIGHT = 0.8
+# A force area's name typed in full ("West Midlands", "Dyfed-Powys") is one unit of the
+# query, weighed as where the user asks about, below what they ask: else its words, rare
+# in the records, outweigh the topic, and the area's records on anything else come first.
+AREA_NAME_WEIGHT = 0.7
 # A place name held by no more than this share of the records is read as its force area too;
 # one the records use more is an everyday word or a place they name themselves ("reading",
 # "Cardiff"), and is matched as written.
@@ -51,6 +55,7 @@ class Group(Fields):
     # Whether a word the records lack may be a typo of one they use: not if the thesaurus
     # holds it, which makes it a word of the field ("street triage" is not "street trials").
     typos: bool = True
+    place: bool = False  # a place's name: one unit, however many words
 
 
 @mutable
@@ -69,12 +74,14 @@ def read_query(
     topical: Callable[[str], bool] | None = None,
     places: Callable[[], Thesaurus] | None = None,
     share: Callable[[str], float] | None = None,
+    areas: Callable[[], Thesaurus] | None = None,
 ) -> Query:
     """A query's content words, grouped by the concept terms they form; a word the records
     never use (`known` says which they do) is read through the thesaurus terms holding it;
     a place name (`places` gives one concept per force area: its name and aliases) the records
     never use, or rarely (`share` says what share of them holds a word), stands for its
-    area's name; a word that names no topic of the field
+    area's name; a force area's name (`areas` gives one concept per area, its name alone)
+    is one unit, weighed at `AREA_NAME_WEIGHT`; a word that names no topic of the field
     (`topical` says which do: the words of the thesaurus, of theme names and of places)
     counts for `GENERIC_WEIGHT` of a topic word."""
     if len(text) > MAX_QUERY_CHARS:
@@ -82,12 +89,18 @@ def read_query(
     toks = tokens(text)
     stems = [stem(t) for t in toks]
     spans = {s.start: s for s in (thesaurus.spans(stems) if thesaurus else [])}
+    named = set()  # where a place starts
     if places and known:
         common = (lambda s: known(s) and share(s) > RARE_PLACE) if share else known
         indexed = [s for t, s in zip(toks, stems, strict=True) if t not in STOPWORDS]
         for place in _places_read_as_areas(places, stems, indexed, common):
             if not any(s.start < place.end and place.start < s.end for s in spans.values()):
                 spans[place.start] = place
+                named.add(place.start)
+    for area in areas().spans(stems) if areas else ():
+        if not any(s.start < area.end and area.start < s.end for s in spans.values()):
+            spans[area.start] = Span(area.start, area.end, (), area.concept)
+            named.add(area.start)
 
     def content(i: int, minor: frozenset[str]) -> bool:
         return toks[i] not in STOPWORDS and toks[i] not in minor
@@ -105,10 +118,12 @@ def read_query(
                 if not span and thesaurus and known and not known(stems[i]):
                     expansions = thesaurus.containing(stems[i])
                 generic = not span and not _names_a_topic(stems[i], expansions, topical)
-                weight = GENERIC_WEIGHT if generic else 1.0
+                weight = GENERIC_WEIGHT if generic else AREA_NAME_WEIGHT if i in named else 1.0
                 words = tuple(kept_stems.values())
                 typos = span is None and not expansions
-                groups.append(Group(words, tuple(kept_stems), expansions, weight, typos))
+                groups.append(
+                    Group(words, tuple(kept_stems), expansions, weight, typos, i in named)
+                )
             i = end
         if groups:
             break

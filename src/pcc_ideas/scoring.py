@@ -226,7 +226,7 @@ class Scoring:
         self._idf: dict[str, float] = {}
         # Coverage counts each group by how telling its words are (their idf), so a record
         # matching the topic word outranks one matching only the generic words around it.
-        self.importance = [self._importance(g, alts) for g, alts in self.groups]
+        self.importance = self._importances()
         self.whole = sum(self.importance) or 1.0
         self.prior = [TYPE_PRIOR.get(t, 1.0) for t in TYPE_ORDER]
         if query.wants_documents:
@@ -244,6 +244,19 @@ class Scoring:
             found = self._idf[term] = self.index.idf(term) if term in self.index.postings else 0.0
         return found
 
+    def _importances(self) -> list[float]:
+        """How telling each group is (`_importance`); a place is never more telling than
+        what is asked about there: a place few records name has a high idf, and its records
+        on anything else would outrank the topic ("women in West Yorkshire")."""
+        found = [self._importance(g, alts) for g, alts in self.groups]
+        asked = [v for (g, _), v in zip(self.groups, found, strict=True) if not g.place]
+        if not asked:
+            return found
+        return [
+            min(v, max(asked)) if g.place else v
+            for (g, _), v in zip(self.groups, found, strict=True)
+        ]
+
     def _importance(self, group: Group, alts: list[list[tuple[str, float]]]) -> float:
         """How telling a group's words are: the sum of their idfs. A misspelt word counts as
         the word it is most surely read as, in full: how sure the reading is weighs on each
@@ -253,7 +266,9 @@ class Scoring:
             max(((w, self.idf(a)) for a, w in stem_alts), default=(0, 0.0))[1] for stem_alts in alts
         ]
         if any(own):
-            return sum(own) * group.weight
+            # A place's name is one unit: as telling as its rarest word ("West Yorkshire"
+            # would otherwise count twice, and outweigh what the user asked about there).
+            return (max(own) if group.place else sum(own)) * group.weight
         # Words the records never use count as what they stand for: in full for a synonym
         # (the user meant the thing wholly; how sure the reading is weighs on each record's
         # score, not on how much of the query the word is), less for a broader or related term.
@@ -340,6 +355,8 @@ class Scoring:
                 )
                 if p
             ]
+            if group.place and len(direct) < len(group.stems):
+                direct = []  # part of a place's name ("West" of West Yorkshire) is no place
             value = sum(p[3] for p in direct)
             # An expansion stands in only for words the record does not hold itself.
             own = [p for p in direct if p[2] != "theme"]

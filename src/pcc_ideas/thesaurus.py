@@ -144,11 +144,12 @@ class Thesaurus(Fields):
     def containing(self, word: str) -> tuple[Expansion, ...]:
         """For a word the records never use: the terms of the concepts with a term that
         holds it ("frisked" is in "stop and frisk"), read as what the user meant, a little
-        below a whole term (`PART_WEIGHT`). None when those concepts are not one topic: a word
-        in the terms of unrelated concepts ("house": safe house, halfway house, front of house
-        testing) says nothing of which one the user meant."""
+        below a whole term (`PART_WEIGHT`). A word in the terms of unrelated concepts is read
+        through them only where it names the same kind of thing in each, as the last word of
+        every term holding it ("triage": youth triage, street triage); else it says nothing
+        of which the user meant ("house": safe house, front of house testing)."""
         holding = self.tables.with_word.get(word, ())
-        if not self._one_topic(holding):
+        if not self._one_topic(holding) and not self._last_word(word, holding):
             return ()
         found: dict[tuple[str, ...], Expansion] = {}
         for concept_id in holding:
@@ -158,6 +159,11 @@ class Thesaurus(Fields):
                         e.words, Expansion(e.words, e.weight * PART_WEIGHT, e.how, e.concept)
                     )
         return tuple(found.values())
+
+    def _last_word(self, word: str, concept_ids: Sequence[str]) -> bool:
+        """Whether a word is the last of every term of these concepts that holds it."""
+        held = [t for c in concept_ids for t in self._content(self.concept(c)) if word in t]
+        return all(t[-1] == word for t in held)
 
     def _one_topic(self, concept_ids: Sequence[str]) -> bool:
         """Whether concepts are one topic: linked to each other, broader or related, either
