@@ -11,7 +11,8 @@ or PCC_IDEAS_NO_CACHE=1 turn it off. It holds data only, never code:
   position, id, type and JSON), checked when the row is read. Rows are read one at a time as
   they are used, so a search reads only the records it shows.
 - `blobs`: the rest, each with a checksum over its name and bytes: the corpus's other fields
-  as JSON (`header`), the ids, the gazetteer's areas (read whole when first used), and the
+  as JSON (`header`), the ids, the gazetteer's areas (read whole when first used) and their
+  names alone (which every search reads a query through), and the
   mappings a search looks things up in (`PARTS`): the search index's postings, facets and
   columns, and the thesaurus's concepts and lookup tables, each with the sorted list of its
   keys. A mapping's values are kept in blocks of about `BLOCK` keys, a key in the block its
@@ -77,7 +78,7 @@ from .search import Index
 from .thesaurus import Concept, Tables, Thesaurus
 from .values import Value, frozen
 
-FORMAT = 4
+FORMAT = 5
 # Pages of 8 KiB: a cold build inserts its rows a fifth faster than with SQLite's 4 KiB, and
 # the file is smaller (measured at +10,000 records).
 SCHEMA = """
@@ -354,6 +355,13 @@ class Reader:
 
     def ids(self) -> Sequence[str]:
         return self.guarded(lambda: split_lines(self.blob("ids")), lambda c: c.ids)
+
+    def area_names(self) -> Sequence[str]:
+        """The force areas' names, without reading the gazetteer."""
+        return self.guarded(
+            lambda: split_lines(self.blob("area-names")),
+            lambda c: [a.name for a in c.gazetteer.areas],
+        )
 
     def index(self) -> Index:
         postings, facets, columns = (StoredMapping(self, kind) for kind in INDEX_PARTS)
@@ -659,6 +667,7 @@ def named_blobs(corpus: Corpus, ids: Sequence[str], index: Index) -> Iterator[tu
     yield "header", json.dumps(header, default=fields_of, ensure_ascii=False).encode()
     yield "ids", lines(ids)
     yield "gazetteer", to_json(corpus.gazetteer.areas)
+    yield "area-names", lines(a.name for a in corpus.gazetteer.areas)
     yield "concept-ids", lines(c.id for c in corpus.thesaurus.concepts)
     for kind, mapping in mappings.items():
         keys = sorted(mapping)

@@ -43,10 +43,11 @@ T = TypeVar("T")
 
 
 class Store(Protocol):
-    """Where a corpus was kept (the cache): it gives back the records' ids and the search
-    index without reading the records."""
+    """Where a corpus was kept (the cache): it gives back the records' ids, the areas'
+    names and the search index without reading the records or the gazetteer."""
 
     def ids(self) -> Sequence[str]: ...
+    def area_names(self) -> Sequence[str]: ...
     def index(self) -> Index: ...
 
 
@@ -268,8 +269,10 @@ class Corpus(Fields):
 
     @cached_property
     def area_names(self) -> Thesaurus:
-        """The force areas' names alone, as a thesaurus: a concept per area."""
-        return Thesaurus(tuple(Concept(a.name, a.name) for a in self.gazetteer.areas))
+        """The force areas' names alone, as a thesaurus: a concept per area (read from the
+        cache without the gazetteer, which a search does not otherwise need)."""
+        names = self.store.area_names() if self.store else [a.name for a in self.gazetteer.areas]
+        return Thesaurus(tuple(Concept(name, name) for name in names))
 
     @cached_property
     def places(self) -> Thesaurus:
