@@ -595,6 +595,13 @@ def test_key_figures_from_elsewhere_say_so(corpus):
     assert figures.note == (
         "No figure is tagged Avon and Somerset; these are from elsewhere in the South West region."
     )
+    # Of two areas, neither has a figure: "or", not "and".
+    assert section(
+        pack(corpus, area=["Avon and Somerset", "Gloucestershire"]), "Key figures"
+    ).note == (
+        "No figure is tagged Avon and Somerset or Gloucestershire; these are from elsewhere in the "
+        "South West region."
+    )
     # An area with figures of its own has no such note.
     assert not section(pack(corpus, area="Cleveland"), "Key figures").note
     # Nor its region: the section says there are none rather than vanish.

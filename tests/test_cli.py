@@ -166,6 +166,11 @@ def test_search_with_no_query_is_a_usage_error(pcc):
     out = pcc("search")
     assert out.code == 2
     assert out.stderr.strip() and "Traceback" not in out.stderr
+    # A query with no word in it asks for nothing: a usage error, not "nothing matched".
+    for query in ("", "  ", "?!"):
+        out = pcc("search", query)
+        assert out.code == 2, query
+        assert out.stderr == f"pcc-ideas: the query {query!r} has no words to look for\n"
 
 
 @pytest.mark.parametrize(
@@ -188,7 +193,9 @@ def test_any_query_string_is_answered_without_a_crash(cli, query):
     for command in ("search", "area", "theme", "show"):
         out = cli(command, "--", query) if query.startswith("-") else cli(command, query)
         assert out.exit_code in (0, 1) or (
-            out.exit_code == 2 and command == "search" and "longer than" in out.stderr
+            out.exit_code == 2
+            and command == "search"
+            and ("longer than" in out.stderr or "no words to look for" in out.stderr)
         ), (command, query, out.stderr)
         if out.exit_code:
             assert out.stderr.strip()

@@ -391,7 +391,7 @@ def elsewhere(plan: Plan, figures: Sequence[Record]) -> str:
     if not figures:
         return f"There are no figures for {and_list(names)}, nor elsewhere in {regions}."
     where = "national or from other areas" if plan.themes else f"from elsewhere in {regions}"
-    return f"No figure is tagged {and_list(names)}; these are {where}."
+    return f"No figure is tagged {and_list(names, 'or')}; these are {where}."
 
 
 def region_phrase(region: str) -> str:
@@ -399,9 +399,9 @@ def region_phrase(region: str) -> str:
     return region if region in ("Wales", "Scotland", "Northern Ireland") else f"the {region} region"
 
 
-def and_list(words: Sequence[str]) -> str:
-    """ "Kent", "Kent and Sussex", "Kent, Surrey and Sussex"."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+def and_list(words: Sequence[str], joining: str = "and") -> str:
+    """ "Kent", "Kent and Sussex", "Kent, Surrey and Sussex" (or "Kent or Sussex")."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {joining} {words[-1]}"
 
 
 def pack_subject(themes: Sequence[Theme], areas: Sequence[Area]) -> str:

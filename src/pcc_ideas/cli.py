@@ -57,6 +57,7 @@ from .options import (
 )
 from .output.data import write_json
 from .results import search_page
+from .text import tokens
 
 F = TypeVar("F", bound=Callable[..., Any])
 # The commands, by name in the order help lists them: each a Typer app of its own, made into a
@@ -223,9 +224,11 @@ def search(
 
     Example: pcc-ideas search heroin assisted treatment --area Cleveland
     """
+    text = " ".join(query)
+    if not tokens(text):
+        raise ValueError(f"the query {text!r} has no words to look for")
     corpus = corpus_of(ctx, data_dir)
     filters = corpus.filters(type, theme, area, source, single("--evidence", evidence))
-    text = " ".join(query)
     page = search_page(corpus, text, filters, limit)
     page.long, page.explain = long, explain
     show(page, Shown(json, jsonl, csv, no_pager))

@@ -227,13 +227,12 @@ class AreaPage(Fields):
             },
             "records": [record_json(r, coverage="local") for r in self.local]
             + [record_json(r, coverage="multi-area") for r in self.shared],
-        }
-        if self.national:
-            data["national"] = [record_json(r, coverage="national") for r in self.national]
-        if self.nearby:
-            data["nearby"] = [
+            # Always there, empty or not, so a script can read them from any area's page.
+            "national": [record_json(r, coverage="national") for r in self.national],
+            "nearby": [
                 {"area": a.name, "records": [record_json(r) for r in rs]} for a, rs in self.nearby
-            ]
+            ],
+        }
         return data
 
     def rows(self) -> list[dict[str, Any]]:
