@@ -1000,6 +1000,22 @@ def test_search_csv(cli):
     assert out.exit_code == 0 and rows[0]["id"].startswith("cs-09")
 
 
+def test_every_search_csv_has_the_same_columns(cli):
+    # A charity's analyst appends the sheets of several searches: the columns must not move
+    # or come and go with the types of record a search happens to find.
+    headers = {
+        tuple(
+            next(csv.reader(io.StringIO(cli("search", q, "--csv").stdout.removeprefix("\ufeff"))))
+        )
+        for q in ("drugs", "women's centres", "naloxone", "Wales")
+    }
+    assert len(headers) == 1
+    (header,) = headers
+    assert header[:4] == ("id", "type", "title", "summary") and header[-1] == "score"
+    export = cli("export", "--format", "csv").stdout.removeprefix("\ufeff")
+    assert tuple(next(csv.reader(io.StringIO(export)))) == header[:-1]
+
+
 def test_search_explain_gives_each_hit_its_reasons(cli):
     hits = json.loads(cli("search", "naloxone", "--explain", "--json").stdout)
     assert hits and all(isinstance(h["explain"], list) for h in hits)
@@ -1160,6 +1176,11 @@ def test_records_a_user_adds_are_marked_as_theirs(cli, tmp_path):
     assert short.exit_code == 0, short.stderr
     assert "Zyxwv mentoring (added by the user, not from the published sources)" in short.stdout
     assert "**120 (added by the user, not from the published sources)**" in short.stdout
+    # The figures sheet too, where a user's figure sat among published ones unmarked.
+    sheet = cli("--data-dir", str(tmp_path), "export", "--type", "figure", "--format", "csv")
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(sheet.stdout.removeprefix("\ufeff")))}
+    assert rows["fig-users-own"]["origin"] == "user"
+    assert rows["fig-drug-treatment-cut-crime-third"]["origin"] == ""
     write_yaml(tmp_path / "claim.yaml", {**make_record("ex-claims", "Claims"), "origin": "x"})
     assert cli("--data-dir", str(tmp_path), "validate").exit_code == 2
 

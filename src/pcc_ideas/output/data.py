@@ -18,8 +18,21 @@ LIST_SEPARATOR = " | "
 JOIN = " · "
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
-# A figures CSV: the columns a spreadsheet user asks for, and where each comes from.
-FIGURE_COLUMNS = ("value", "measure", "year", "place", "areas", "document", "ref", "url", "id")
+# A figures CSV: the columns a spreadsheet user asks for, and where each comes from; `origin`
+# says "user" for a figure from a folder of the user's own, so it is not taken for a published one.
+FIGURE_COLUMNS = (
+    "value",
+    "measure",
+    "year",
+    "place",
+    "areas",
+    "scope",
+    "document",
+    "ref",
+    "url",
+    "id",
+    "origin",
+)
 
 
 def joined(parts: Iterable[object]) -> str:
@@ -58,6 +71,8 @@ def write_csv(rows: Sequence[dict[str, Any]], out: TextIO) -> None:
     if rows and all(r.get("type") == "figure" for r in rows):
         rows = [figure_row(r) for r in rows]
     columns: list[str] = []
+    if rows and all(r.get("type") in record_types() for r in rows):
+        columns = record_columns()  # the same for every search and export, whatever it holds
     for r in rows:
         columns += [k for k in r if k not in columns]
     out.write(BOM)
@@ -65,6 +80,23 @@ def write_csv(rows: Sequence[dict[str, Any]], out: TextIO) -> None:
     writer.writeheader()
     for r in rows:
         writer.writerow({k: cell(v) for k, v in r.items()})
+
+
+def record_types() -> dict[str, Any]:
+    from ..models import RECORD_TYPES
+
+    return RECORD_TYPES
+
+
+def record_columns() -> list[str]:
+    """Every field of every record type, in the schema's order of types and fields."""
+    import dataclasses
+
+    from ..models import TYPE_ORDER
+
+    types = record_types()
+    names = (f.name for t in TYPE_ORDER for f in dataclasses.fields(types[t].cls))
+    return list(dict.fromkeys(names))
 
 
 def figure_row(record: dict[str, Any]) -> dict[str, Any]:
@@ -76,9 +108,11 @@ def figure_row(record: dict[str, Any]) -> dict[str, Any]:
         "year": record.get("year"),
         "place": record.get("place"),
         "areas": record.get("areas"),
+        "scope": record.get("scope"),
         "document": first.get("source"),
         "ref": first.get("ref"),
         "url": first.get("url"),
         "id": record["id"],
+        "origin": record.get("origin"),
     }
     return {k: row[k] for k in FIGURE_COLUMNS}
