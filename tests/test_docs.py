@@ -59,3 +59,15 @@ def test_the_readme_python_examples_run():
     for i, block in enumerate(blocks):
         runner.run(parser.get_doctest(block, {}, f"README[{i}]", "README.md", 0))
     assert runner.summarize(verbose=False).failed == 0
+
+
+def test_the_readme_example_of_your_own_records_is_valid_and_cites_your_own_report(tmp_path, cli):
+    # Users copy it: it must validate, and its record must cite the user's own document, so
+    # that a brief does not name a published briefing as the source of a user's claim.
+    (block,) = re.findall(r"`my-records/cs-local-project.yaml`.*?```yaml\n(.*?)```", README, re.S)
+    folder = tmp_path / "my-records"
+    folder.mkdir()
+    (folder / "cs-local-project.yaml").write_text(block, encoding="utf-8")
+    assert cli("validate", str(folder)).exit_code == 0
+    pack = cli("--data-dir", str(folder), "brief", "--area", "Cleveland").stdout
+    assert re.search(r"^\d+\. \*Our annual report 2024\* \(2024\), Section 2\.$", pack, re.M)
