@@ -153,6 +153,16 @@ def test_search_with_an_unknown_type_is_a_usage_error(cli):
     assert out.exit_code == 2 and "nonsense" in out.stderr
 
 
+def test_a_search_that_matches_nothing_suggests_words_as_the_records_write_them(pcc):
+    # The nearest index words are stems ("incid"): the suggestion is a word to type again.
+    out = pcc("search", "ieuenctid")
+    assert out.code == 1
+    assert (
+        out.stderr
+        == "pcc-ideas: no records match 'ieuenctid'; did you mean: incidents, sequential?\n"
+    )
+
+
 def test_search_with_no_match_exits_1_and_json_prints_an_empty_array(pcc):
     out = pcc("search", "qqqzzzxxyy", "--json")
     assert out.code == 1

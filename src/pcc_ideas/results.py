@@ -85,4 +85,4 @@ def search_page(
         return len(corpus.matching(query, fs))
 
     gone = emptied(filters, count)
-    return SearchPage(query, [], filters, gone, [] if gone else corpus.index.suggestions(query))
+    return SearchPage(query, [], filters, gone, [] if gone else corpus.suggestions(query))
