@@ -242,10 +242,22 @@ def test_markdown_shows_citations(corpus):
         assert c.ref is None or c.ref in shown
 
 
+def test_markdown_gives_each_citation_a_line_and_fields_by_their_names(corpus):
+    # Consecutive "> Source:" lines ran together into one paragraph when rendered; raw field
+    # names ("evidence: none-stated") read as code, not as a document.
+    record = corpus.get("cs-10-wedinos-drug-checking")
+    text = exported([record], "markdown")
+    html = MarkdownIt("commonmark").render(text)
+    for c in record.sources:
+        assert f"<li>{c.source}, {c.ref}" in html
+    assert "**Evidence:** none stated in the source" in text
+    assert "**evidence**" not in text
+
+
 def test_markdown_of_a_source_lists_its_endnotes(corpus):
     source = next(s for s in corpus.sources if isinstance(s, Source) and s.endnotes)
     text = exported([source], "markdown")
-    assert "endnotes" in text
+    assert "**Endnotes:**" in text
     items = [line for line in text.splitlines() if line.startswith("- ")]
     assert len(items) >= len(source.endnotes)
 
@@ -259,10 +271,12 @@ def test_a_figures_export_has_the_columns_a_spreadsheet_user_wants(corpus):
         "year",
         "place",
         "areas",
+        "scope",
         "document",
         "ref",
         "url",
         "id",
+        "origin",
     ]
     assert len(rows) == len(figures)
     by_id = {r["id"]: r for r in rows}

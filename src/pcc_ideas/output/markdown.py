@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..models import RECORD_TYPES
+from ..models import RECORD_TYPES, choice_label
 from .data import flat, joined
 from .plain import SKIP_FIELDS
 
@@ -61,17 +61,19 @@ def record_markdown(r: dict[str, Any], label: str) -> str:
     for name, value in r.items():
         if name in HEADED:
             continue
-        shown = name.replace("_", " ")
+        shown = name.replace("_", " ").capitalize()
         if isinstance(value, list):
-            out.append(f"**{shown}**:\n\n" + "".join(f"- {md(flat(v))}\n" for v in value) + "\n")
+            out.append(f"**{shown}:**\n\n" + "".join(f"- {md(flat(v))}\n" for v in value) + "\n")
         else:
-            out.append(f"**{shown}**: {md(str(value))}\n\n")
+            out.append(f"**{shown}:** {md(choice_label(name, str(value)))}\n\n")
     if r["themes"]:
-        out.append(f"Themes: {', '.join(r['themes'])}\n\n")
+        out.append(f"**Themes:** {', '.join(r['themes'])}\n\n")
+    if r["sources"]:
+        out.append("**Sources:**\n\n")  # a list: each citation a line of its own when rendered
     for c in r["sources"]:
         ref = f", {md(c['ref'])}" if c.get("ref") else ""
         url = f" <{c['url']}>" if SAFE_URL.match(c.get("url") or "") else ""
-        out.append(f"> Source: {md(c['source'])}{ref}{url}\n")
+        out.append(f"- {md(c['source'])}{ref}{url}\n")
     return "".join(out) + "\n"
 
 
