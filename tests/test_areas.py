@@ -266,6 +266,23 @@ def test_a_region_is_answered_with_its_areas(corpus):
     assert corpus.gazetteer.resolve("West Midlands").item.name == "West Midlands"
 
 
+def test_a_region_or_country_as_a_filter_stands_for_all_its_areas(corpus, run):
+    # A Welsh office asks for what was done in Wales: --area Wales keeps the records of the
+    # four Welsh force areas (it was refused as "in more than one police force area"); a name
+    # that is an area and a region ("West Midlands") stays the area.
+    welsh = {a.name for a in corpus.gazetteer.areas if a.country == "Wales"}
+    (wales,) = corpus.filters(areas=["Wales"])
+    assert set(wales.values) == welsh
+    hits = corpus.search("domestic abuse", areas=["Wales"])
+    assert hits and all(set(h.record.areas) & welsh for h in hits)
+    (midlands,) = corpus.filters(areas=["West Midlands"])
+    assert midlands.values == ("West Midlands",)
+    pack = run("brief", "--area", "Wales")
+    assert pack.returncode == 0
+    assert "pcc-ideas: Wales is Dyfed-Powys, Gwent, North Wales and South Wales.\n" in pack.stderr
+    assert all(f"Police force area: {name} (Wales)" in pack.stdout for name in welsh)
+
+
 def test_a_country_is_answered_with_how_many_areas_it_covers(corpus, run):
     # "England" is no police force area, and before, its suggestions were towns whose names
     # end like it (Fenland, Leyland). A country, or two ("England and Wales", the scope of

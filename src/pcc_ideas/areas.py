@@ -54,12 +54,28 @@ class Gazetteer(Fields):
                 return dataclasses.replace(self._index.resolve(stripped), query=name)
             except NotResolved:
                 pass
-        region = [a.name for a in self.areas if key(a.region) == key(name)]
-        if not region and (countries := self.countries(name)):
-            region = [a.name for a in self.areas if a.country in countries]
+        region = [a.name for a in self.in_region_named(name)]
         if len(region) > 1:  # a region ("South West") is in several areas: name them
             raise NotResolved(name, region, ambiguous=True, what=self._index.what)
         return self._index.resolve(name)
+
+    def resolve_all(self, name: str) -> list[Match[Area]]:
+        """The areas a name stands for where several may be meant (a filter, a pack): the one
+        it resolves to, or every area of a region or country it names ("Wales")."""
+        try:
+            return [self.resolve(name)]
+        except NotResolved:
+            if not (region := self.in_region_named(name)):
+                raise
+            return [Match(a, name, "region", name) for a in region]
+
+    def in_region_named(self, name: str) -> list[Area]:
+        """The areas of the region ("South West") or countries ("England and Wales") a name
+        is; none if it is neither."""
+        region = [a for a in self.areas if key(a.region) == key(name)]
+        if not region and (countries := self.countries(name)):
+            region = [a for a in self.areas if a.country in countries]
+        return region
 
     def countries(self, name: str) -> list[str]:
         """The countries a name is ("England", "England and Wales"), in gazetteer order;
@@ -83,6 +99,8 @@ def explain(found: Match[Area]) -> str:
         return ""
     if found.via == "alias":
         return f"{found.matched} is in {found.item.name}"
+    if found.via == "region":
+        return f"{found.query} includes {found.item.name}"  # one of its areas
     where = "" if found.matched == found.item.name else f" ({found.item.name})"
     return f"{found.query!r} read as {found.matched}{where}"
 

@@ -362,7 +362,12 @@ def scope_lines(corpus: Corpus, plan: Plan, chosen: Selection) -> tuple[str, ...
 
 def hints_for(plan: Plan, figures_cut: tuple[int, int]) -> list[str]:
     """Notes for the person running the command: how a name was read, the options used."""
-    hints = [sentence(explain(m)) for m in plan.found if m.via not in ("name", "alias")]
+    hints = [sentence(explain(m)) for m in plan.found if m.via not in ("name", "alias", "region")]
+    regions: dict[str, list[str]] = {}
+    for m in plan.found:
+        if m.via == "region":
+            regions.setdefault(m.query, []).append(m.item.name)
+    hints += [f"{name} is {and_list(areas)}." for name, areas in regions.items()]
     if plan.evidence:
         hints.append(
             f"--evidence {plan.evidence}: only case studies and examples whose outcomes rest on "

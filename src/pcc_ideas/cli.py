@@ -463,7 +463,9 @@ def brief(
         if m.via != "name":  # which theme a pack is on, when not named by its id or title
             say(read_as_theme(m.query, m.item))
     chosen = [m.item for m in matches]
-    places = [m for n in area or [] for m in each_named(n, corpus.gazetteer.resolve)]
+    places = [
+        m for n in area or [] for ms in each_named(n, corpus.gazetteer.resolve_all) for m in ms
+    ]
     pack = documents.build_brief(corpus, chosen, places, kind, documents.build_date(), short)
     for hint in pack.hints:
         say(hint)

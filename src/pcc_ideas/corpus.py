@@ -216,15 +216,21 @@ class Corpus(Fields):
         evidence: Names = (),
     ) -> list[Filter]:
         """The filters asked for, their names resolved (see `search`)."""
-        asked: list[tuple[str, Names, Callable[[str], str]]] = [
-            ("type", types, record_type),
-            ("theme", themes, lambda n: self.theme(n).item.id),
-            ("area", areas, lambda n: self.gazetteer.resolve(n).item.name),
-            ("source", sources, lambda n: self.source(n).item.id),
-            ("evidence", evidence, evidence_kind),
+        # Each name stands for one value, but a region or country for each of its areas.
+        asked: list[tuple[str, Names, Callable[[str], list[str]]]] = [
+            ("type", types, lambda n: [record_type(n)]),
+            ("theme", themes, lambda n: [self.theme(n).item.id]),
+            ("area", areas, lambda n: [m.item.name for m in self.gazetteer.resolve_all(n)]),
+            ("source", sources, lambda n: [self.source(n).item.id]),
+            ("evidence", evidence, lambda n: [evidence_kind(n)]),
         ]
         return [
-            Filter(name, tuple(dict.fromkeys(n for v in values for n in each_named(v, resolve))))
+            Filter(
+                name,
+                tuple(
+                    dict.fromkeys(n for v in values for ns in each_named(v, resolve) for n in ns)
+                ),
+            )
             for name, given, resolve in asked
             if (values := [given] if isinstance(given, str) else list(given or ()))
         ]
