@@ -99,8 +99,6 @@ def explain(found: Match[Area]) -> str:
         return ""
     if found.via == "alias":
         return f"{found.matched} is in {found.item.name}"
-    if found.via == "region":
-        return f"{found.query} includes {found.item.name}"  # one of its areas
     where = "" if found.matched == found.item.name else f" ({found.item.name})"
     return f"{found.query!r} read as {found.matched}{where}"
 

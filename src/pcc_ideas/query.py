@@ -24,9 +24,10 @@ from .values import Fields, mutable
 
 GENERIC_WEIGHT = 0.3
 PLACE_WEIGHT = 0.8
-# A force area's name typed in full ("West Midlands", "Dyfed-Powys") is one unit of the
-# query, weighed as where the user asks about, below what they ask: else its words, rare
-# in the records, outweigh the topic, and the area's records on anything else come first.
+# A place in a query (a force area's name typed in full, "West Midlands", or a town read as
+# its area) is one unit, weighed as where the user asks about, below what they ask: else its
+# words, rare in the records, outweigh the topic, and the area's records on anything else
+# come first.
 AREA_NAME_WEIGHT = 0.7
 # A place name held by no more than this share of the records is read as its force area too;
 # one the records use more is an everyday word or a place they name themselves ("reading",

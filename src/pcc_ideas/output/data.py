@@ -10,9 +10,12 @@ quote in front, as OWASP advises. Files begin with a byte order mark so Excel re
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
+
+from ..models import RECORD_TYPES, TYPE_ORDER
 
 LIST_SEPARATOR = " | "
 JOIN = " · "
@@ -71,7 +74,7 @@ def write_csv(rows: Sequence[dict[str, Any]], out: TextIO) -> None:
     if rows and all(r.get("type") == "figure" for r in rows):
         rows = [figure_row(r) for r in rows]
     columns: list[str] = []
-    if rows and all(r.get("type") in record_types() for r in rows):
+    if rows and all(r.get("type") in RECORD_TYPES for r in rows):
         columns = record_columns()  # the same for every search and export, whatever it holds
     for r in rows:
         columns += [k for k in r if k not in columns]
@@ -82,20 +85,9 @@ def write_csv(rows: Sequence[dict[str, Any]], out: TextIO) -> None:
         writer.writerow({k: cell(v) for k, v in r.items()})
 
 
-def record_types() -> dict[str, Any]:
-    from ..models import RECORD_TYPES
-
-    return RECORD_TYPES
-
-
 def record_columns() -> list[str]:
     """Every field of every record type, in the schema's order of types and fields."""
-    import dataclasses
-
-    from ..models import TYPE_ORDER
-
-    types = record_types()
-    names = (f.name for t in TYPE_ORDER for f in dataclasses.fields(types[t].cls))
+    names = (f.name for t in TYPE_ORDER for f in dataclasses.fields(RECORD_TYPES[t].cls))
     return list(dict.fromkeys(names))
 
 
