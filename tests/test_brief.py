@@ -324,12 +324,23 @@ def test_an_area_brief_gives_the_announced_abolition_of_pccs_with_its_source(cor
 def test_a_reference_gives_document_place_and_url(corpus):
     text = to_markdown(pack(corpus, area="Cleveland"))
     references = text.partition("\n## References\n")[2]
-    # the document's full title on its first mention, its short title after it
-    first = re.findall(r"^\d+\. \*(Public Safety, Public Trust[^*]*)\*", references, re.M)
+    # the document's authors and full title on its first mention, its short title after it
+    authors = "Amal Ali, Peter Keeling, Duncan Lugton and Lucy Slade, "
+    first = re.findall(
+        rf"^\d+\. (?:{authors})?\*(Public Safety, Public Trust[^*]*)\*", references, re.M
+    )
     assert len(first) > 1 and first[0].startswith("Public Safety, Public Trust. Innovative")
     assert set(first[1:]) == {"Public Safety, Public Trust"}
+    assert len(re.findall(rf"^\d+\. {authors}\*Public Safety", references, re.M)) == 1
+    # a document with no authors named by its publishers
     assert re.search(
-        r"^\d+\. \*Public Safety, Public Trust[^*]*\* \(2021\), Case study 11, endnote 34\. "
+        r"^\d+\. Association of Police and Crime Commissioners and Public Health & Police "
+        r"Collaborative, \*A Guide",
+        to_markdown(pack(corpus, ["drugs"])),
+        re.M,
+    )
+    assert re.search(
+        r"^\d+\. (?:[^*]+, )?\*Public Safety, Public Trust[^*]*\* \(2021\), Case study 11, endnote 34\. "
         r"\[`https://www\.cleveland\.pcc\.police\.uk/.+`\]\(<https://www\.cleveland\.pcc\.police\.uk/[^>]+>\)$",
         text,
         re.M,

@@ -7,6 +7,7 @@ alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import field
 
 from .corpus import Corpus
@@ -68,6 +69,13 @@ class Reference(Value):
     place: str | None = None  # where in the document: a section, a case study, an endnote
     url: str | None = None  # the endnote's URL, as the source gives it
     document_url: str | None = None  # the document's own URL, where the corpus has one
+    authors: str = ""  # who wrote it (else who published it), as the source names them
+
+    @property
+    def by(self) -> str:
+        """Who wrote the document, before its title on its first mention ("Amal Ali, ...
+        and Lucy Slade, "); later mentions, like a reference list's, leave it out."""
+        return f"{self.authors}, " if self.authors and self.first_mention else ""
 
     @property
     def title(self) -> str:
@@ -149,10 +157,16 @@ class ReferenceList:
                     place,
                     url,
                     source.url if source else None,
+                    names(source.authors or source.publishers) if source else "",
                 )
             )
             seen.add(source_id)
         return tuple(out)
+
+
+def names(people: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return " and ".join(filter(None, (", ".join(people[:-1]), people[-1]))) if people else ""
 
 
 def short_title(title: str) -> str:

@@ -159,6 +159,8 @@ class Writer:
         self.bookmark_start(p, f"ref_{ref.number}")
         p.add_run(f"{ref.number}.\t")
         self.bookmark_end(p)
+        if ref.by:
+            p.add_run(ref.by)
         if ref.document_link:
             hyperlink(p, ref.title, url=ref.document_link, italic=True)
         else:

@@ -182,4 +182,4 @@ def html_reference(ref: Reference) -> str:
     else:
         url = f" {e(ref.url)}" if ref.url else ""
     back = f' <a class="back" href="#cite-{ref.number}" aria-label="Back to first use">↩</a>'
-    return f'<li id="ref-{ref.number}">{title}{year}{place}{ref.stop}{url}{back}</li>'
+    return f'<li id="ref-{ref.number}">{e(ref.by)}{title}{year}{place}{ref.stop}{url}{back}</li>'

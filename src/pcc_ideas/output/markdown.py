@@ -150,4 +150,5 @@ def brief_reference(ref: Reference) -> str:
     year = f" ({ref.year})" if ref.year else ""
     place = f", {inline(ref.place)}" if ref.place else ""
     url = f" {link(ref.link)}" if ref.link else (f" {inline(ref.url)}" if ref.url else "")
-    return f"{ref.number}. {title}{year}{place}{ref.stop}{url}"
+    by = f"{inline(ref.authors)}, " if ref.by else ""
+    return f"{ref.number}. {by}{title}{year}{place}{ref.stop}{url}"

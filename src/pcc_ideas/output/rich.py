@@ -372,7 +372,7 @@ def reference_parts(references: Iterable[Reference]) -> Iterator[Part]:
         title = Text(r.title, Style(italic=True, link=r.document_link))
         year = f" ({r.year})" if r.year else ""
         place = f", {r.place}" if r.place else ""
-        yield hanging(f"{r.number:>3}. ", Text.assemble(title, year, place, r.stop))
+        yield hanging(f"{r.number:>3}. ", Text.assemble(r.by, title, year, place, r.stop))
         if r.url:
             yield unbroken("     " + r.url)
 
