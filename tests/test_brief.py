@@ -340,7 +340,8 @@ def test_a_reference_gives_document_place_and_url(corpus):
         re.M,
     )
     assert re.search(
-        r"^\d+\. (?:[^*]+, )?\*Public Safety, Public Trust[^*]*\* \(2021\), Case study 11, endnote 34\. "
+        r"^\d+\. (?:[^*]+, )?\*Public Safety, Public Trust[^*]*\* \(2021\), "
+        r"Case study 11, endnote 34\. "
         r"\[`https://www\.cleveland\.pcc\.police\.uk/.+`\]\(<https://www\.cleveland\.pcc\.police\.uk/[^>]+>\)$",
         text,
         re.M,

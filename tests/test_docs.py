@@ -70,4 +70,6 @@ def test_the_readme_example_of_your_own_records_is_valid_and_cites_your_own_repo
     (folder / "cs-local-project.yaml").write_text(block, encoding="utf-8")
     assert cli("validate", str(folder)).exit_code == 0
     pack = cli("--data-dir", str(folder), "brief", "--area", "Cleveland").stdout
-    assert re.search(r"^\d+\. \*Our annual report 2024\* \(2024\), Section 2\.$", pack, re.M)
+    assert re.search(
+        r"^\d+\. Our charity, \*Our annual report 2024\* \(2024\), Section 2\.$", pack, re.M
+    )
