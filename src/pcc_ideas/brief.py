@@ -65,7 +65,7 @@ from .models import (
     choice_label,
     to_dict,
 )
-from .pack import Brief, Detail, Item, ReferenceList, Section
+from .pack import Brief, Detail, Item, ReferenceList, Section, and_list
 from .values import Value, frozen
 
 SHORT_FIGURES = 5
@@ -402,11 +402,6 @@ def elsewhere(plan: Plan, figures: Sequence[Record]) -> str:
 def region_phrase(region: str) -> str:
     """A region as a sentence names it: "the North East region", but "Wales"."""
     return region if region in ("Wales", "Scotland", "Northern Ireland") else f"the {region} region"
-
-
-def and_list(words: Sequence[str], joining: str = "and") -> str:
-    """ "Kent", "Kent and Sussex", "Kent, Surrey and Sussex" (or "Kent or Sussex")."""
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {joining} {words[-1]}"
 
 
 def pack_subject(themes: Sequence[Theme], areas: Sequence[Area]) -> str:

@@ -157,16 +157,18 @@ class ReferenceList:
                     place,
                     url,
                     source.url if source else None,
-                    names(source.authors or source.publishers) if source else "",
+                    and_list(source.authors or source.publishers) if source else "",
                 )
             )
             seen.add(source_id)
         return tuple(out)
 
 
-def names(people: Sequence[str]) -> str:
-    """ "A", "A and B", "A, B and C"."""
-    return " and ".join(filter(None, (", ".join(people[:-1]), people[-1]))) if people else ""
+def and_list(words: Sequence[str], joining: str = "and") -> str:
+    """ "Kent", "Kent and Sussex", "Kent, Surrey and Sussex" (or "Kent or Sussex")."""
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {joining} {words[-1]}"
 
 
 def short_title(title: str) -> str:
