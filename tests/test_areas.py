@@ -281,6 +281,9 @@ def test_a_region_or_country_as_a_filter_stands_for_all_its_areas(corpus, run):
     assert pack.returncode == 0
     assert "pcc-ideas: Wales is Dyfed-Powys, Gwent, North Wales and South Wales.\n" in pack.stderr
     assert all(f"Police force area: {name} (Wales)" in pack.stdout for name in welsh)
+    # A pack on every area of England would be a pack on no place: a theme pack is that.
+    whole = run("brief", "--area", "England")
+    assert whole.returncode == 1 and "'England' covers 39 police force areas" in whole.stderr
 
 
 def test_a_country_is_answered_with_how_many_areas_it_covers(corpus, run):

@@ -59,13 +59,15 @@ class Gazetteer(Fields):
             raise NotResolved(name, region, ambiguous=True, what=self._index.what)
         return self._index.resolve(name)
 
-    def resolve_all(self, name: str) -> list[Match[Area]]:
+    def resolve_all(self, name: str, most: int | None = None) -> list[Match[Area]]:
         """The areas a name stands for where several may be meant (a filter, a pack): the one
-        it resolves to, or every area of a region or country it names ("Wales")."""
+        it resolves to, or every area of a region or country it names ("Wales"), if there are
+        no more than `most` of them (a pack on all of England would be a pack on no place)."""
         try:
             return [self.resolve(name)]
         except NotResolved:
-            if not (region := self.in_region_named(name)):
+            region = self.in_region_named(name)
+            if not region or (most is not None and len(region) > most):
                 raise
             return [Match(a, name, "region", name) for a in region]
 

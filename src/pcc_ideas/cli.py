@@ -27,8 +27,8 @@ from . import __version__, output
 from .corpus import Corpus, data_dirs, each_named, validated
 from .datafiles import yaml_files
 from .errors import InvalidData
-from .lookup import NotResolved
-from .models import RECORD_TYPES, evidence_kind
+from .lookup import MAX_NAMED, Match, NotResolved
+from .models import RECORD_TYPES, Area, evidence_kind
 from .options import (
     Areas,
     Csv,
@@ -463,9 +463,11 @@ def brief(
         if m.via != "name":  # which theme a pack is on, when not named by its id or title
             say(read_as_theme(m.query, m.item))
     chosen = [m.item for m in matches]
-    places = [
-        m for n in area or [] for ms in each_named(n, corpus.gazetteer.resolve_all) for m in ms
-    ]
+
+    def areas_named(name: str) -> list[Match[Area]]:
+        return corpus.gazetteer.resolve_all(name, most=MAX_NAMED)
+
+    places = [m for n in area or [] for ms in each_named(n, areas_named) for m in ms]
     pack = documents.build_brief(corpus, chosen, places, kind, documents.build_date(), short)
     for hint in pack.hints:
         say(hint)
