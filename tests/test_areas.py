@@ -300,6 +300,10 @@ def test_a_country_is_answered_with_how_many_areas_it_covers(corpus, run):
             gazetteer.resolve(name)
         assert caught.value.ambiguous and caught.value.suggestions == areas
     assert gazetteer.countries("Wales and England") == ["England", "Wales"]
+    # A word of many areas' names is no whole they make up: "and" does not "cover" them.
+    with pytest.raises(NotResolved) as caught:
+        gazetteer.resolve("and")
+    assert "covers" not in str(caught.value) and len(caught.value.suggestions) > 8
     assert gazetteer.countries("England and Narnia") == []
     result = run("area", "England")
     assert result.returncode == 1

@@ -56,7 +56,7 @@ class Gazetteer(Fields):
                 pass
         region = [a.name for a in self.in_region_named(name)]
         if len(region) > 1:  # a region ("South West") is in several areas: name them
-            raise NotResolved(name, region, ambiguous=True, what=self._index.what)
+            raise NotResolved(name, region, ambiguous=True, what=self._index.what, covers=True)
         return self._index.resolve(name)
 
     def resolve_all(self, name: str, most: int | None = None) -> list[Match[Area]]:

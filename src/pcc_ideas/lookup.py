@@ -39,11 +39,17 @@ class NotResolved(LookupError):
     the kind of thing looked for ("theme", "police force area")."""
 
     def __init__(
-        self, query: str, suggestions: Sequence[str], ambiguous: bool = False, what: str = "name"
+        self,
+        query: str,
+        suggestions: Sequence[str],
+        ambiguous: bool = False,
+        what: str = "name",
+        covers: bool = False,
     ):
+        """`covers`: the query names a whole made of the suggestions (a region, a country)."""
         if not ambiguous:
             message = f"{query!r} is not a known {what}"
-        elif len(suggestions) > MAX_NAMED:
+        elif covers and len(suggestions) > MAX_NAMED:
             message = f"{query!r} covers {len(suggestions)} {what}s"
         else:
             message = f"{query!r} is in more than one {what}"
