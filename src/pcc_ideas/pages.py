@@ -218,7 +218,7 @@ class AreaPage(Fields):
         return [s for s in out if s[2]]
 
     def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
+        return {
             "area": {
                 **to_dict(self.area),
                 "query": self.found.query,
@@ -233,7 +233,6 @@ class AreaPage(Fields):
                 {"area": a.name, "records": [record_json(r) for r in rs]} for a, rs in self.nearby
             ],
         }
-        return data
 
     def rows(self) -> list[dict[str, Any]]:
         return [record_json(r, coverage=k) for k, _, rs in self.sections() for r in rs]

@@ -90,18 +90,17 @@ def read_query(
     toks = tokens(text)
     stems = [stem(t) for t in toks]
     spans = {s.start: s for s in (thesaurus.spans(stems) if thesaurus else [])}
-    named = set()  # where a place starts
+    found: list[Span] = []  # places: towns read as their areas, then areas' own names
     if places and known:
         common = (lambda s: known(s) and share(s) > RARE_PLACE) if share else known
         indexed = [s for t, s in zip(toks, stems, strict=True) if t not in STOPWORDS]
-        for place in _places_read_as_areas(places, stems, indexed, common):
-            if not any(s.start < place.end and place.start < s.end for s in spans.values()):
-                spans[place.start] = place
-                named.add(place.start)
-    for area in areas().spans(stems) if areas else ():
-        if not any(s.start < area.end and area.start < s.end for s in spans.values()):
-            spans[area.start] = Span(area.start, area.end, (), area.concept)
-            named.add(area.start)
+        found += _places_read_as_areas(places, stems, indexed, common)
+    found += areas().spans(stems) if areas else []
+    named = set()  # where a place starts
+    for place in found:
+        if not any(s.start < place.end and place.start < s.end for s in spans.values()):
+            spans[place.start] = place
+            named.add(place.start)
 
     def content(i: int, minor: frozenset[str]) -> bool:
         return toks[i] not in STOPWORDS and toks[i] not in minor

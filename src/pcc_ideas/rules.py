@@ -145,15 +145,12 @@ def citation_urls(records: Sequence[Record]) -> Iterator[Problem]:
     """A citation of a source that lists its endnotes, naming none of them, gives as its URL
     one of those endnotes' addresses, or the document's own: any other address would pass, in
     a brief, for one the published document gives."""
-    known = {
-        r.id: {u for e in r.endnotes for u in _addresses(e)} | ({r.url} if r.url else set())
-        for r in records
-        if isinstance(r, Source) and r.endnotes
-    }
+    notes = _endnote_numbers(records)
+    own = {r.id: r.url for r in records if isinstance(r, Source)}
     for r in records:
         for i, c in enumerate(r.sources):
-            if c.url and c.source in known and not ENDNOTE_REF.search(c.ref or ""):
-                if c.url not in known[c.source]:
+            if c.url and c.source in notes and not ENDNOTE_REF.search(c.ref or ""):
+                if c.url not in notes[c.source] and c.url != own[c.source]:
                     yield Problem(
                         r.id,
                         f"sources[{i}].url",
@@ -166,11 +163,7 @@ def endnote_named(records: Sequence[Record]) -> Iterator[Problem]:
     """A citation that gives an endnote's address names that endnote in its ref ("Case study
     12, endnote 37"): a reader sees which of the document's notes the link is, and `show`
     and a brief give what the note says."""
-    notes = {
-        r.id: {u: e.number for e in reversed(r.endnotes) for u in _addresses(e)}
-        for r in records
-        if isinstance(r, Source) and r.endnotes
-    }
+    notes = _endnote_numbers(records)
     own = {r.id: r.url for r in records if isinstance(r, Source)}
     for r in records:
         for i, c in enumerate(r.sources):
@@ -185,6 +178,16 @@ def endnote_named(records: Sequence[Record]) -> Iterator[Problem]:
                     f"the url is endnote {number}'s address in {c.source}: "
                     f"name it in the ref ({named!r})",
                 )
+
+
+def _endnote_numbers(records: Sequence[Record]) -> dict[str, dict[str, int]]:
+    """For each source that lists its endnotes, by id: each address they give, with the
+    number of the first endnote giving it."""
+    return {
+        r.id: {u: e.number for e in reversed(r.endnotes) for u in _addresses(e)}
+        for r in records
+        if isinstance(r, Source) and r.endnotes
+    }
 
 
 def _addresses(note: Endnote) -> list[str]:

@@ -171,14 +171,7 @@ class Thesaurus(Fields):
         left = set(concept_ids)
         reached = [left.pop()] if left else []
         while reached:
-            c = self.concept(reached.pop())
-            t = self.tables
-            near = left & {
-                *c.broader,
-                *c.related,
-                *t.narrower.get(c.id, ()),
-                *t.related_by.get(c.id, ()),
-            }
+            near = left & {i for _, ids in self._links(self.concept(reached.pop())) for i in ids}
             left -= near
             reached += near
         return not left
@@ -210,16 +203,21 @@ class Thesaurus(Fields):
 
         add(concept, SYNONYM_WEIGHT, "thesaurus")
         by_id = self.tables.by_id
-        links = (
-            ("broader", concept.broader),
-            ("narrower", self.tables.narrower.get(concept.id, ())),
-            ("related", (*concept.related, *self.tables.related_by.get(concept.id, ()))),
-        )
-        for how, ids in links:
+        for how, ids in self._links(concept):
             for other in ids:
                 if other in by_id:
                     add(by_id[other], LINKED_WEIGHT, how)
         return tuple(out.values())
+
+    def _links(self, concept: Concept) -> tuple[tuple[str, Sequence[str]], ...]:
+        """The ids of the concepts a concept is linked to, by how: its broader ones, those
+        that name it as broader (narrower), and related ones, either way (as SKOS's)."""
+        t = self.tables
+        return (
+            ("broader", concept.broader),
+            ("narrower", t.narrower.get(concept.id, ())),
+            ("related", (*concept.related, *t.related_by.get(concept.id, ()))),
+        )
 
 
 def problems(concepts: Sequence[Concept]) -> list[tuple[Concept, str, str]]:
