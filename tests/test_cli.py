@@ -103,6 +103,11 @@ def test_search_says_how_words_no_record_uses_were_read(pcc):
         # No record says "triage", but thesaurus terms do ("street triage"): a word of the
         # field, not a typo of "trials", which the records do use.
         ("triage", "read 'triage' as 'youth diversion' or 'mental health crisis'"),
+        # A term of the thesaurus that no record uses as a phrase, though they use some of its
+        # words ("overdose"): read as its concept, quoted as typed, stop words and all; its
+        # concept's records answer it, so it is not called "no close match".
+        ("overdose reversal spray", "read 'overdose reversal spray' as 'naloxone'"),
+        ("kicking the habit", "read 'kicking the habit' as 'drug treatment'"),
         # A few records name West Yorkshire (the county lines case study works there), so
         # the note does not say that none does; none of the hits is of the area, and it
         # says so.

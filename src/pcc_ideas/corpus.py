@@ -169,14 +169,14 @@ class Corpus(Fields):
         as_typed = {fold(w): w for w in WORD.findall(query)}
         for group in self._read(query).groups:
             place = any(e.how == "place" for e in group.expansions)
-            if not place and any(s in index.postings for s in group.stems):
+            if not place and self._held_as_typed(group):
                 continue
-            typed = " ".join(as_typed.get(w, w) for w in group.words)
+            typed = " ".join(as_typed.get(w, w) for w in group.phrase or group.words)
             fixes = [
                 next(iter(index.alternatives(s, w, group.typos)), ("", 0.0))[0]
                 for s, w in zip(group.stems, group.words, strict=True)
             ]
-            if all(fixes) and not place:
+            if all(fixes) and group.typos and not place:
                 notes.append(f"read {typed!r} as {' '.join(map(self._spelling, fixes))!r}")
             elif group.expansions:
                 labels = list(dict.fromkeys(map(self._label, group.expansions)))
@@ -192,6 +192,17 @@ class Corpus(Fields):
             else:
                 notes.append(f"no record mentions {typed!r}")
         return notes
+
+    def _held_as_typed(self, group: Group) -> bool:
+        """Whether records use a query's word, or a thesaurus term's words together: each
+        of them and each pair of neighbours ("overdose reversal spray" is none of the records'
+        phrases, though they use "overdose": it is read as the concept it is a term of)."""
+        from .search import pairs
+
+        postings, stems = self.index.postings, group.stems
+        if len(stems) == 1 or not group.expansions:
+            return any(s in postings for s in stems)
+        return all(s in postings for s in (*stems, *pairs(stems)))
 
     @staticmethod
     def _elsewhere(group: Group, shown: Sequence[Record] | None) -> str:

@@ -57,6 +57,7 @@ class Group(Fields):
     # holds it, which makes it a word of the field ("street triage" is not "street trials").
     typos: bool = True
     place: bool = False  # a place's name: one unit, however many words
+    phrase: tuple[str, ...] = ()  # every word of a term as typed (folded), stop words too
 
 
 @mutable
@@ -121,8 +122,9 @@ def read_query(
                 weight = GENERIC_WEIGHT if generic else AREA_NAME_WEIGHT if i in named else 1.0
                 words = tuple(kept_stems.values())
                 typos = span is None and not expansions
+                phrase = tuple(toks[i:end])
                 groups.append(
-                    Group(words, tuple(kept_stems), expansions, weight, typos, i in named)
+                    Group(words, tuple(kept_stems), expansions, weight, typos, i in named, phrase)
                 )
             i = end
         if groups:
