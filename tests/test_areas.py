@@ -300,6 +300,15 @@ def test_a_country_is_answered_with_how_many_areas_it_covers(corpus, run):
             gazetteer.resolve(name)
         assert caught.value.ambiguous and caught.value.suggestions == areas
     assert gazetteer.countries("Wales and England") == ["England", "Wales"]
+    # Other names of the countries, and of the wholes they make, are read as those countries.
+    assert gazetteer.countries("Cymru") == ["Wales"]
+    assert gazetteer.countries("UK") == ["England", "Wales", "Scotland", "Northern Ireland"]
+    assert gazetteer.countries("Great Britain") == ["England", "Wales", "Scotland"]
+    # A region or a country of a few areas is said to cover them, and they are named.
+    with pytest.raises(NotResolved) as caught:
+        gazetteer.resolve("Cymru")
+    assert str(caught.value) == "'Cymru' covers 4 police force areas"
+    assert caught.value.hint == "; did you mean: Dyfed-Powys, Gwent, North Wales, South Wales?"
     # A word of many areas' names is no whole they make up: "and" does not "cover" them.
     with pytest.raises(NotResolved) as caught:
         gazetteer.resolve("and")

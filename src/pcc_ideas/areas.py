@@ -16,6 +16,13 @@ from .text import key
 from .values import Fields, mutable
 
 GENERIC = frozenset({"police", "constabulary", "force", "pcc", "opcc", "area", "the"})
+# Other names people give the gazetteer's countries (`Area.country`), or the wholes they make.
+COUNTRY_NAMES = {
+    "cymru": ("Wales",),
+    "great britain": ("England", "Wales", "Scotland"),
+    "united kingdom": ("England", "Wales", "Scotland", "Northern Ireland"),
+    "uk": ("England", "Wales", "Scotland", "Northern Ireland"),
+}
 
 __all__ = ["Gazetteer", "Match", "NotResolved", "explain", "places", "untagged"]
 
@@ -82,11 +89,13 @@ class Gazetteer(Fields):
     def countries(self, name: str) -> list[str]:
         """The countries a name is ("England", "England and Wales"), in gazetteer order;
         none if it is anything else."""
-        known = {key(a.country): a.country for a in self.areas}
+        known = {key(a.country): (a.country,) for a in self.areas}
+        known = {**COUNTRY_NAMES, **known}
         named = [known.get(part) for part in key(name).split(" and ")]
         if not all(named):
             return []
-        return [c for c in dict.fromkeys(known.values()) if c in named]
+        wanted = {c for names in named for c in names or ()}
+        return [c for c in dict.fromkeys(a.country for a in self.areas) if c in wanted]
 
     def suggest(self, name: str) -> list[str]:
         return self._index.suggest(name)

@@ -49,7 +49,7 @@ class NotResolved(LookupError):
         """`covers`: the query names a whole made of the suggestions (a region, a country)."""
         if not ambiguous:
             message = f"{query!r} is not a known {what}"
-        elif covers and len(suggestions) > MAX_NAMED:
+        elif covers:
             message = f"{query!r} covers {len(suggestions)} {what}s"
         else:
             message = f"{query!r} is in more than one {what}"
