@@ -17,7 +17,7 @@ from .values import Fields, mutable
 
 GENERIC = frozenset({"police", "constabulary", "force", "pcc", "opcc", "area", "the"})
 # Other names people give the gazetteer's countries (`Area.country`), or the wholes they make.
-COUNTRY_NAMES = {
+COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
     "cymru": ("Wales",),
     "great britain": ("England", "Wales", "Scotland"),
     "united kingdom": ("England", "Wales", "Scotland", "Northern Ireland"),
@@ -89,8 +89,8 @@ class Gazetteer(Fields):
     def countries(self, name: str) -> list[str]:
         """The countries a name is ("England", "England and Wales"), in gazetteer order;
         none if it is anything else."""
-        known = {key(a.country): (a.country,) for a in self.areas}
-        known = {**COUNTRY_NAMES, **known}
+        known: dict[str, tuple[str, ...]] = dict(COUNTRY_NAMES)
+        known.update((key(a.country), (a.country,)) for a in self.areas)
         named = [known.get(part) for part in key(name).split(" and ")]
         if not all(named):
             return []
