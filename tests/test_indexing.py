@@ -54,9 +54,10 @@ def test_the_bundled_corpus_is_indexed_as_bm25f_says(corpus):
 
 
 def test_words_let_go_of_as_they_are_used_give_the_same_postings(corpus, monkeypatch):
-    # Postings are made from the last record back, and the words used are let go of every
-    # FREED_EVERY records, so the words and the postings are never all held at once.
-    monkeypatch.setattr(indexing, "FREED_EVERY", 7)
+    # Postings are made a PIECE of records at a time from the last back, and the words used
+    # are let go of after each piece, so the words and the postings are never all held at
+    # once; a term's postings from several pieces are joined in record order.
+    monkeypatch.setattr(indexing, "PIECE", 7)
     records = list(corpus.records)
     builder = Builder()
     for r in records:
