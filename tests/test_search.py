@@ -284,6 +284,11 @@ def test_a_town_the_records_never_name_stands_for_its_force_area(corpus):
     hits = corpus.search("reading programmes in prison", limit=10)
     assert not any(c.how == "place" for h in hits for c in h.explain)
     assert not any("thames-valley" in h.record.id for h in hits)
+    # A town is its name as written, not a word with the same stem: "settling" is not Settle
+    # (North Yorkshire), nor "worth" Worthing (Sussex); the towns themselves still are.
+    for word, town in [("settling", "Settle"), ("worth", "Worthing")]:
+        assert not any("North Yorkshire" in r or "Sussex" in r for r in corpus.readings(word))
+        assert corpus.readings(town)[0].startswith(f"read {town!r} as")
 
 
 def test_a_force_area_named_in_full_is_where_the_topic_is_asked_about(corpus):

@@ -95,7 +95,7 @@ def read_query(
     if places and known:
         common = (lambda s: known(s) and share(s) > RARE_PLACE) if share else known
         indexed = [s for t, s in zip(toks, stems, strict=True) if t not in STOPWORDS]
-        found += _places_read_as_areas(places, stems, indexed, common)
+        found += _places_read_as_areas(places, toks, stems, indexed, common)
     found += areas().spans(stems) if areas else []
     named = set()  # where a place starts
     for place in found:
@@ -146,15 +146,18 @@ def _names_a_topic(
 
 def _places_read_as_areas(
     places: Callable[[], Thesaurus],
+    toks: list[str],
     stems: list[str],
     indexed: list[str],
     common: Callable[[str], bool],
 ) -> list[Span]:
-    """The place names in a query that hold a word the records do not use commonly, each
-    standing for the name of its force area (the first term of its concept); a place the
-    records name often ("London", "Reading") is matched as written, so an everyday word is
-    never read as a town. The places (15 ms to make) are read only when one of the query's
-    `indexed` stems (all but its stop words, which no record is indexed by) is not common."""
+    """The place names in a query, typed as the gazetteer writes them (`toks`: "settling"
+    has the stem of Settle, but is no town), that hold a word the records do not use
+    commonly, each standing for the name of its force area (the first term of its concept);
+    a place the records name often ("London", "Reading") is matched as written, so an
+    everyday word is never read as a town. The places (15 ms to make) are read only when one
+    of the query's `indexed` stems (all but its stop words, which no record is indexed by) is
+    not common."""
     if all(common(s) for s in indexed):
         return []
     found = []
@@ -163,6 +166,9 @@ def _places_read_as_areas(
         if all(common(w) for w in stems[span.start : span.end]):
             continue
         area = gazetteer.concept(span.concept)
+        typed = toks[span.start : span.end]
+        if not any(tokens(name) == typed for name in area.terms):
+            continue
         expansion = Expansion(gazetteer.stems[area.id][0], PLACE_WEIGHT, "place", area.id)
         found.append(Span(span.start, span.end, (expansion,), span.concept))
     return found
