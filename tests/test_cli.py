@@ -108,6 +108,12 @@ def test_search_says_how_words_no_record_uses_were_read(pcc):
         # concept's records answer it, so it is not called "no close match".
         ("overdose reversal spray", "read 'overdose reversal spray' as 'naloxone'"),
         ("kicking the habit", "read 'kicking the habit' as 'drug treatment'"),
+        # A town is quoted as typed, hyphens and all, so it can be copied back.
+        (
+            "knife crime in Weston-super-Mare",
+            "read 'Weston-super-Mare' as 'Avon and Somerset'; none of the records shown is "
+            "tagged Avon and Somerset",
+        ),
         # A few records name West Yorkshire (the county lines case study works there), so
         # the note does not say that none does; none of the hits is of the area, and it
         # says so.

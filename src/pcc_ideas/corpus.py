@@ -163,15 +163,14 @@ class Corpus(Fields):
         'domestic abuse'", "no record mentions 'rural'"); a place read as its force area also
         says when none of the records `shown` is of that area, so national records are not
         taken for local ones."""
-        from .text import WORD, fold
+        from .text import fold
 
         index, notes = self.index, []
-        as_typed = {fold(w): w for w in WORD.findall(query)}
         for group in self._read(query).groups:
             place = any(e.how == "place" for e in group.expansions)
             if not place and self._held_as_typed(group):
                 continue
-            typed = " ".join(as_typed.get(w, w) for w in group.phrase or group.words)
+            typed = as_typed(query, group.phrase or group.words)
             fixes = [
                 next(iter(index.alternatives(s, w, group.typos)), ("", 0.0))[0]
                 for s, w in zip(group.stems, group.words, strict=True)
@@ -581,3 +580,16 @@ def each_named(value: str, resolve: Callable[[str], T]) -> list[T]:
             return [resolve(value)]
         except NotResolved:
             raise unknown from None
+
+
+def as_typed(query: str, words: Sequence[str]) -> str:
+    """Folded words of a query as the user typed them, with what stood between them
+    ("Weston-super-Mare", not "weston super mare")."""
+    from .text import WORD, fold
+
+    found = list(WORD.finditer(query))
+    folded = [fold(m.group()) for m in found]
+    for i in range(len(found) - len(words) + 1):
+        if folded[i : i + len(words)] == list(words):
+            return query[found[i].start() : found[i + len(words) - 1].end()]
+    return " ".join(words)
