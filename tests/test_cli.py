@@ -108,6 +108,11 @@ def test_search_says_how_words_no_record_uses_were_read(pcc):
         # concept's records answer it, so it is not called "no close match".
         ("overdose reversal spray", "read 'overdose reversal spray' as 'naloxone'"),
         ("kicking the habit", "read 'kicking the habit' as 'drug treatment'"),
+        # A town alone is answered by its force area's records: a match, not "no close match".
+        ("Newport", "read 'Newport' as 'Gwent'"),
+        # A word found only before the end of longer thesaurus phrases is not read through
+        # them: "towns" is no town hall meeting.
+        ("drugs in market towns", "no record mentions 'towns'"),
         # A town is quoted as typed, hyphens and all, so it can be copied back.
         (
             "knife crime in Weston-super-Mare",

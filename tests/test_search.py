@@ -225,6 +225,18 @@ def test_explain_says_how_each_word_matched(corpus):
     assert trains.matched in ("trained", "training")
 
 
+def test_no_close_match_is_said_only_when_no_hit_shown_matched_the_words_as_typed(corpus):
+    # The records on homelessness lead "rough sleeping" through the thesaurus; one record
+    # says "rough sleeping" itself, sixth: shown in ten hits, there is a close match, but not
+    # in the first five.
+    from pcc_ideas.results import search_page
+
+    hits = corpus.search("rough sleeping", limit=10)
+    assert [h.close for h in hits].index(True) == 5
+    assert search_page(corpus, "rough sleeping", [], 10).close
+    assert not search_page(corpus, "rough sleeping", [], 5).close
+
+
 def test_weak_matches_are_told_apart(corpus):
     # A query the records answer in their own words is strong and close; one matched only
     # through a theme's name is neither.

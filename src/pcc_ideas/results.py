@@ -49,9 +49,9 @@ class SearchPage(Fields):
 
     @property
     def close(self) -> bool:
-        """True when the best hit matched a topic word of the query as typed, not only
+        """True when a hit shown matched a topic word of the query as typed, not only
         through a typo, the thesaurus or a theme's name."""
-        return not self.hits or self.hits[0].close
+        return not self.hits or any(h.close for h in self.hits)
 
     def empty_message(self) -> str:
         if self.emptied:

@@ -445,8 +445,9 @@ class Ranked(Fields):
 
     @property
     def strong(self) -> bool:
-        """Matched the user's own words, misspelt or not, or their exact synonyms."""
-        return any(p[2] in ("exact", "typo", "thesaurus") for p in self.parts)
+        """Matched the user's own words, misspelt or not, their exact synonyms, or the force
+        area of a town they named ("Newport" is Gwent)."""
+        return any(p[2] in ("exact", "typo", "thesaurus", "place") for p in self.parts)
 
     @property
     def matched(self) -> tuple[str, ...]:

@@ -147,9 +147,13 @@ class Thesaurus(Fields):
         below a whole term (`PART_WEIGHT`). A word in the terms of unrelated concepts is read
         through them only where it names the same kind of thing in each, as the last word of
         every term holding it ("triage": youth triage, street triage); else it says nothing
-        of which the user meant ("house": safe house, front of house testing)."""
+        of which the user meant ("house": safe house, front of house testing). Nor is a word
+        found only before the end of longer terms ("town" of "town hall meeting", "station"
+        of "police station cells"): alone, it is seldom what the term means."""
         holding = self.tables.with_word.get(word, ())
-        if not self._one_topic(holding) and not self._last_word(word, holding):
+        if not self._last_word(word, holding) and (
+            not self._one_topic(holding) or self._only_inside_long_terms(word, holding)
+        ):
             return ()
         found: dict[tuple[str, ...], Expansion] = {}
         for concept_id in holding:
@@ -164,6 +168,12 @@ class Thesaurus(Fields):
         """Whether a word is the last of every term of these concepts that holds it."""
         held = [t for c in concept_ids for t in self._content(self.concept(c)) if word in t]
         return all(t[-1] == word for t in held)
+
+    def _only_inside_long_terms(self, word: str, concept_ids: Sequence[str]) -> bool:
+        """Whether a word of these concepts' terms ends none of them and is in one of more
+        than two words."""
+        held = [t for c in concept_ids for t in self._content(self.concept(c)) if word in t]
+        return all(t[-1] != word for t in held) and any(len(t) > 2 for t in held)
 
     def _one_topic(self, concept_ids: Sequence[str]) -> bool:
         """Whether concepts are one topic: linked to each other, broader or related, either
