@@ -48,6 +48,17 @@ def test_typos_find_what_they_mean(corpus):
     assert any("restorative" in r for r in top(corpus, "restorative justis"))
 
 
+def test_an_english_word_the_records_lack_is_not_read_as_a_typo(corpus):
+    # "older" is one letter from "order", "defendants" a few from "depends": both are words
+    # the user meant, so no record mentioning them is said, not a correction made; the
+    # British spelling of the verb "practise" meets the noun "practice" by its stem.
+    assert corpus.index.alternatives("older", "older") == []
+    assert corpus.readings("older people") == ["no record mentions 'older'"]
+    assert corpus.readings("defendants") == ["no record mentions 'defendants'"]
+    assert stem("practise") == stem("practice") == stem("practising")
+    assert top(corpus, "nalaxone", 1) == top(corpus, "naloxone", 1)
+
+
 def test_a_typo_in_an_ending_the_stemmer_cuts_is_corrected(corpus):
     # "recruitmnet" stems to itself, many edits from "recruit" (the stem of "recruitment"):
     # only the word as typed, one swap from "recruitment", leads there.

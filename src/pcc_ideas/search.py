@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .models import RECORD_TYPES, Record
-from .text import STOPWORDS, max_edits, respellings, terms, words
+from .text import STOPWORDS, is_english, max_edits, respellings, terms, words
 
 K1 = 1.2
 # Field weights and length normalisation (b) of BM25F.
@@ -265,7 +265,7 @@ class Index:
         "recruitment" to "recruit")."""
         if term in self.postings:
             return [(term, 1.0)]
-        if not typos or not max_edits(term):
+        if not typos or not max_edits(term) or is_english(typed or term):
             return []
         found = self._corrections.get((term, typed))
         if found is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # A word is letters and digits; `A&E` and `L&D` stay one word.
 WORD = re.compile(r"[^\W_]+(?:&[^\W_]+)*")
@@ -51,6 +51,9 @@ EXCEPTIONS = {
     "experiments": "experiment",
     "experimental": "experiment",
     "housing": "housing",
+    # The verb's British spelling is the noun's word to a reader ("trauma-informed
+    # practise"): both meet at the noun's stem, as an English word is never read as a typo.
+    "practis": "practic",
 }
 
 
@@ -132,3 +135,27 @@ def respellings(word: str) -> set[str]:
 def key(name: str) -> str:
     """A name as a look-up key: case, accents, punctuation and `&`/`and` do not matter."""
     return " ".join(WORD.findall(fold(name).replace("&", " and ")))
+
+
+# A word this many times in the English word list's corpus is a word, not a typo.
+ENGLISH_FREQUENCY = 100
+
+
+def is_english(word: str) -> bool:
+    """Whether a folded word is an English word in common use ("older", "speeding"), which
+    a query means as typed: the records lacking it is no sign of a typo ("order",
+    "spending")."""
+    return english_words().get(word, 0) >= ENGLISH_FREQUENCY
+
+
+@cache
+def english_words() -> dict[str, int]:
+    """English words with how often each occurs, from pyspellchecker's word list (read only
+    when a query holds a word the records lack: 0.2 s)."""
+    import gzip
+    import json
+    from importlib.resources import files
+
+    with gzip.open(str(files("spellchecker.resources") / "en.json.gz"), "rt") as f:
+        found: dict[str, int] = json.load(f)
+    return found
