@@ -312,6 +312,12 @@ def test_a_town_the_records_never_name_stands_for_its_force_area(corpus):
     for word, town in [("settling", "Settle"), ("worth", "Worthing")]:
         assert not any("North Yorkshire" in r or "Sussex" in r for r in corpus.readings(word))
         assert corpus.readings(town)[0].startswith(f"read {town!r} as")
+    # A town whose name is an English word is that town only when typed with a capital:
+    # "sale of drugs" is about selling, "Sale" is in Greater Manchester; "stockport" is no
+    # English word, and is Stockport however it is typed.
+    assert corpus.readings("sale of drugs") == ["no record mentions 'sale'"]
+    assert corpus.readings("knife crime in Sale") == ["read 'Sale' as 'Greater Manchester'"]
+    assert corpus.readings("women in stockport") == ["read 'stockport' as 'Greater Manchester'"]
 
 
 def test_a_force_area_named_in_full_is_where_the_topic_is_asked_about(corpus):

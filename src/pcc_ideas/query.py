@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .text import QUESTION_WORDS, STOPWORDS, stem, tokens
+from .text import QUESTION_WORDS, STOPWORDS, WORD, fold, is_english, stem, tokens
 from .thesaurus import Expansion, Span, Thesaurus
 from .values import Fields, mutable
 
@@ -95,7 +95,8 @@ def read_query(
     if places and known:
         common = (lambda s: known(s) and share(s) > RARE_PLACE) if share else known
         indexed = [s for t, s in zip(toks, stems, strict=True) if t not in STOPWORDS]
-        found += _places_read_as_areas(places, toks, stems, indexed, common)
+        capitalised = {fold(w) for w in WORD.findall(text) if w[:1].isupper()}
+        found += _places_read_as_areas(places, toks, stems, indexed, common, capitalised)
     found += areas().spans(stems) if areas else []
     named = set()  # where a place starts
     for place in found:
@@ -150,13 +151,16 @@ def _places_read_as_areas(
     stems: list[str],
     indexed: list[str],
     common: Callable[[str], bool],
+    capitalised: set[str],
 ) -> list[Span]:
     """The place names in a query, typed as the gazetteer writes them (`toks`: "settling"
     has the stem of Settle, but is no town), that hold a word the records do not use
     commonly, each standing for the name of its force area (the first term of its concept);
     a place the records name often ("London", "Reading") is matched as written, so an
-    everyday word is never read as a town. The places (15 ms to make) are read only when one
-    of the query's `indexed` stems (all but its stop words, which no record is indexed by) is
+    everyday word is never read as a town, nor is a one-word place that is an English word
+    unless it was typed with a capital (`capitalised`: "Sale" is in Greater Manchester, but
+    "sale of drugs" is about selling). The places (15 ms to make) are read only when one of
+    the query's `indexed` stems (all but its stop words, which no record is indexed by) is
     not common."""
     if all(common(s) for s in indexed):
         return []
@@ -168,6 +172,8 @@ def _places_read_as_areas(
         area = gazetteer.concept(span.concept)
         typed = toks[span.start : span.end]
         if not any(tokens(name) == typed for name in area.terms):
+            continue
+        if len(typed) == 1 and typed[0] not in capitalised and is_english(typed[0]):
             continue
         expansion = Expansion(gazetteer.stems[area.id][0], PLACE_WEIGHT, "place", area.id)
         found.append(Span(span.start, span.end, (expansion,), span.concept))
