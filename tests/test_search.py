@@ -46,6 +46,12 @@ def test_typos_find_what_they_mean(corpus):
     assert top(corpus, "nalaxone", 1) == top(corpus, "naloxone", 1)
     assert top(corpus, "Glousestershire", 1) == ["cs-06-restorative-gloucestershire"]
     assert any("restorative" in r for r in top(corpus, "restorative justis"))
+    # "polcie" is one edit from "police" and one from "policies": a speller takes the word
+    # the records use most, and the note says the word the hits matched.
+    assert corpus.index.alternatives(stem("polcie"), "polcie") == [(stem("police"), TYPO_WEIGHT[1])]
+    assert corpus.readings("polcie") == ["read 'polcie' as 'police'"]
+    typos = [c for h in corpus.search("polcie", limit=3) for c in h.explain if c.how == "typo"]
+    assert typos and all(stem(c.matched) == stem("police") for c in typos)
 
 
 def test_an_english_word_the_records_lack_is_not_read_as_a_typo(corpus):

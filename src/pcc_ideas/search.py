@@ -259,10 +259,10 @@ class Index:
         self, term: str, typed: str = "", typos: bool = True
     ) -> list[tuple[str, float]]:
         """The index terms a query word stands for, with their weight: itself, or, if it may
-        be a typo (`typos`), its corrections when it is not in the index: index words a few
-        edits from its stem, and the stems of the one-edit respellings of the word as `typed`
-        (a typo in an ending the stemmer cuts off: "recruitmnet" stems to itself,
-        "recruitment" to "recruit")."""
+        be a typo (`typos`), its correction when it is not in the index: of the index words a
+        few edits from its stem, and the stems of the one-edit respellings of the word as
+        `typed` (a typo in an ending the stemmer cuts off: "recruitmnet" stems to itself,
+        "recruitment" to "recruit"), the nearest, and of those the one most records use."""
         if term in self.postings:
             return [(term, 1.0)]
         if not typos or not max_edits(term) or is_english(typed or term):
@@ -284,7 +284,13 @@ class Index:
         for word in respellings(typed) if max_edits(typed) else ():
             if word in self.postings and " " not in word and word not in found:
                 found[word] = TYPO_WEIGHT[1]
-        return [(word, weight) for word, weight in found.items() if word[:1] == term[:1]]
+        kept = {word: weight for word, weight in found.items() if word[:1] == term[:1]}
+        if not kept:
+            return []
+        # As a speller does: the nearest words, and of those the one the records use most.
+        nearest = max(kept.values())
+        best = max((w for w in kept if kept[w] == nearest), key=lambda w: len(self.postings[w][0]))
+        return [(best, nearest)]
 
     def postings_of(self, term: str) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
         """A term's postings as (positions, weights); a theme word's, one part per theme."""
