@@ -891,6 +891,26 @@ def test_a_filter_that_empties_the_answer_says_which_and_how_many_match_without_
     assert "did you mean" not in out.stderr
 
 
+def test_a_place_no_record_is_on_is_said_to_be_one_with_where_to_look(cli):
+    # "Essex" matched nothing, and the nearest word was "sussex": a force area (or a town
+    # in one) that no record is tagged with or names is said to be one, with the area page
+    # that lists the practice across its country.
+    for query, note in [
+        ("Essex", "'Essex': none is tagged Essex or names it; `pcc-ideas area Essex`"),
+        (
+            "Isle of Wight",
+            "'Isle of Wight' (in Hampshire and the Isle of Wight): none is tagged Hampshire and "
+            "the Isle of Wight or names it; `pcc-ideas area 'Isle of Wight'`",
+        ),
+    ]:
+        out = cli("search", query)
+        assert out.exit_code == 1 and out.stdout == ""
+        assert (
+            out.stderr == f"pcc-ideas: no records match {note} shows the practice that covers it\n"
+        )
+    assert "did you mean" in cli("search", "Atlantis").stderr
+
+
 def test_the_filters_kept_are_named_with_the_one_that_empties_the_answer(cli):
     # Avon and Somerset has records but no figures: the message blames --type for figures
     # of the area, not for figures in the whole corpus (which has dozens).

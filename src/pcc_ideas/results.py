@@ -5,12 +5,14 @@ Apart from the other pages, so that a search, the command run most, imports none
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from .corpus import Corpus, Filter
-from .models import Record, to_dict
+from .models import Area, Record, to_dict
+from .text import key
 from .values import Fields, mutable
 
 if TYPE_CHECKING:
@@ -37,6 +39,8 @@ class SearchPage(Fields):
     explain: bool = False
     # How the query's words that no record uses were read (`Corpus.readings`).
     readings: list[str] = field(default_factory=list)
+    # The force area the query names, when no record matched it ("Essex"; "York").
+    area: Area | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -56,6 +60,13 @@ class SearchPage(Fields):
     def empty_message(self) -> str:
         if self.emptied:
             return self.emptied.message(f"matching {self.query!r}")
+        if self.area:  # a place the records have nothing on: its page still has something
+            name = self.area.name
+            where = "" if key(name) == key(self.query) else f" (in {name})"
+            return (
+                f"no records match {self.query!r}{where}: none is tagged {name} or names it; "
+                f"`pcc-ideas area {shlex.quote(self.query)}` shows the practice that covers it"
+            )
         hints = f"; did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
         return f"no records match {self.query!r}{hints}"
 
@@ -85,4 +96,8 @@ def search_page(
         return len(corpus.matching(query, fs))
 
     gone = emptied(filters, count)
-    return SearchPage(query, [], filters, gone, [] if gone else corpus.suggestions(query))
+    if gone:
+        return SearchPage(query, [], filters, gone)
+    area = corpus.gazetteer.exact(query)
+    suggestions = [] if area else corpus.suggestions(query)
+    return SearchPage(query, [], filters, None, suggestions, area=area)
