@@ -5,7 +5,6 @@ Apart from the other pages, so that a search, the command run most, imports none
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Sequence
 from dataclasses import field
 from typing import TYPE_CHECKING, Any
@@ -61,6 +60,8 @@ class SearchPage(Fields):
         if self.emptied:
             return self.emptied.message(f"matching {self.query!r}")
         if self.area:  # a place the records have nothing on: its page still has something
+            import shlex
+
             name = self.area.name
             where = "" if key(name) == key(self.query) else f" (in {name})"
             return (
