@@ -151,9 +151,10 @@ class Thesaurus(Fields):
         found only before the end of longer terms ("town" of "town hall meeting", "station"
         of "police station cells"): alone, it is seldom what the term means."""
         holding = self.tables.with_word.get(word, ())
-        if not self._last_word(word, holding) and (
-            not self._one_topic(holding) or self._only_inside_long_terms(word, holding)
-        ):
+        terms = [t for c in holding for t in self._content(self.concept(c)) if word in t]
+        last = all(t[-1] == word for t in terms)  # of every term holding it
+        inside_long = not any(t[-1] == word for t in terms) and any(len(t) > 2 for t in terms)
+        if not last and (inside_long or not self._one_topic(holding)):
             return ()
         found: dict[tuple[str, ...], Expansion] = {}
         for concept_id in holding:
@@ -163,17 +164,6 @@ class Thesaurus(Fields):
                         e.words, Expansion(e.words, e.weight * PART_WEIGHT, e.how, e.concept)
                     )
         return tuple(found.values())
-
-    def _last_word(self, word: str, concept_ids: Sequence[str]) -> bool:
-        """Whether a word is the last of every term of these concepts that holds it."""
-        held = [t for c in concept_ids for t in self._content(self.concept(c)) if word in t]
-        return all(t[-1] == word for t in held)
-
-    def _only_inside_long_terms(self, word: str, concept_ids: Sequence[str]) -> bool:
-        """Whether a word of these concepts' terms ends none of them and is in one of more
-        than two words."""
-        held = [t for c in concept_ids for t in self._content(self.concept(c)) if word in t]
-        return all(t[-1] != word for t in held) and any(len(t) > 2 for t in held)
 
     def _one_topic(self, concept_ids: Sequence[str]) -> bool:
         """Whether concepts are one topic: linked to each other, broader or related, either
