@@ -145,17 +145,19 @@ def is_english(word: str) -> bool:
     """Whether a folded word is an English word in common use ("older", "speeding"), which
     a query means as typed: the records lacking it is no sign of a typo ("order",
     "spending")."""
-    return english_words().get(word, 0) >= ENGLISH_FREQUENCY
+    text, key = english_words(), b'"' + word.encode() + b'":'  # the quotes make it whole
+    at = text.find(key)
+    count = re.match(rb"\s*(\d+)", text[at + len(key) : at + len(key) + 32]) if at >= 0 else None
+    return count is not None and int(count[1]) >= ENGLISH_FREQUENCY
 
 
 @cache
-def english_words() -> dict[str, int]:
-    """English words with how often each occurs, from pyspellchecker's word list (read only
-    when a query holds a word the records lack: 0.2 s)."""
+def english_words() -> bytes:
+    """pyspellchecker's list of English words, each with how often it occurs, as the JSON
+    text it is: read only when a query holds a word the records lack, in 0.05 s, and a word
+    found in it by its quoted key (parsing all 160,000 entries took 0.2 s)."""
     import gzip
-    import json
     from importlib.resources import files
 
-    with gzip.open(str(files("spellchecker.resources") / "en.json.gz"), "rt") as f:
-        found: dict[str, int] = json.load(f)
-    return found
+    with gzip.open(str(files("spellchecker.resources") / "en.json.gz"), "rb") as f:
+        return f.read()
