@@ -265,7 +265,7 @@ class Index:
         "recruitment" to "recruit"), the nearest, and of those the one most records use."""
         if term in self.postings:
             return [(term, 1.0)]
-        if not typos or not max_edits(term) or is_english(typed or term):
+        if not typos or not max_edits(term):
             return []
         found = self._corrections.get((term, typed))
         if found is None:
@@ -273,7 +273,10 @@ class Index:
         return found
 
     def _corrected(self, term: str, typed: str) -> list[tuple[str, float]]:
-        """The corrections of a word the index lacks (see `alternatives`)."""
+        """The correction of a word the index lacks (see `alternatives`): none for an English
+        word in common use, which the user meant as typed ("older" is not "order")."""
+        if is_english(typed or term):
+            return []
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
