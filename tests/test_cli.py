@@ -260,10 +260,19 @@ def test_show_reads_an_id_as_people_write_it(pcc):
         assert out.code == 0 and out.json()["id"] == "cs-09-naloxone-west-midlands-durham"
 
 
+def test_show_reads_a_case_study_number_whole(pcc):
+    # "cs-2" is case study 2, never the start of cs-20: a bid writer citing case study 2
+    # must not get case study 20 without a word.
+    for given, wanted in (("cs-2", "cs-02-"), ("cs-1", "cs-01-"), ("cs-20", "cs-20-")):
+        out = pcc("show", given, "--json")
+        assert out.code == 0 and out.json()["id"].startswith(wanted), given
+
+
 def test_show_with_the_start_of_several_ids_lists_them(pcc):
-    out = pcc("show", "cs-1")
+    out = pcc("show", "rec-2016")
     assert out.code == 1 and out.stdout == ""
-    assert CS11 in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert "rec-2016-5-multiple-complex-needs" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
 
 
 def test_show_unknown_id_suggests(pcc):

@@ -341,12 +341,16 @@ class Corpus(Fields):
         if found is not None:
             return found
         record_id = record_id.strip().lower()  # ids are lower case: "CS-09" is cs-09
-        starting = [i for i in self.ids if record_id and i.startswith(record_id)]
-        if not starting:  # as a brief writes it, "Case study 9", or "cs9", "cs 9": cs-09
-            written = re.sub(r"^case[\s-]*study\b", "cs", record_id)
-            written = re.sub(r"(?<=^[a-z][a-z])[\s-]*(?=\d)", "-", written)
-            padded = re.sub(r"(?<=-)(\d)(?=-|$)", r"0\1", written)
-            starting = [i for i in self.ids if i.startswith(padded)]
+        # As a brief writes it, "Case study 9", or "cs9", "cs 9", "cs-9": cs-09.
+        written = re.sub(r"^case[\s-]*study\b", "cs", record_id)
+        written = re.sub(r"(?<=^[a-z][a-z])[\s-]*(?=\d)", "-", written)
+        padded = re.sub(r"(?<=-)(\d)(?=-|$)", r"0\1", written)
+        starting = []
+        for typed in (record_id, padded):  # a number typed is the whole number: cs-2 is no cs-20
+            if typed and not starting:
+                starting = [i for i in self.ids if whole_start(i, typed)]
+        if not starting:
+            starting = [i for i in self.ids if record_id and i.startswith(record_id)]
         if len(starting) == 1:
             return self.records[self.ids.index(starting[0])]
         if starting:
@@ -593,3 +597,11 @@ def as_typed(query: str, words: Sequence[str]) -> str:
         if folded[i : i + len(words)] == list(words):
             return query[found[i].start() : found[i + len(words) - 1].end()]
     return " ".join(words)
+
+
+def whole_start(record_id: str, typed: str) -> bool:
+    """Whether an id starts with what was typed, a number typed ending a part of the id:
+    "cs-2" starts cs-2-..., not cs-20-..."""
+    if typed[-1].isdigit():
+        return record_id == typed or record_id.startswith(typed + "-")
+    return record_id.startswith(typed)
