@@ -920,6 +920,25 @@ def test_a_place_no_record_is_on_is_said_to_be_one_with_where_to_look(cli):
     assert "did you mean" in cli("search", "Atlantis").stderr
 
 
+def test_a_town_typed_in_lower_case_is_read_as_its_area_unless_an_everyday_word(cli):
+    # Plain-words users type "leeds": it is read as West Yorkshire, whose records exist.
+    # "sale" is an everyday word, read as one; the empty answer must not say Greater
+    # Manchester has no records, when it has.
+    out = cli("search", "leeds", "--json")
+    assert out.exit_code == 0
+    assert all("West Yorkshire" in hit["areas"] for hit in json.loads(out.stdout))
+    assert "read 'leeds' as 'West Yorkshire'" in out.stderr
+    tagged = cli("export", "--area", "Greater Manchester", "--format", "json").stdout
+    manchester = json.loads(tagged)
+    out = cli("search", "sale")
+    assert out.exit_code == 1 and out.stdout == ""
+    assert out.stderr == (
+        f"pcc-ideas: no records match 'sale'; if you meant the place, {len(manchester)} "
+        f"record{'s are' if len(manchester) > 1 else ' is'} tagged Greater Manchester: "
+        "`pcc-ideas area sale` shows them\n"
+    )
+
+
 def test_the_filters_kept_are_named_with_the_one_that_empties_the_answer(cli):
     # Avon and Somerset has records but no figures: the message blames --type for figures
     # of the area, not for figures in the whole corpus (which has dozens).

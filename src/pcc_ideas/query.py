@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .text import EVERYDAY_FREQUENCY as EVERYDAY
 from .text import QUESTION_WORDS, STOPWORDS, WORD, fold, is_english, stem, tokens
 from .thesaurus import Expansion, Span, Thesaurus
 from .values import Fields, mutable
@@ -157,11 +158,11 @@ def _places_read_as_areas(
     has the stem of Settle, but is no town), that hold a word the records do not use
     commonly, each standing for the name of its force area (the first term of its concept);
     a place the records name often ("London", "Reading") is matched as written, so an
-    everyday word is never read as a town, nor is a one-word place that is an English word
-    unless it was typed with a capital (`capitalised`: "Sale" is in Greater Manchester, but
-    "sale of drugs" is about selling). The places (15 ms to make) are read only when one of
-    the query's `indexed` stems (all but its stop words, which no record is indexed by) is
-    not common."""
+    everyday word is never read as a town, nor is a one-word place that is an everyday
+    English word unless it was typed with a capital (`capitalised`: "Sale" is in Greater
+    Manchester, but "sale of drugs" is about selling; "leeds" is Leeds). The places (15 ms
+    to make) are read only when one of the query's `indexed` stems (all but its stop words,
+    which no record is indexed by) is not common."""
     if all(common(s) for s in indexed):
         return []
     found = []
@@ -173,7 +174,7 @@ def _places_read_as_areas(
         typed = toks[span.start : span.end]
         if not any(tokens(name) == typed for name in area.terms):
             continue
-        if len(typed) == 1 and typed[0] not in capitalised and is_english(typed[0]):
+        if len(typed) == 1 and typed[0] not in capitalised and is_english(typed[0], EVERYDAY):
             continue
         expansion = Expansion(gazetteer.stems[area.id][0], PLACE_WEIGHT, "place", area.id)
         found.append(Span(span.start, span.end, (expansion,), span.concept))

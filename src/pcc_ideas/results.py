@@ -38,8 +38,10 @@ class SearchPage(Fields):
     explain: bool = False
     # How the query's words that no record uses were read (`Corpus.readings`).
     readings: list[str] = field(default_factory=list)
-    # The force area the query names, when no record matched it ("Essex"; "York").
+    # The force area the query names, when no record matched it ("Essex"; "York"), and how
+    # many records are tagged with it (some, when the query was an everyday word: "sale").
     area: Area | None = None
+    tagged: int = 0
 
     @property
     def is_empty(self) -> bool:
@@ -62,11 +64,17 @@ class SearchPage(Fields):
         if self.area:  # a place the records have nothing on: its page still has something
             import shlex
 
-            name = self.area.name
+            name, command = self.area.name, f"`pcc-ideas area {shlex.quote(self.query)}`"
+            if self.tagged:  # typed as the everyday word, and read as it
+                records = "record is" if self.tagged == 1 else "records are"
+                return (
+                    f"no records match {self.query!r}; if you meant the place, {self.tagged} "
+                    f"{records} tagged {name}: {command} shows them"
+                )
             where = "" if key(name) == key(self.query) else f" (in {name})"
             return (
                 f"no records match {self.query!r}{where}: none is tagged {name} or names it; "
-                f"`pcc-ideas area {shlex.quote(self.query)}` shows the practice that covers it"
+                f"{command} shows the practice that covers it"
             )
         hints = f"; did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
         return f"no records match {self.query!r}{hints}"
@@ -101,4 +109,5 @@ def search_page(
         return SearchPage(query, [], filters, gone)
     area = corpus.gazetteer.exact(query)
     suggestions = [] if area else corpus.suggestions(query)
-    return SearchPage(query, [], filters, None, suggestions, area=area)
+    tagged = len(corpus.facet(f"area:{area.name}")) if area else 0
+    return SearchPage(query, [], filters, None, suggestions, area=area, tagged=tagged)

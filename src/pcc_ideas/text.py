@@ -139,16 +139,20 @@ def key(name: str) -> str:
 
 # A word this many times in the English word list's corpus is a word, not a typo.
 ENGLISH_FREQUENCY = 100
+# A word this many times in it is an everyday word: typed in lower case it is meant as that
+# word, not as a place ("sale", "bath", "beds", "rugby"). The list holds places' names too,
+# lower case, less often ("leeds" 411 times, "liverpool" 179, "stoke" 828, "london" 1,088).
+EVERYDAY_FREQUENCY = 2000
 
 
-def is_english(word: str) -> bool:
+def is_english(word: str, frequency: int = ENGLISH_FREQUENCY) -> bool:
     """Whether a folded word is an English word in common use ("older", "speeding"), which
     a query means as typed: the records lacking it is no sign of a typo ("order",
-    "spending")."""
+    "spending"); with a higher `frequency`, whether it is an everyday word."""
     text, key = english_words(), b'"' + word.encode() + b'":'  # the quotes make it whole
     at = text.find(key)
     count = re.match(rb"\s*(\d+)", text[at + len(key) : at + len(key) + 32]) if at >= 0 else None
-    return count is not None and int(count[1]) >= ENGLISH_FREQUENCY
+    return count is not None and int(count[1]) >= frequency
 
 
 @cache
