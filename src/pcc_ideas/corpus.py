@@ -345,7 +345,7 @@ class Corpus(Fields):
         written = re.sub(r"^case[\s-]*study\b", "cs", record_id)
         written = re.sub(r"(?<=^[a-z][a-z])[\s-]*(?=\d)", "-", written)
         padded = re.sub(r"(?<=-)(\d)(?=-|$)", r"0\1", written)
-        starting = []
+        starting: list[str] = []
         for typed in (record_id, padded):  # a number typed is the whole number: cs-2 is no cs-20
             if typed and not starting:
                 starting = [i for i in self.ids if whole_start(i, typed)]
