@@ -138,6 +138,29 @@ def test_area_brief_gives_the_area_then_its_region(corpus, cli):
     assert "Explore Heroin-Assisted Treatment (HAT)" in [i.title for i in recommendations.items]
 
 
+def test_an_area_brief_lists_the_area_s_own_resources(corpus):
+    # Lancashire's only records are its violence reduction network's publications: a pack
+    # on it must name them, each with its source, not only practice from elsewhere.
+    brief = pack(corpus, ["violence"], "Lancashire")
+    own = section(brief, "Resources from Lancashire").items
+    wanted = {
+        r.id
+        for r in corpus.of_type("resource")
+        if "Lancashire" in r.areas and "violence-exploitation" in r.themes
+    }
+    assert wanted and {i.record for i in own} == wanted
+    assert all(i.kind == "Resource" and i.refs for i in own)
+    # An area with no resources has no such section.
+    assert not [h for h in headings(pack(corpus, area="Cleveland")) if h.startswith("Resources")]
+
+
+def test_a_pack_on_a_whole_region_has_nothing_elsewhere_in_it(corpus):
+    # Every area of the North West chosen: there is no "elsewhere" in the region to show.
+    brief = pack(corpus, area=[a.name for a in corpus.gazetteer.in_region("North West")])
+    assert not [h for h in headings(brief) if h.startswith("Elsewhere")]
+    assert "What has been done in Merseyside" in headings(brief)
+
+
 def test_area_brief_as_html_written_to_a_file(tmp_path, run):
     target = tmp_path / "cleveland.html"
     out = run("brief", "--area", "Cleveland", "--format", "html", "-o", str(target))

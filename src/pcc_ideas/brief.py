@@ -11,11 +11,12 @@ What goes in:
 - themes: an overview of each theme, the figures (outcomes first, see `figure_rank`),
   recommendations, case studies and examples linked to any of them;
 - areas: the announced changes to who holds their police and crime functions (dated, with
-  their status and the address they were published at), what has been done in each, then
-  elsewhere in their regions (with themes, only what
-  is on them, then what is on them elsewhere). Areas alone take their figures from the areas
-  and their regions, and the recommendations closest to the work done there (or, when there is
-  none, in their regions): those citing the same case studies, then those nearest its themes;
+  their status and the address they were published at), what has been done in each and its
+  own resources, then elsewhere in their regions, unless the pack covers all of one (with
+  themes, only what is on them, then what is on them elsewhere). Areas alone take their
+  figures from the areas and their regions, and the recommendations closest to the work done
+  there (or, when there is none, in their regions): those citing the same case studies, then
+  those nearest its themes;
 - evidence: only case studies and examples whose outcomes rest on that kind of evidence;
   figures and recommendations record no evidence kind and are kept, as the scope says.
 `short=True` makes a one-to-two-page summary: the overview's first sentences, the top key
@@ -61,6 +62,7 @@ from .models import (
     Figure,
     Recommendation,
     Record,
+    Resource,
     Theme,
     choice_label,
     to_dict,
@@ -154,6 +156,21 @@ def practice_item(record: CaseStudy, refs: ReferenceList, short: bool) -> Item:
     if record.year:
         details.insert(1, Detail("When", (record.year,)))
     return Item(title, refs.cite(record), kind, details=tuple(details), record=record.id)
+
+
+def resource_item(resource: Resource, refs: ReferenceList, short: bool) -> Item:
+    """Further reading: what it is, who published it, where to find it."""
+    title = titled(resource, resource.title)
+    if short:
+        return Item(title, refs.cite(resource), "Resource", record=resource.id)
+    details = [
+        Detail(label, (value,))
+        for label, value in [("Published by", resource.publisher), ("Address", resource.url)]
+        if value
+    ]
+    return Item(
+        title, refs.cite(resource), "Resource", resource.summary, tuple(details), resource.id
+    )
 
 
 def headline(record: CaseStudy) -> str:
@@ -258,13 +275,17 @@ def area_sections(drawn: Drawn) -> list[Section]:
                 + ".",
             )
         )
+        resources, total = shown(corpus, chosen, [chosen.local[area.name]], ("resource",))
+        items = tuple(resource_item(r, drawn.refs, plan.short) for r in resources)
+        note = first_of(len(items), total, "resources") if len(items) < total else ""
+        sections.append(Section(f"Resources from {area.name}", items, note, plan.short))
     for region, part in chosen.regional.items():
+        if not others_in_region(corpus, plan, region):  # the pack is on all of it
+            continue
         phrase = region_phrase(region)
         empty = (
             f"No case studies or examples{plan.on_themes} are tagged with the other police "
             f"force areas of {phrase}."
-            if others_in_region(corpus, plan, region)
-            else f"There are no other police force areas in {phrase}."
         )
         sections.append(practice_section(drawn, f"Elsewhere in {phrase}", part, empty))
     if plan.themes:
