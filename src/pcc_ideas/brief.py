@@ -276,7 +276,9 @@ def area_sections(drawn: Drawn) -> list[Section]:
             )
         )
         resources, total = shown(corpus, chosen, [chosen.local[area.name]], ("resource",))
-        items = tuple(resource_item(r, drawn.refs, plan.short) for r in resources)
+        items = tuple(
+            resource_item(r, drawn.refs, plan.short) for r in resources if isinstance(r, Resource)
+        )
         note = first_of(len(items), total, "resources") if len(items) < total else ""
         sections.append(Section(f"Resources from {area.name}", items, note, plan.short))
     for region, part in chosen.regional.items():
