@@ -430,6 +430,19 @@ def test_search_theme_and_area_evidence_keep_only_records_with_that_evidence(cli
     assert all(r["evidence"] == "own-report" for r in nearby)
 
 
+def test_an_evaluation_includes_a_government_evaluation_but_not_the_other_way(cli):
+    # A journalist asking what is evaluated means the Home Office's evaluation of the VRUs too.
+    def evidence(kind: str) -> set[str]:
+        out = cli("export", "--evidence", kind, "--format", "json").stdout
+        return {r["evidence"] for r in json.loads(out)}
+
+    assert evidence("evaluated") == {"evaluation", "government-evaluation"}
+    assert evidence("government-evaluation") == {"government-evaluation"}
+    brief = pack(load(), ["violence"], evidence="evaluation")
+    practice = titles(brief, "Case studies and examples")
+    assert "Violence Reduction Units (VRUs) set up by 18 police forces" in practice
+
+
 def test_evidence_that_matches_nothing_exits_1(cli):
     out = cli("search", "naloxone", "--evidence", "government-evaluation", "--json")
     assert out.exit_code == 1 and json.loads(out.stdout) == [] and "evidence" in out.stderr

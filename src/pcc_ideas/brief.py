@@ -65,6 +65,7 @@ from .models import (
     Resource,
     Theme,
     choice_label,
+    evidence_kinds,
     to_dict,
 )
 from .pack import Brief, Detail, Item, ReferenceList, Section, and_list
@@ -236,7 +237,9 @@ def practice_section(drawn: Drawn, heading: str, part: set[int], empty: str) -> 
     """Case studies and examples, limited by evidence; `empty` says why there are none."""
     plan = drawn.plan
     work = part & of_types(drawn.corpus, *PRACTICE)
-    kept = work & tagged(drawn.corpus, "evidence", [plan.evidence]) if plan.evidence else work
+    kept = work
+    if plan.evidence:  # a government evaluation is an evaluation
+        kept = work & tagged(drawn.corpus, "evidence", evidence_kinds(plan.evidence))
     records, total = shown(drawn.corpus, drawn.chosen, [kept], PRACTICE)
     note = ""
     if not work:

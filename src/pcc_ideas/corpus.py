@@ -20,7 +20,7 @@ from .areas import Gazetteer
 from .datafiles import Progress, data_dirs, without_gc, yaml_files
 from .errors import InvalidData
 from .lookup import Match, NameIndex, NotResolved, nearest
-from .models import TYPE_ORDER, Record, Source, Theme, evidence_kind, record_type
+from .models import TYPE_ORDER, Record, Source, Theme, evidence_kind, evidence_kinds, record_type
 from .thesaurus import Concept, Expansion, Thesaurus
 from .values import Fields, Value, frozen, mutable
 
@@ -232,7 +232,7 @@ class Corpus(Fields):
             ("theme", themes, lambda n: [self.theme(n).item.id]),
             ("area", areas, lambda n: [m.item.name for m in self.gazetteer.resolve_all(n)]),
             ("source", sources, lambda n: [self.source(n).item.id]),
-            ("evidence", evidence, lambda n: [evidence_kind(n)]),
+            ("evidence", evidence, lambda n: evidence_kinds(evidence_kind(n))),
         ]
         return [
             Filter(

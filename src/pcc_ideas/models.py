@@ -28,6 +28,8 @@ EVIDENCE_LABELS = {
     "none-stated": "none stated in the source",
 }
 EVIDENCE_KINDS = tuple(EVIDENCE_LABELS)
+# A kind that is one of another: asking for evaluations finds government evaluations too.
+NARROWER_EVIDENCE = {"evaluation": ("government-evaluation",)}
 # Where a record applies, each with its label. Only `national`, `england` and `wales` are
 # practice across a country: `unplaced` is a scheme or kind of intervention the source names
 # no place for, `past` a scheme that has ended.
@@ -315,6 +317,11 @@ def evidence_kind(name: str) -> str:
     if found is None:
         raise ValueError(f"unknown evidence kind {name!r}; choose from {', '.join(EVIDENCE_KINDS)}")
     return found
+
+
+def evidence_kinds(kind: str) -> list[str]:
+    """The kinds of evidence a filter on one keeps: itself and those that are one of it."""
+    return [kind, *NARROWER_EVIDENCE.get(kind, ())]
 
 
 def to_dict(obj: Any) -> Any:
