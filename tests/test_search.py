@@ -50,6 +50,9 @@ def test_typos_find_what_they_mean(corpus):
     # the records use most, and the note says the word the hits matched.
     assert corpus.index.alternatives(stem("polcie"), "polcie") == [(stem("police"), TYPO_WEIGHT[1])]
     assert corpus.readings("polcie") == ["read 'polcie' as 'police'"]
+    # The note spells the correction as near what was typed as the records allow: the
+    # first record on commissions says "commissioned", but "commision" meant "commission".
+    assert corpus.readings("youth commision") == ["read 'commision' as 'commission'"]
     typos = [c for h in corpus.search("polcie", limit=3) for c in h.explain if c.how == "typo"]
     assert typos and all(stem(c.matched) == stem("police") for c in typos)
 

@@ -40,6 +40,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+# A corrected word is shown as spelt in the first of the records holding it, at most these.
+SPELLING_RECORDS = 5
 
 
 class Store(Protocol):
@@ -176,7 +178,8 @@ class Corpus(Fields):
                 for s, w in zip(group.stems, group.words, strict=True)
             ]
             if all(fixes) and group.typos and not place:
-                notes.append(f"read {typed!r} as {' '.join(map(self._spelling, fixes))!r}")
+                spelt = map(self._spelling, fixes, group.words)
+                notes.append(f"read {typed!r} as {' '.join(spelt)!r}")
             elif group.expansions:
                 labels = list(dict.fromkeys(map(self._label, group.expansions)))
                 read_as = " or ".join(map(repr, labels[:3]))
@@ -258,17 +261,24 @@ class Corpus(Fields):
         index = self.index
         return [self._spelling(term) for term in index.suggestions(query, limit)]
 
-    def _spelling(self, term: str) -> str:
-        """An index word (a stem) as the first record holding it spells it."""
+    def _spelling(self, term: str, typed: str = "") -> str:
+        """An index word (a stem) as the records spell it: of its spellings in the first
+        records holding it, the nearest to what was typed ("commision": "commission", not
+        the first record's "commissioned"), else the first."""
+        from rapidfuzz.distance import Levenshtein
+
         from .search import field_texts
         from .text import stem, tokens
 
         found = self.index.postings.get(term)
         if found is None:
             return term
-        texts = field_texts(self.records[found[0][0]], self.theme_names)
-        spelt = (t for ts in texts.values() for text in ts for t in tokens(text))
-        return next((t for t in spelt if stem(t) == term), term)
+        spellings: dict[str, None] = {}
+        for d in found[0][:SPELLING_RECORDS]:
+            texts = field_texts(self.records[d], self.theme_names)
+            words = (t for ts in texts.values() for text in ts for t in tokens(text))
+            spellings.update((w, None) for w in words if stem(w) == term)
+        return min(spellings, key=lambda w: Levenshtein.distance(w, typed), default=term)
 
     def _topic_words(self) -> set[str]:
         """The stems of the words that name topics of the field: the words of thesaurus
