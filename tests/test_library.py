@@ -48,7 +48,7 @@ def test_an_unknown_choice_is_a_value_error_naming_the_choices(corpus, filters):
 def test_get_or_suggest(corpus):
     assert corpus.get_or_suggest("cs-11").id.startswith("cs-11-")
     with pytest.raises(NotResolved) as several:
-        corpus.get_or_suggest("cs-1")
+        corpus.get_or_suggest("rec-2016")
     assert several.value.ambiguous and len(several.value.suggestions) > 1
     with pytest.raises(NotResolved) as typo:
         corpus.get_or_suggest("cs-11-middlesbrough-heroin-asisted-treatment")
