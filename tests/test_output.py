@@ -10,8 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import stat
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -173,6 +176,34 @@ def test_a_write_replaces_the_file_whole(tmp_path):
     target.write_bytes(b"old")
     output.write_file(b"PK\x03\x04new", target)
     assert target.read_bytes() == b"PK\x03\x04new"
+
+
+def test_a_write_through_a_link_keeps_the_link_and_replaces_its_file(tmp_path):
+    target = tmp_path / "real.json"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(target.name)
+    output.write_file("new", link)
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "new"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_write_to_what_is_not_a_file_goes_into_it_and_leaves_it_there(tmp_path):
+    # `-o /dev/stdout`, or a named pipe: written to, never replaced by a file.
+    import threading
+
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    output.write_file("through the pipe", fifo)
+    reader.join(5)
+    assert got == [b"through the pipe"] and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    if Path("/dev/full").exists():  # a full device: an error, and the device is still one
+        with pytest.raises(OSError):
+            output.write_file("x" * 100_000, Path("/dev/full"))
+        assert stat.S_ISCHR(os.lstat("/dev/full").st_mode)
 
 
 def test_snippets_are_cut_between_words_and_keep_figures_whole():

@@ -169,10 +169,21 @@ def write_file(content: str | bytes, path: Path) -> None:
     """Write a file whole or not at all: through a temporary file in the same folder,
     renamed into place, so a failure leaves an old file as it was. The file gets the
     permissions of the file it replaces, or those any new file of the user's gets (the
-    temporary file alone would be private to the user). Raises OSError."""
+    temporary file alone would be private to the user). A link is written through (the file
+    it points to is replaced, the link kept), and what is not a file (`/dev/stdout`, a pipe,
+    a device) is written to as it is. Raises OSError."""
     import tempfile
 
     data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        is_file = stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:  # nothing there yet, or a link to nothing: a new file
+        is_file = True
+    if not is_file:
+        with open(path, "wb") as stream:
+            stream.write(data)
+        return
+    path = Path(os.path.realpath(path))
     with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as f:
         temp = Path(f.name)
         try:
