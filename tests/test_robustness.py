@@ -279,6 +279,22 @@ def test_a_file_name_that_is_not_utf8_prints_escaped(tmp_path: Path, run):
     assert str(error) in printed
 
 
+def test_good_records_in_a_file_or_folder_not_named_in_utf8_are_read_and_cached(
+    tmp_path: Path, run
+):
+    # The digest of the data files and the cache's name hold the paths: they must take any
+    # name the file system does, cold and warm.
+    folder = os.fsencode(tmp_path) + b"/d\xff"
+    os.mkdir(folder)
+    for i, name in enumerate((b"/caf\xe9.yaml", b"/r.yaml")):
+        with open(folder + name, "w", encoding="utf-8") as f:
+            f.write(yaml.safe_dump([make_record(f"ex-odd-{i}", "Zanzibarian oddity")]))
+    for _ in range(2):
+        out = run("--data-dir", os.fsdecode(folder), "search", "zanzibarian", "--json", timeout=60)
+        assert out.returncode == 0, out.stderr
+        assert len(json.loads(out.stdout)) == 2
+
+
 def test_hidden_files_and_folders_are_not_read(tmp_path: Path):
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "junk.yaml").write_text("not a record", encoding="utf-8")

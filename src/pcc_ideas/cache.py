@@ -178,7 +178,7 @@ def file_name(dirs: Sequence[Path]) -> str:
     """One cache per set of data folders however they are spelled; the name only spreads
     them out, the signature decides."""
     resolved = "\0".join(os.path.realpath(d) for d in dirs)
-    return f"corpus-{zlib.crc32(resolved.encode()):08x}.sqlite3"
+    return f"corpus-{zlib.crc32(os.fsencode(resolved)):08x}.sqlite3"
 
 
 # ---------------------------------------------------------------- what the cache is valid for

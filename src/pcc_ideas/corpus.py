@@ -577,7 +577,7 @@ def files_digest(dirs: Sequence[Path]) -> str:
                 data = b""
             name = path.relative_to(folder).as_posix()
             lines.append(f"{i}\t{name}\t{len(data)}\t{zlib.crc32(data):08x}\n")
-    return hashlib.sha256("".join(lines).encode()).hexdigest()
+    return hashlib.sha256(os.fsencode("".join(lines))).hexdigest()
 
 
 def each_named(value: str, resolve: Callable[[str], T]) -> list[T]:
