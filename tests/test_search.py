@@ -310,6 +310,11 @@ def test_a_town_the_records_never_name_stands_for_its_force_area(corpus):
     hit = corpus.search("women in Liverpool", limit=1)[0]
     assert hit.record.areas == ("Merseyside",)
     assert ("liverpool", "merseyside", "place") in {(c.word, c.matched, c.how) for c in hit.explain}
+    # An area whose name holds a stop word is found by its words the records are indexed by:
+    # the records on Devon and Cornwall are the first hits for Plymouth.
+    tagged = len(corpus.facet("area:Devon and Cornwall"))
+    hits = corpus.search("Plymouth", limit=tagged)
+    assert tagged >= 3 and all("Devon and Cornwall" in h.record.areas for h in hits)
     assert corpus.readings("women in Liverpool") == ["read 'Liverpool' as 'Merseyside'"]
     # A place name the records use as an everyday word is read as that word: "reading"
     # (a town in Thames Valley) brings in no Thames Valley record.

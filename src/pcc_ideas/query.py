@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .text import EVERYDAY_FREQUENCY as EVERYDAY
-from .text import QUESTION_WORDS, STOPWORDS, WORD, fold, is_english, stem, tokens
+from .text import QUESTION_WORDS, STOPWORDS, WORD, fold, is_english, stem, terms, tokens
 from .thesaurus import Expansion, Span, Thesaurus
 from .values import Fields, mutable
 
@@ -176,6 +176,7 @@ def _places_read_as_areas(
             continue
         if len(typed) == 1 and typed[0] not in capitalised and is_english(typed[0], EVERYDAY):
             continue
-        expansion = Expansion(gazetteer.stems[area.id][0], PLACE_WEIGHT, "place", area.id)
+        # The area's name as the records are indexed by it: no stop words ("Devon and Cornwall")
+        expansion = Expansion(tuple(terms(area.terms[0])), PLACE_WEIGHT, "place", area.id)
         found.append(Span(span.start, span.end, (expansion,), span.concept))
     return found
