@@ -109,6 +109,9 @@ RULES = [
     # another: refused like control characters.
     Rule("bidi-control", "record.yaml", "title:", ("title:", "bidirectional control character")),
     Rule("zero-width", "record.yaml", "title:", ("title:", "zero-width character")),
+    Rule("tag-character", "record.yaml", "title:", ("title:", "zero-width character")),
+    # Never text: a Word brief cannot hold U+FFFE, so validate must not pass it.
+    Rule("noncharacter", "record.yaml", "title:", ("title:", "non-character")),
     # The second of two equal keys: YAML would silently keep one of them.
     Rule("duplicate-key", "record.yaml", "again", ("duplicate key 'title'", "first on line 3")),
     # A scalar YAML reads as a date must be a real one.

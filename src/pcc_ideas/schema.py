@@ -54,9 +54,14 @@ SHORT_TEXT = 40  # texts this short are interned: names and ids recur across rec
 
 CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 and C1 but tab and newline: terminal escapes
 BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # can reorder text as it is shown
-ZERO_WIDTH = "\u200b-\u200d\u2060\ufeff"  # can hide or split a word unseen
+# Can hide or split a word unseen; tag characters (U+E0000 to U+E007F) are invisible too.
+ZERO_WIDTH = "\u200b-\u200d\u2060\ufeff\U000e0000-\U000e007f"
 SURROGATE = "\ud800-\udfff"  # not text at all: cannot be printed or encoded
-UNSAFE = re.compile(f"[{CONTROL}{BIDI}{ZERO_WIDTH}{SURROGATE}]")
+# Unicode's non-characters, never text (a Word document cannot hold U+FFFE or U+FFFF).
+NONCHARACTER = "\ufdd0-\ufdef" + "".join(
+    chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)
+)
+UNSAFE = re.compile(f"[{CONTROL}{BIDI}{ZERO_WIDTH}{SURROGATE}{NONCHARACTER}]")
 
 
 def quoted(value: Any, limit: int = 60) -> str:
@@ -317,6 +322,7 @@ def unsafe_kind(value: str) -> str:
         BIDI: "a bidirectional control character (it can disguise text)",
         ZERO_WIDTH: "a zero-width character (it can hide text)",
         SURROGATE: "a lone surrogate (not a character)",
+        NONCHARACTER: "a non-character (never text: documents cannot hold it)",
     }
     found = UNSAFE.search(value)
     char = found.group() if found else ""
