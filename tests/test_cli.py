@@ -1038,6 +1038,28 @@ def test_writing_to_a_full_device_is_one_line_and_exit_2(command, tmp_path):
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_notes_nobody_can_hear_never_reach_stdout_nor_change_the_answer(command, tmp_path):
+    # `2>&-` or a full stderr: the notes ("read 'Leeds' as ...") are lost, the JSON on
+    # stdout stays JSON, and the answer's exit code stands.
+    env = {k: v for k, v in os.environ.items() if k != "PCC_IDEAS_DATA"}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    args = [command, "search", "Leeds", "--json"]
+    closed = subprocess.run(
+        args,
+        capture_output=False,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        timeout=60,
+        preexec_fn=lambda: os.close(2),
+    )
+    assert closed.returncode == 0 and json.loads(closed.stdout)
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(args, stdout=subprocess.PIPE, stderr=full, text=True, env=env)
+    assert proc.returncode == 0 and json.loads(proc.stdout) == json.loads(closed.stdout)
+
+
 def test_output_file_is_replaced_only_when_written_whole(cli, tmp_path):
     target = tmp_path / "figures.csv"
     out = cli("export", "--format", "csv", "--type", "figure", "-o", str(target))

@@ -559,6 +559,9 @@ def run() -> None:
     makes as it exits does not walk it all: memory the process holds is freed with it.
     """
     gc.disable()
+    for name, mode in (("stdout", "w"), ("stderr", "w"), ("stdin", "r")):
+        if getattr(sys, name) is None:  # closed by the caller (2>&-): heard by no one
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))
     try:
         app()
     except KeyboardInterrupt:

@@ -5,6 +5,7 @@ The annotations here are objects, not strings (no `from __future__ import annota
 in `cli`: Typer reads the completion functions' annotations at every run.
 """
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import field
@@ -48,7 +49,10 @@ class Failed(Exception):
 
 
 def say(message: str) -> None:
-    print(f"pcc-ideas: {message}", file=sys.stderr)
+    try:
+        print(f"pcc-ideas: {message}", file=sys.stderr, flush=True)
+    except OSError:  # stderr is full or gone: there is no one to tell, and the answer stands
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
 
 
 def usage(message: str) -> NoReturn:
