@@ -238,3 +238,35 @@ def page_records(page) -> list[Record]:
             *(x for r in page.related for x in (r.theme, *r.highlights)),
         ]
     return [page.record, *page.related, *page.cited]
+
+
+def test_a_theme_s_id_is_its_own_whatever_a_user_theme_calls_itself(tmp_path: Path):
+    # A user's theme titled "Drugs", with the alias "drugs", must not hide the bundled theme
+    # whose id is drugs (`--theme drugs` said it was no known theme); two themes sharing an
+    # alias are named as such, not taken for a thesaurus term.
+    from conftest import write_records
+
+    def theme(record_id: str, title: str, aliases: list[str]) -> dict[str, object]:
+        return {
+            "id": record_id,
+            "type": "theme",
+            "title": title,
+            "summary": "A theme of the tests.",
+            "aliases": aliases,
+            "themes": [record_id],
+            "sources": [{"source": "briefing-2021"}],
+        }
+
+    write_records(
+        tmp_path,
+        [
+            theme("my-theme", "Drugs", ["drugs", "shared name"]),
+            theme("their-theme", "Theirs", ["shared name"]),
+        ],
+    )
+    corpus = pcc_ideas.load(extra=[tmp_path], use_env=False)
+    assert corpus.theme("drugs").item.id == "drugs"
+    assert corpus.theme("my-theme").item.id == "my-theme"
+    with pytest.raises(NotResolved) as both:
+        corpus.theme("shared name")
+    assert both.value.ambiguous and {"my-theme", "their-theme"} <= set(both.value.suggestions)

@@ -396,8 +396,8 @@ class Corpus(Fields):
         thesaurus ("DV"), the theme its concept's label names; raises NotResolved."""
         try:
             return self._theme_names.resolve(name)
-        except NotResolved:
-            label = self._concept_label(name)
+        except NotResolved as e:
+            label = None if e.ambiguous else self._concept_label(name)
             if not label:
                 raise
         try:

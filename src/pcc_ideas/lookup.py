@@ -87,12 +87,24 @@ class NameIndex(Generic[T]):
                         hits.append((i, label))
         return names, aliases
 
+    @cached_property
+    def _firsts(self) -> dict[str, list[int]]:
+        """The things by the key of their first name (an id, where things have one)."""
+        found: dict[str, list[int]] = {}
+        for i, (_, own, _) in enumerate(self._entries):
+            found.setdefault(key(own[0]), []).append(i)
+        return found
+
     def label(self, i: int) -> str:
         return self._entries[i][1][0]
 
     def exact(self, query: str) -> Match[T] | None:
-        """The thing with this name or alias, without typo tolerance; None if there is none."""
+        """The thing with this name or alias, without typo tolerance; None if there is none.
+        A thing's first name (its id) is its own: no other's title or alias hides it."""
         k = key(query)
+        first = self._firsts.get(k, [])
+        if len(first) == 1:
+            return Match(self._entries[first[0]][0], query, "name", self.label(first[0]))
         for via, table in zip(("name", "alias"), self._tables, strict=False):
             hits = table.get(k, [])
             if len(hits) == 1:
