@@ -53,6 +53,15 @@ def test_typos_find_what_they_mean(corpus):
     # The note spells the correction as near what was typed as the records allow: the
     # first record on commissions says "commissioned", but "commision" meant "commission".
     assert corpus.readings("youth commision") == ["read 'commision' as 'commission'"]
+    # A typo of a word only the thesaurus holds is read as its concept: "stabings" is one
+    # edit from "stabbings" (knife crime), not a correction to a records' word ("stated").
+    assert corpus.readings("stabings") == ["read 'stabings' as 'knife crime'"]
+    assert "knife" in " ".join(
+        h.record.title.casefold() for h in corpus.search("stabings", limit=3)
+    )
+    # Numbers and very long words are not misspellings: nothing is read into them.
+    assert corpus.index.alternatives("43933", "43933") == []
+    assert corpus.index.alternatives("x" * 40 + "naloxone", "x" * 40 + "naloxone") == []
     typos = [c for h in corpus.search("polcie", limit=3) for c in h.explain if c.how == "typo"]
     assert typos and all(stem(c.matched) == stem("police") for c in typos)
 

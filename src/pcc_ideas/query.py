@@ -19,7 +19,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .text import EVERYDAY_FREQUENCY as EVERYDAY
-from .text import QUESTION_WORDS, STOPWORDS, WORD, fold, is_english, stem, terms, tokens
+from .text import (
+    QUESTION_WORDS,
+    STOPWORDS,
+    WORD,
+    fold,
+    is_english,
+    max_edits,
+    stem,
+    terms,
+    tokens,
+)
 from .thesaurus import Expansion, Span, Thesaurus
 from .values import Fields, mutable
 
@@ -120,6 +130,8 @@ def read_query(
                 expansions = span.expansions if span else ()
                 if not span and thesaurus and known and not known(stems[i]):
                     expansions = thesaurus.containing(stems[i])
+                    if not expansions and max_edits(toks[i]) and not is_english(toks[i]):
+                        expansions = thesaurus.respelt(toks[i], known)
                 generic = not span and not _names_a_topic(stems[i], expansions, topical)
                 weight = GENERIC_WEIGHT if generic else AREA_NAME_WEIGHT if i in named else 1.0
                 words = tuple(kept_stems.values())

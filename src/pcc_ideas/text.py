@@ -110,10 +110,18 @@ def terms(text: str) -> list[str]:
     return [known(w) or stem(w) for w in tokens(text) if w not in STOPWORDS]
 
 
+# A word longer than this is no misspelling of a word (the field's longest are about 20
+# letters): looking for its corrections would only cost time (a 2,000-letter word, 4 s).
+LONGEST_TYPO = 30
+
+
 def max_edits(word: str) -> int:
     """How many typos a word of this length may carry: none below 5 letters, one from 5,
-    two from 9 (as Meilisearch does), so short words are never "corrected" into others."""
-    return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
+    two from 9 (as Meilisearch does), so short words are never "corrected" into others; none
+    in a number ("43933" is no typo of 4393) or a word longer than `LONGEST_TYPO`."""
+    if len(word) < 5 or len(word) > LONGEST_TYPO or any(c.isdigit() for c in word):
+        return 0
+    return 1 if len(word) < 9 else 2
 
 
 def respellings(word: str) -> set[str]:

@@ -12,18 +12,21 @@ rebuilds the concepts it reads from the cache by their fields' types, and would 
 compile each string again.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import field
 from functools import cached_property
 from typing import NamedTuple
 
 from .errors import DataError
-from .text import terms, words
+from .text import respellings, terms, words
 from .values import Fields, Value, frozen, mutable
 
 SYNONYM_WEIGHT = 0.8
 LINKED_WEIGHT = 0.35
 PART_WEIGHT = 0.75
+# A misspelt term of a concept the records never use ("stabings") counts as a one-edit typo
+# of the records' own words does (`search.TYPO_WEIGHT`).
+RESPELT_WEIGHT = 0.8
 
 
 @frozen
@@ -164,6 +167,28 @@ class Thesaurus(Fields):
                         e.words, Expansion(e.words, e.weight * PART_WEIGHT, e.how, e.concept)
                     )
         return tuple(found.values())
+
+    def respelt(self, typed: str, known: Callable[[str], bool]) -> tuple[Expansion, ...]:
+        """For a word as typed that neither the records nor the thesaurus use: the terms of
+        the concept it is one edit from a one-word term of that the records do not use
+        either (`known` says which they do: those are corrected as the records spell them),
+        ("stabings": "stabbings", a term of knife crime), at `RESPELT_WEIGHT`; none if it is
+        that near terms of several."""
+        by_first = self.tables.by_first
+        near = {
+            c
+            for s in respellings(typed)
+            if not known(s)
+            for ws, c in by_first.get(s, ())
+            if ws == (s,)
+        }
+        if len(near) != 1:
+            return ()
+        concept = self.concept(near.pop())
+        return tuple(
+            Expansion(e.words, e.weight * RESPELT_WEIGHT, e.how, e.concept)
+            for e in self.expansions(concept, ())
+        )
 
     def _one_topic(self, concept_ids: Sequence[str]) -> bool:
         """Whether concepts are one topic: linked to each other, broader or related, either
