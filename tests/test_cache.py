@@ -16,6 +16,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -676,3 +677,51 @@ def test_from_dict_rebuilds_every_bundled_record_from_its_json(corpus):
         assert to_dict(again) == to_dict(record)
     with pytest.raises(TypeError):
         from_dict({**to_dict(corpus.records[0]), "score": 1.0})
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_run_stopped_as_it_writes_the_cache_leaves_no_file(
+    signame: str, command: str, big_data_dir: Path, tmp_path: Path
+):
+    # `kill`, or the terminal closed, while a cold build writes its temporary file: the run
+    # unwinds as Ctrl-C does, removes the file and exits 128 + the signal's number.
+    import signal
+
+    signum = getattr(signal, signame, None)
+    if signum is None:
+        pytest.skip(f"no {signame} here")
+    env = {k: v for k, v in os.environ.items() if k != "PCC_IDEAS_DATA"}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    folder = tmp_path / "pcc-ideas"
+    proc = subprocess.Popen(
+        [command, "--data-dir", str(big_data_dir), "search", "generated"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        if folder.is_dir() and any(p.suffix == ".tmp" for p in folder.iterdir()):
+            proc.send_signal(signum)
+            break
+        time.sleep(0.002)
+    else:
+        proc.kill()
+        pytest.skip("the build ended before its temporary file was seen")
+    assert proc.wait(60) == 128 + signum
+    assert not [p for p in folder.iterdir() if p.suffix == ".tmp"]
+
+
+def test_a_temporary_file_left_by_a_killed_run_is_removed_by_the_next_write(tmp_path: Path):
+    # SIGKILL cannot be caught: the file it left is removed once it is old, never one that
+    # another run may be writing now.
+    corpus = build_corpus([bundled_data_dir()])
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    old, recent = folder / ".corpus-1.sqlite3.abc.tmp", folder / ".corpus-2.sqlite3.def.tmp"
+    for left in (old, recent):
+        left.write_bytes(b"half a cache")
+    hours_ago = time.time() - 2 * cache.ABANDONED
+    os.utime(old, (hours_ago, hours_ago))
+    cache.write(folder / "corpus-3.sqlite3", {"format": "test"}, corpus)
+    assert not old.exists() and recent.exists()

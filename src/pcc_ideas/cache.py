@@ -43,6 +43,7 @@ import os
 import sqlite3
 import stat
 import sys
+import time
 import typing
 import zlib
 from array import array
@@ -126,6 +127,9 @@ PARTS: dict[str, Part] = {
 INDEX_PARTS = ("postings", "facets", "columns")
 THESAURUS_PARTS = ("concepts", "stems", "first-words", "words", "narrower", "related-by")
 MAPPED = 1 << 40  # bytes of the file mapped into memory: all of it (SQLite caps it)
+# A temporary cache file untouched this many seconds is of a run that was killed as it wrote
+# (a build of +100,000 records writes for about 10 s): the next cache written removes it.
+ABANDONED = 3600
 # Keys to a block: a cold build at +10,000 records writes 4,500 rows of postings rather than
 # 71,000, in an eighth of the time (0.19 -> 0.023 s), and a warm search reads 16 keys' values
 # for each it wants (64 cost the bundled corpus's search a tenth more). A value of `ALONE`
@@ -620,6 +624,10 @@ def write(
     for old in path.parent.glob("*.pickle"):  # the caches of versions before this format
         with contextlib.suppress(OSError):
             old.unlink()
+    for left in path.parent.glob(".corpus-*.tmp"):  # of a run killed as it wrote (SIGKILL)
+        with contextlib.suppress(OSError):
+            if time.time() - left.stat().st_mtime > ABANDONED:
+                left.unlink()
 
 
 class Indexed:

@@ -14,11 +14,12 @@ command that runs is built (see `Commands`), and it imports the module that buil
 import gc
 import io
 import os
+import signal
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -562,6 +563,9 @@ def run() -> None:
     for name, mode in (("stdout", "w"), ("stderr", "w"), ("stdin", "r")):
         if getattr(sys, name) is None:  # closed by the caller (2>&-): heard by no one
             setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None:  # stopped, or its terminal closed: end as if interrupted
+            signal.signal(signum, _stopped)
     try:
         app()
     except KeyboardInterrupt:
@@ -571,6 +575,12 @@ def run() -> None:
         sys.exit(2)
     finally:
         gc.freeze()
+
+
+def _stopped(signum: int, frame: object) -> NoReturn:
+    """A signal that stops the run unwinds it, so what it was writing is removed (a cache
+    half written, a helper process) and the exit code says which signal (128 + its number)."""
+    raise SystemExit(128 + signum)
 
 
 def quiet_stdout() -> None:

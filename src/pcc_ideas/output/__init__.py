@@ -188,14 +188,14 @@ def write_file(content: str | bytes, path: Path) -> None:
         temp = Path(f.name)
         try:
             f.write(data)
-        except OSError:
+        except BaseException:  # a full disk, or the run stopped
             f.close()
             temp.unlink(missing_ok=True)
             raise
     try:
         os.chmod(temp, _mode_for(path))
         os.replace(temp, path)
-    except OSError:
+    except BaseException:
         temp.unlink(missing_ok=True)
         raise
 
