@@ -23,7 +23,9 @@ CASES = {
     "duplicate-term": ("id: fixture-two", "also a term of 'fixture-one'"),
     "unknown-link": ("id: fixture-narrow", "unknown concept 'fixture-nowhere'"),
     "cycle": ("id: fixture-egg", "broader than itself"),
-    "self-link": ("id: fixture-self", "cannot be related than itself"),
+    "self-link": ("id: fixture-self", "cannot be related to itself"),
+    "bad-id": ("id: Fixture", "must be lower-case letters, digits and hyphens"),
+    "stop-words-only": ("id: fixture-stop-words", "only stop words"),
     "not-a-list": ("concepts:", "a list 'concepts'"),
 }
 

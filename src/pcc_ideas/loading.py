@@ -199,7 +199,10 @@ def read_concepts(node: Node | None, path: str, errors: list[DataError], parts: 
     """A thesaurus: `{concepts: [...]}`, each concept a mapping."""
     for item in _list_of("concepts", node, path, errors):
         concept, _ = build(Concept, item, path, errors)
-        if concept is not None:
+        if concept is not None and not ID_PATTERN.match(concept.id):
+            message = f"id {quoted(concept.id)} must be lower-case letters, digits and hyphens"
+            errors.append(DataError(path, line_of(item), message))
+        elif concept is not None:
             parts.concepts.append((concept, path, line_of(item)))
 
 

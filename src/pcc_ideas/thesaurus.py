@@ -260,6 +260,9 @@ def problems(concepts: Sequence[Concept]) -> list[tuple[Concept, str, str]]:
             if not ws:
                 found.append((c, "label", f"term {term!r} has no words"))
                 continue
+            if not terms(term):  # "the", "and the": no record is indexed by them
+                found.append((c, "alt", f"term {term!r} is only stop words: it can match nothing"))
+                continue
             first = owner.setdefault(ws, c)
             if first is not c:
                 found.append((c, "alt", f"term {term!r} is also a term of {first.id!r}"))
@@ -269,7 +272,8 @@ def problems(concepts: Sequence[Concept]) -> list[tuple[Concept, str, str]]:
                 if other not in ids:
                     found.append((c, name, f"unknown concept {other!r}"))
                 elif other == c.id:
-                    found.append((c, name, f"{c.id!r} cannot be {name} than itself"))
+                    relation = "broader than" if name == "broader" else "related to"
+                    found.append((c, name, f"{c.id!r} cannot be {relation} itself"))
     found += [(c, "broader", message) for c, message in _cycles(ids)]
     return found
 
