@@ -224,6 +224,7 @@ class Scoring:
             for g in query.groups
         ]
         self._idf: dict[str, float] = {}
+        self.scale = [1.0] * len(query.groups)  # each group's points, scaled (`_importances`)
         # Coverage counts each group by how telling its words are (their idf), so a record
         # matching the topic word outranks one matching only the generic words around it.
         self.importance = self._importances()
@@ -252,10 +253,14 @@ class Scoring:
         asked = [v for (g, _), v in zip(self.groups, found, strict=True) if not g.place]
         if not asked:
             return found
-        return [
+        capped = [
             min(v, max(asked)) if g.place else v
             for (g, _), v in zip(self.groups, found, strict=True)
         ]
+        # A place's points in a record are scaled as its share is: its name, rare in the
+        # records, must not outweigh the topic there either ("drugs in Weston-super-Mare").
+        self.scale = [c / v if v else 1.0 for c, v in zip(capped, found, strict=True)]
+        return capped
 
     def _importance(self, group: Group, alts: list[list[tuple[str, float]]]) -> float:
         """How telling a group's words are: the sum of their idfs. A misspelt word counts as
@@ -303,7 +308,7 @@ class Scoring:
             for i in range(len(self.groups)):
                 seen: set[int] = set()
                 for term, factor in stage[i]:
-                    f = self.idf(term) * factor
+                    f = self.idf(term) * factor * self.scale[i]
                     for docs, weights in self.index.postings_of(term):
                         for d, w in zip(docs, weights, strict=True):
                             total[d] += f * w
@@ -346,7 +351,9 @@ class Scoring:
         at = self.index.weight_at
         parts: list[Part] = []
         raw = covered = 0.0
-        for (group, alts), importance in zip(self.groups, self.importance, strict=True):
+        for (group, alts), importance, scale in zip(
+            self.groups, self.importance, self.scale, strict=True
+        ):
             direct = [
                 p
                 for p in (
@@ -357,10 +364,14 @@ class Scoring:
             ]
             if group.place and len(direct) < len(group.stems):
                 direct = []  # part of a place's name ("West" of West Yorkshire) is no place
+            if scale != 1.0:
+                direct = [(w, m, how, v * scale) for w, m, how, v in direct]
             value = sum(p[3] for p in direct)
             # An expansion stands in only for words the record does not hold itself.
             own = [p for p in direct if p[2] != "theme"]
             expanded = self._expansion(group, d) if len(own) < len(group.stems) else None
+            if expanded and scale != 1.0:
+                expanded = (*expanded[:3], expanded[3] * scale)
             if expanded and expanded[3] > value:
                 parts.append(expanded)
                 raw += expanded[3]
@@ -418,7 +429,9 @@ class Scoring:
             values = [wt * self.idf(w) for wt, w in zip(weights, e.words, strict=True)]
             if not all(values):
                 continue
-            v = sum(values) / len(values) * e.weight * len(group.stems)
+            # What the group's words stand for, once for each of them; a place's name is
+            # one unit however many words it has ("Weston-super-Mare").
+            v = sum(values) / len(values) * e.weight * (1 if group.place else len(group.stems))
             if cap is not None:
                 v = min(v, sum(weights) / len(weights) * e.weight * cap)
             if best is None or v > best[3]:
