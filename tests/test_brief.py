@@ -438,6 +438,9 @@ def test_an_evaluation_includes_a_government_evaluation_but_not_the_other_way(cl
 
     assert evidence("evaluated") == {"evaluation", "government-evaluation"}
     assert evidence("government-evaluation") == {"government-evaluation"}
+    # An answer emptied by it names the kind asked for, which holds the narrower one.
+    out = cli("search", "heroin", "--evidence", "evaluation")
+    assert "resting on evaluation evidence;" in out.stderr
     brief = pack(load(), ["violence"], evidence="evaluation")
     practice = titles(brief, "Case studies and examples")
     assert "Violence Reduction Units (VRUs) set up by 18 police forces" in practice

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from .corpus import Filter
-from .models import RECORD_TYPES
+from .models import NARROWER_EVIDENCE, RECORD_TYPES
 from .values import Value, frozen
 
 
@@ -37,8 +37,12 @@ def left_out(hidden: int) -> str:
 
 def filter_phrase(f: Filter) -> str:
     """How a filter reads after "records ... are": "tagged Kent or Sussex"."""
+    # A kind of evidence asked for keeps its narrower kinds too: it is named alone.
+    narrower = {n for v in f.values for n in NARROWER_EVIDENCE.get(v, ())}
     values = " or ".join(
-        RECORD_TYPES[v].plural.lower() if f.name == "type" else v for v in f.values
+        RECORD_TYPES[v].plural.lower() if f.name == "type" else v
+        for v in f.values
+        if f.name != "evidence" or v not in narrower
     )
     return {
         "type": f"{values}",
