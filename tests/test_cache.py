@@ -26,7 +26,7 @@ from conftest import DROPPED_ENV, find_command, make_record, write_records, writ
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pcc_ideas import cache
+from pcc_ideas import cache, cache_format
 from pcc_ideas.cache_format import block, block_of, checksum, place, unblock
 from pcc_ideas.corpus import Corpus, build_corpus
 from pcc_ideas.datafiles import bundled_data_dir
@@ -656,7 +656,7 @@ def test_every_key_of_a_block_gives_its_own_value_and_no_other_key_is_found(kept
 def test_large_values_are_read_from_rows_of_their_own(cache_root, user_dir, builds, monkeypatch):
     # A value of ALONE bytes or more is kept in a row of its own, beside its block: read
     # back the same, and its row missing is damage, not a word the corpus lacks.
-    monkeypatch.setattr(cache, "ALONE", 200)
+    monkeypatch.setattr(cache_format, "ALONE", 200)
     fresh = answers(build_corpus(cache.data_dirs([user_dir])))
     cache.load_cached([user_dir])
     assert answers(cache.load_cached([user_dir])) == fresh

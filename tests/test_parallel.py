@@ -118,8 +118,9 @@ def test_a_shared_build_equals_a_one_process_build(
 def test_a_shared_cold_run_writes_the_cache_a_one_process_run_writes(
     user_dir: Path, shared: list[list[Path]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
-    # This process makes the postings of its first records, the helper the rest: the cache
-    # written must be the one a single process writes, row for row, and read back the same.
+    # For a cache, the helper makes every posting and writes them as the cache keeps them,
+    # while this process writes the records: the cache written must be the one a single
+    # process writes, row for row, and read back the same.
     import sqlite3
 
     from pcc_ideas import cache
@@ -199,6 +200,32 @@ def test_ctrl_c_stops_the_other_process_and_leaves_no_cache(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(parallel, where, interrupted)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    with pytest.raises(KeyboardInterrupt):
+        cache.load_cached([user_dir])
+    assert shared
+    assert not multiprocessing.active_children()
+    assert not os.listdir(tmp_path / "xdg" / "pcc-ideas")
+
+
+def test_ctrl_c_as_the_helper_s_rows_are_written_leaves_no_process_nor_cache(
+    user_dir: Path, shared: list[list[Path]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    """Ctrl-C while the rows the helper writes are written to the cache, some written, some
+    still coming: the helper is stopped and the half-written cache removed."""
+    from pcc_ideas import cache
+
+    real = parallel.rows
+
+    def interrupted(helper: Any) -> Any:
+        rows = real(helper)
+        try:
+            yield next(rows)
+            raise KeyboardInterrupt
+        finally:
+            rows.close()
+
+    monkeypatch.setattr(parallel, "rows", interrupted)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     with pytest.raises(KeyboardInterrupt):
         cache.load_cached([user_dir])

@@ -55,8 +55,9 @@ from typing import Any, TypeVar
 from . import __version__
 from .areas import Gazetteer
 from .cache_format import (
+    BLOCK,
     Damaged,
-    block,
+    Packed,
     block_count,
     block_of,
     checksum,
@@ -64,6 +65,7 @@ from .cache_format import (
     fields_of,
     from_json,
     lines,
+    mapping_blobs,
     pack,
     place,
     rebuilt_fields,
@@ -130,14 +132,6 @@ MAPPED = 1 << 40  # bytes of the file mapped into memory: all of it (SQLite caps
 # A temporary cache file untouched this many seconds is of a run that was killed as it wrote
 # (a build of +100,000 records writes for about 10 s): the next cache written removes it.
 ABANDONED = 3600
-# Keys to a block: a cold build at +10,000 records writes 4,500 rows of postings rather than
-# 71,000, in an eighth of the time (0.19 -> 0.023 s), and a warm search reads 16 keys' values
-# for each it wants (64 cost the bundled corpus's search a tenth more). A value of `ALONE`
-# bytes or more has a row of its own, so a search reads a few KiB for a rare word, not a
-# common word's postings beside it (at +100,000 records, 2,400 terms of 333,000 have 83 of
-# the 117 MB).
-BLOCK = 16
-ALONE = 1 << 14
 
 
 def cache_dir() -> Path:
@@ -289,7 +283,8 @@ class Cache:
             corpus = build_corpus(self.dirs, progress)
             records, corpus.records = list(corpus.records), ()
             try:
-                write(self.path, self.meta, corpus, Indexed(drained(records), lambda: corpus.index))
+                written = Indexed(drained(records), corpus.index_writer())
+                write(self.path, self.meta, corpus, written)
             except (OSError, sqlite3.Error, ValueError, TypeError):
                 return self.rebuild()  # a cache that cannot be written costs speed
         try:
@@ -678,16 +673,7 @@ def named_blobs(corpus: Corpus, ids: Sequence[str], index: Index) -> Iterator[tu
     yield "area-names", lines(a.name for a in corpus.gazetteer.areas)
     yield "concept-ids", lines(c.id for c in corpus.thesaurus.concepts)
     for kind, mapping in mappings.items():
-        keys = sorted(mapping)
-        yield f"keys/{kind}", lines(keys)
-        held: list[list[str]] = [[] for _ in range(counts[kind])]
-        for key in keys:
-            held[block_of(key, counts[kind])].append(key)
-        write = PARTS[kind].write
-        for number, block_keys in enumerate(held):
-            values = [write(mapping[k]) for k in block_keys]
-            for i, (key, value) in enumerate(zip(block_keys, values, strict=True)):
-                if len(value) >= ALONE:  # kept in a row of its own, its length 0 in the block
-                    yield f"{kind}/{number}/{key}", value
-                    values[i] = b""
-            yield f"{kind}/{number}", block(block_keys, values)
+        if isinstance(mapping, Packed):  # written by the process that made it
+            yield from mapping.rows
+        else:
+            yield from mapping_blobs(kind, mapping, PARTS[kind].write)

@@ -16,7 +16,8 @@ import types
 import typing
 import zlib
 from array import array
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import cached_property
 from itertools import accumulate
 from typing import Any
 
@@ -144,6 +145,65 @@ def lines(items: Iterable[str]) -> bytes:
 def split_lines(data: bytes) -> list[str]:
     """The strings `lines` wrote."""
     return data.decode().split("\n") if data else []
+
+
+# Keys to a block: a cold build at +10,000 records writes 4,500 rows of postings rather than
+# 71,000, in an eighth of the time (0.19 -> 0.023 s), and a warm search reads 16 keys' values
+# for each it wants (64 cost the bundled corpus's search a tenth more). A value of `ALONE`
+# bytes or more has a row of its own, so a search reads a few KiB for a rare word, not a
+# common word's postings beside it (at +100,000 records, 2,400 terms of 333,000 have 83 of
+# the 117 MB).
+BLOCK = 16
+ALONE = 1 << 14
+
+
+def mapping_blobs(
+    kind: str, mapping: Mapping[str, Any], write: Callable[[Any], bytes]
+) -> Iterator[tuple[str, bytes]]:
+    """A mapping as the cache keeps it: the sorted list of its keys (`keys/kind`), then its
+    values (each `write`n) in `block_count` blocks (`kind/number`), a key in the block its
+    CRC-32 gives (`block_of`), a value of `ALONE` bytes or more in a row of its own
+    (`kind/number/key`, its length 0 in the block)."""
+    count = block_count(len(mapping), BLOCK)
+    keys = sorted(mapping)
+    yield f"keys/{kind}", lines(keys)
+    held: list[list[str]] = [[] for _ in range(count)]
+    for key in keys:
+        held[block_of(key, count)].append(key)
+    for number, block_keys in enumerate(held):
+        values = [write(mapping[k]) for k in block_keys]
+        for i, (key, value) in enumerate(zip(block_keys, values, strict=True)):
+            if len(value) >= ALONE:
+                yield f"{kind}/{number}/{key}", value
+                values[i] = b""
+        yield f"{kind}/{number}", block(block_keys, values)
+
+
+class Packed(Mapping[str, Any]):
+    """A mapping another process wrote as the cache keeps it (`mapping_blobs`): how many
+    keys it has, received when first asked for, and its rows, received as they are read.
+    Nothing is looked up in it: it is only written, once."""
+
+    def __init__(self, received: Callable[[], tuple[int, Iterator[tuple[str, bytes]]]]):
+        self._received = received
+
+    @cached_property
+    def _got(self) -> tuple[int, Iterator[tuple[str, bytes]]]:
+        return self._received()
+
+    @property
+    def rows(self) -> Iterator[tuple[str, bytes]]:
+        """Its rows, as they come: they can be read once."""
+        return self._got[1]
+
+    def __len__(self) -> int:
+        return self._got[0]
+
+    def __getitem__(self, key: str) -> Any:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
 
 
 def block_count(keys: int, per_block: int) -> int:

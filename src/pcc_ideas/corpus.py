@@ -57,6 +57,7 @@ class Counted(Protocol):
     """The words of a corpus's records, counted as they were read (see `parallel`)."""
 
     def index(self) -> Index: ...
+    def index_writer(self) -> Callable[[], Index]: ...
 
 
 @mutable
@@ -102,6 +103,15 @@ class Corpus(Fields):
             if self.counted:
                 return self.counted.index()
             return Index.build(self.records, self.progress)
+
+    def index_writer(self) -> Callable[[], Index]:
+        """How a cache writer gets the index, once it has written the records: its postings
+        may come already written as the cache keeps them, by the process that made them
+        (`parallel.Runs.index_writer`), and cannot be searched."""
+        if self.counted and not self.store and "index" not in self.__dict__:
+            with without_gc():
+                return self.counted.index_writer()
+        return lambda: self.index
 
     def search(
         self,

@@ -9,10 +9,13 @@ refer to), its problems and its counts (a run of records per block, `indexing.Bu
 every record is counted the fields' average lengths are known: they are sent to the helper
 with this process's words. The helper makes the postings of its own runs, then of this
 process's run in `CHUNKS`, from the back; this process checks the records across files and
-the caller goes on (a cold run writes the records to the cache), and when the index is asked
-for (`Runs.index`), this process makes the postings of the chunks from the front until the
-two meet, and receives the rest. Records keep their places, the problems are the same, and
-the index is the one a single process builds (`indexing.joined`).
+the caller goes on. When the index is asked for (`Runs.index`), this process makes the
+postings of the chunks from the front until the two meet, and receives the rest. A cold
+run that writes a cache asks for it first (`Runs.index_writer`): this process makes its
+chunks and sends them to the helper, which joins them to its own and writes them all as the
+cache keeps them (`cache_format.mapping_blobs`), sending the rows as they are made, while
+this process writes the records. Records keep their places, the problems are the same, and
+the index is the one a single process builds (`indexing.joined`), and written the same.
 
 One process does it all where there is no `fork` (or one core), when no core is free (the
 machine is busy), for a small corpus, where starting the helper and sending the records
@@ -30,12 +33,13 @@ import signal
 import sys
 import weakref
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from .areas import Gazetteer
+from .cache_format import Packed, mapping_blobs, pack
 from .datafiles import Progress
 from .errors import DataError
 from .indexing import Builder, Counted, Numbered, Postings, averages, joined, joined_postings
@@ -64,6 +68,11 @@ MAX_SHARED_BYTES = 50_000_000
 CHUNKS = 16
 # The helper sends the postings this many at a time.
 BATCH = 1 << 20
+# What the index is asked for (`Runs`): to search (the postings, made by both processes), or
+# to write to a cache (made by the helper, written as the cache keeps them).
+POSTINGS, PACKED = "postings", "packed"
+# The helper sends the rows it writes this many at a time.
+ROWS_BATCH = 256
 # The helper claims the record files a block at a time, about this many blocks in all by size
 # (each a run of the index).
 BLOCKS = 16
@@ -226,7 +235,9 @@ class Claims:
 class Runs:
     """The counted words of the records in runs: the index is made of them when asked for
     (`index`), from their postings: those of the first run, of `words`, made here, but for the
-    chunks of it the helper takes, if there is one; those of the other runs by the helper."""
+    chunks of it the helper takes, if there is one; those of the other runs by the helper.
+    For a cache (`index_to_write`), the helper makes them all, and writes them as the cache
+    keeps them, while this process writes the records."""
 
     def __init__(self, counted: list[Counted], words: Numbered, helper: Helper | None = None):
         self.counted, self.words, self.helper = counted, words, helper
@@ -236,14 +247,52 @@ class Runs:
         if not self.helper:
             return joined(self.counted, [self.words.postings(fields)])
         try:
-            postings: Postings = {}
-            while (i := self.helper.chunks.front()) is not None:
-                among = chunk(i, self.words.size)
-                joined_postings([self.words.postings(fields, among=among, free=False)], postings)
-            self.words.let_go()  # the helper made the rest of them from its own copy
-            return joined(self.counted, [postings, self.helper.postings()])
+            self.helper.send((POSTINGS, None))
+            postings = self._chunks_postings()
+            return joined(self.counted, [postings, received_postings(self.helper.pipe)])
         finally:
             self.helper.stop()
+
+    def index_writer(self) -> Callable[[], Index]:
+        """How a cache writer gets the index: made when asked for, by this process alone;
+        with a helper, the postings of this process's chunks are made now and sent to it,
+        and it joins them to its own and writes them all as the cache keeps them while this
+        process writes the records: the index's postings are `Packed`, received when the
+        writer comes to them."""
+        helper = self.helper
+        if not helper:
+            return self.index
+        try:  # sent once the two processes meet: a large message would wait on the helper
+            postings = self._chunks_postings()
+            helper.send((PACKED, self.counted[0]))
+            send_postings(helper.pipe, postings)
+            index = joined(self.counted, [])
+        except BaseException:
+            helper.stop()
+            raise
+
+        def received() -> tuple[int, Iterator[tuple[str, bytes]]]:
+            try:
+                count: int = helper.receive()
+            except BaseException:
+                helper.stop()
+                raise
+            return count, rows(helper)
+
+        index.postings = Packed(received)
+        return lambda: index
+
+    def _chunks_postings(self) -> Postings:
+        """The postings of the chunks of the first run this process takes, from the front,
+        until it meets the helper; the words are let go of after (the helper has a copy)."""
+        assert self.helper
+        fields = averages(self.counted)
+        postings: Postings = {}
+        while (i := self.helper.chunks.front()) is not None:
+            among = chunk(i, self.words.size)
+            joined_postings([self.words.postings(fields, among=among, free=False)], postings)
+        self.words.let_go()
+        return postings
 
 
 def chunk(i: int, size: int) -> range:
@@ -266,6 +315,50 @@ def send_postings(pipe: Connection, postings: Postings) -> None:
             pipe.send_bytes(docs)
             pipe.send_bytes(weights)
             docs, weights = array("I"), array("f")
+
+
+def rows(helper: Helper) -> Iterator[tuple[str, bytes]]:
+    """The rows `send_rows` sends, batch by batch as they come; the helper is stopped once
+    they have all come (or the writer stops reading them)."""
+    try:
+        while batch := helper.receive():
+            yield from batch
+    finally:
+        helper.stop()
+
+
+def send_rows(pipe: Connection, count: int, rows: Iterator[tuple[str, bytes]]) -> None:
+    """How many keys a mapping has, then its rows in batches as they are made, so the other
+    process writes them to the cache while the rest are made; an empty batch ends them."""
+    pipe.send(count)
+    batch: list[tuple[str, bytes]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == ROWS_BATCH:
+            pipe.send(batch)
+            batch = []
+    pipe.send(batch)
+    if batch:
+        pipe.send([])
+
+
+def received_postings(pipe: Connection) -> Postings:
+    """The postings `send_postings` sent, received straight into their arrays."""
+    try:
+        found = pipe.recv()
+        if isinstance(found, str):  # the helper failed, and says why
+            raise RuntimeError(found)
+        terms, lengths = found
+        total = sum(lengths)
+        docs, weights = array("I", [0]) * total, array("f", [0.0]) * total
+        done = 0
+        while done < total:
+            got = pipe.recv_bytes_into(docs, done * docs.itemsize) // docs.itemsize
+            pipe.recv_bytes_into(weights, done * weights.itemsize)
+            done += got
+    except (EOFError, OSError):
+        raise RuntimeError("the process reading part of the data files stopped") from None
+    return unflat(terms, lengths, docs, weights)
 
 
 def unflat(
@@ -311,21 +404,6 @@ class Helper:
     def send(self, message: Any) -> None:
         self.pipe.send(message)
 
-    def postings(self) -> Postings:
-        """The postings `send_postings` sent, received straight into their arrays."""
-        terms, lengths = self.receive()
-        total = sum(lengths)
-        docs, weights = array("I", [0]) * total, array("f", [0.0]) * total
-        done = 0
-        try:
-            while done < total:
-                got = self.pipe.recv_bytes_into(docs, done * docs.itemsize) // docs.itemsize
-                self.pipe.recv_bytes_into(weights, done * weights.itemsize)
-                done += got
-        except (EOFError, OSError):
-            raise RuntimeError("the process reading part of the data files stopped") from None
-        return unflat(terms, lengths, docs, weights)
-
 
 def _help(
     pipe: Connection,
@@ -366,7 +444,13 @@ def _help(
         taken = []  # the first run's chunks, from the last
         while (block := chunks.back()) is not None:
             taken += [first.postings(fields, among=chunk(i, first.size)) for i in reversed(block)]
-        send_postings(pipe, joined_postings([*reversed(taken), theirs]))
+        wanted, first_counted = pipe.recv()  # what the index is for: to search, or to write
+        postings = joined_postings([*reversed(taken), theirs])
+        if wanted == PACKED:  # with the other process's chunks, written as a cache keeps them
+            index = joined([first_counted, *counted], [received_postings(pipe), postings])
+            send_rows(pipe, len(index.postings), mapping_blobs("postings", index.postings, pack))
+        else:
+            send_postings(pipe, postings)
     except (EOFError, OSError):  # the process that started it is gone
         pass
     except Exception as e:  # a bug: said by the process that started this one
