@@ -431,3 +431,23 @@ def test_common_words_are_read_for_candidates_only_when_the_telling_ones_find_to
     monkeypatch.setattr(scoring, "SHORTLIST", 100)
     corpus.search("naloxone police", limit=3)
     assert police in read
+
+
+def test_a_region_or_country_stands_for_its_police_force_areas(corpus):
+    # "in Wales" asks for the Welsh areas' work: Gwent's stop and search panel leads, found
+    # through Gwent, while the word "Wales" itself ("England and Wales") earns nothing.
+    hits = corpus.search("stop and search scrutiny in Wales", limit=10)
+    assert hits[0].record.areas == ("Gwent",)
+    assert ("wales", "gwent", "place") in {(c.word, c.matched, c.how) for c in hits[0].explain}
+    assert not any(c.matched in ("wales", "wale") for h in hits for c in h.explain)
+    assert corpus.readings("domestic abuse services Wales")[0] == (
+        "read 'Wales' as its police force areas: Dyfed-Powys, Gwent, North Wales, South Wales"
+    )
+    # A region's name is read whole, before a town it ends with ("Humber" is Humberside's).
+    assert corpus.readings("youth violence in Yorkshire and the Humber")[0].startswith(
+        "read 'Yorkshire and the Humber' as its police force areas: Humberside,"
+    )
+    # An everyday word names a region only with a capital, and a country of 39 areas is no
+    # place a search can be about: both are read as words.
+    assert not any("police force areas" in r for r in corpus.readings("eastern european gangs"))
+    assert not any("police force areas" in r for r in corpus.readings("knife crime in England"))

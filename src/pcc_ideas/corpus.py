@@ -16,16 +16,16 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from .areas import Gazetteer
+from .areas import COUNTRY_NAMES, Gazetteer
 from .datafiles import Progress, data_dirs, without_gc, yaml_files
 from .errors import InvalidData
-from .lookup import Match, NameIndex, NotResolved, nearest
+from .lookup import MAX_NAMED, Match, NameIndex, NotResolved, nearest
 from .models import TYPE_ORDER, Record, Source, Theme, evidence_kind, evidence_kinds, record_type
 from .thesaurus import Concept, Expansion, Thesaurus
 from .values import Fields, Value, frozen, mutable
 
 if TYPE_CHECKING:
-    from .query import Group, Query
+    from .query import Group, Query, Region
     from .scoring import Hit
     from .search import Index
 
@@ -162,6 +162,7 @@ class Corpus(Fields):
                 lambda: self.places,
                 lambda s: len(self.index.postings[s][0]) / max(self.index.size, 1),
                 lambda: self.area_names,
+                lambda: self.regions,
             )
         return self._last_read[query]
 
@@ -190,6 +191,10 @@ class Corpus(Fields):
             if all(fixes) and group.typos and not place:
                 spelt = map(self._spelling, fixes, group.words)
                 notes.append(f"read {typed!r} as {' '.join(spelt)!r}")
+            elif not group.direct:  # a region or country, read as its areas
+                areas = ", ".join(e.concept for e in group.expansions)
+                note = f"read {typed!r} as its police force areas: {areas}"
+                notes.append(note + self._elsewhere(group, shown))
             elif group.expansions:
                 labels = list(dict.fromkeys(map(self._label, group.expansions)))
                 read_as = " or ".join(map(repr, labels[:3]))
@@ -309,6 +314,27 @@ class Corpus(Fields):
         cache without the gazetteer, which a search does not otherwise need)."""
         names = self.store.area_names() if self.store else [a.name for a in self.gazetteer.areas]
         return Thesaurus(tuple(Concept(name, name) for name in names))
+
+    @cached_property
+    def regions(self) -> list[Region]:
+        """The regions and countries a query can name, each with its police force areas: not
+        one named as an area is ("West Midlands"), nor one of more areas than a place asked
+        about can be (England)."""
+        from .query import Region
+        from .text import key
+
+        areas = self.gazetteer.areas
+        names = {key(a.name) for a in areas}
+        wholes: dict[str, list[str]] = {}
+        for a in areas:
+            for whole in dict.fromkeys((a.region, a.country)):
+                wholes.setdefault(whole, []).append(a.name)
+        found = []
+        for whole, inside in wholes.items():
+            others = [n for n, countries in COUNTRY_NAMES.items() if countries == (whole,)]
+            if key(whole) not in names and len(inside) <= MAX_NAMED:
+                found.append(Region((whole, *others), tuple(inside)))
+        return found
 
     @cached_property
     def places(self) -> Thesaurus:

@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from .text import EVERYDAY_FREQUENCY as EVERYDAY
 from .text import (
@@ -31,7 +31,7 @@ from .text import (
     tokens,
 )
 from .thesaurus import Expansion, Span, Thesaurus
-from .values import Fields, mutable
+from .values import Fields, Value, frozen, mutable
 
 GENERIC_WEIGHT = 0.3
 PLACE_WEIGHT = 0.8
@@ -69,6 +69,17 @@ class Group(Fields):
     typos: bool = True
     place: bool = False  # a place's name: one unit, however many words
     phrase: tuple[str, ...] = ()  # every word of a term as typed (folded), stop words too
+    # Whether the words as typed match, or only what they stand for: a region's name stands
+    # for its police force areas ("Wales"; records saying "England and Wales" are not Welsh).
+    direct: bool = True
+
+
+@frozen
+class Region(Value):
+    """A region or country a query can name: its names, and its police force areas'."""
+
+    names: tuple[str, ...]
+    areas: tuple[str, ...]
 
 
 @mutable
@@ -88,13 +99,15 @@ def read_query(
     places: Callable[[], Thesaurus] | None = None,
     share: Callable[[str], float] | None = None,
     areas: Callable[[], Thesaurus] | None = None,
+    regions: Callable[[], Sequence[Region]] | None = None,
 ) -> Query:
     """A query's content words, grouped by the concept terms they form; a word the records
     never use (`known` says which they do) is read through the thesaurus terms holding it;
     a place name (`places` gives one concept per force area: its name and aliases) the records
     never use, or rarely (`share` says what share of them holds a word), stands for its
     area's name; a force area's name (`areas` gives one concept per area, its name alone)
-    is one unit, weighed at `AREA_NAME_WEIGHT`; a word that names no topic of the field
+    is one unit, weighed at `AREA_NAME_WEIGHT`, and so is a region's or a country's
+    (`regions`), which stands for its areas; a word that names no topic of the field
     (`topical` says which do: the words of the thesaurus, of theme names and of places)
     counts for `GENERIC_WEIGHT` of a topic word."""
     if len(text) > MAX_QUERY_CHARS:
@@ -102,18 +115,20 @@ def read_query(
     toks = tokens(text)
     stems = [stem(t) for t in toks]
     spans = {s.start: s for s in (thesaurus.spans(stems) if thesaurus else [])}
-    found: list[Span] = []  # places: towns read as their areas, then areas' own names
+    found: list[Span] = []  # places: towns read as their areas, areas' own names, regions
+    capitalised = {fold(w) for w in WORD.findall(text) if w[:1].isupper()}
     if places and known:
         common = (lambda s: known(s) and share(s) > RARE_PLACE) if share else known
         indexed = [s for t, s in zip(toks, stems, strict=True) if t not in STOPWORDS]
-        capitalised = {fold(w) for w in WORD.findall(text) if w[:1].isupper()}
         found += _places_read_as_areas(places, toks, stems, indexed, common, capitalised)
     found += areas().spans(stems) if areas else []
+    regional = _regions_read_as_areas(regions(), toks, capitalised) if regions else []
     named = set()  # where a place starts
-    for place in found:
+    for place in sorted(found + regional, key=lambda p: p.start - p.end):  # longest first
         if not any(s.start < place.end and place.start < s.end for s in spans.values()):
             spans[place.start] = place
             named.add(place.start)
+    wholes = {r.start for r in regional if spans.get(r.start) is r}
 
     def content(i: int, minor: frozenset[str]) -> bool:
         return toks[i] not in STOPWORDS and toks[i] not in minor
@@ -138,7 +153,16 @@ def read_query(
                 typos = span is None and not expansions
                 phrase = tuple(toks[i:end])
                 groups.append(
-                    Group(words, tuple(kept_stems), expansions, weight, typos, i in named, phrase)
+                    Group(
+                        words,
+                        tuple(kept_stems),
+                        expansions,
+                        weight,
+                        typos,
+                        i in named,
+                        phrase,
+                        i not in wholes,
+                    )
                 )
             i = end
         if groups:
@@ -156,6 +180,28 @@ def _names_a_topic(
     """Whether a word names a topic of the field: `topical` says so, or the thesaurus reads
     it (a word the records never use) through the terms of one concept alone."""
     return topical is None or topical(stem) or len({e.concept for e in expansions}) == 1
+
+
+def _regions_read_as_areas(
+    regions: Sequence[Region], toks: list[str], capitalised: set[str]
+) -> list[Span]:
+    """The regions and countries a query names as they are written ("North East", "Wales",
+    "Cymru"), each standing for its police force areas' names, at `PLACE_WEIGHT`; a one-word
+    name that is an everyday English word only with a capital ("Eastern")."""
+    found = []
+    for region in regions:
+        places = tuple(
+            Expansion(tuple(terms(area)), PLACE_WEIGHT, "place", area) for area in region.areas
+        )
+        for name in region.names:
+            typed = tokens(name)
+            one_word = len(typed) == 1 and typed[0] not in capitalised
+            if not typed or (one_word and is_english(typed[0], EVERYDAY)):
+                continue
+            for start in range(len(toks) - len(typed) + 1):
+                if toks[start : start + len(typed)] == typed:
+                    found.append(Span(start, start + len(typed), places, region.names[0]))
+    return found
 
 
 def _places_read_as_areas(

@@ -270,7 +270,7 @@ class Scoring:
         own = [
             max(((w, self.idf(a)) for a, w in stem_alts), default=(0, 0.0))[1] for stem_alts in alts
         ]
-        if any(own):
+        if any(own) and group.direct:
             # A place's name is one unit: as telling as its rarest word ("West Yorkshire"
             # would otherwise count twice, and outweigh what the user asked about there).
             return (max(own) if group.place else sum(own)) * group.weight
@@ -281,7 +281,7 @@ class Scoring:
             min(self.idf(w) for w in e.words) * (1.0 if e.how in SAME_THING else e.weight)
             for e in group.expansions
         ]
-        return max(idfs, default=1.0) * len(group.stems) * group.weight
+        return max(idfs, default=1.0) * (1 if group.place else len(group.stems)) * group.weight
 
     # ------------------------------------------------------------ candidates
 
@@ -328,6 +328,10 @@ class Scoring:
 
     @staticmethod
     def _terms(group: Group, alts: list[list[tuple[str, float]]]) -> list[tuple[str, float]]:
+        """The index terms of a group's own words, with their weights: none when only what
+        the words stand for counts (a region: its areas)."""
+        if not group.direct:
+            return []
         return [(alt, typo * group.weight) for stem_alts in alts for alt, typo in stem_alts]
 
     def _expanded(self, group: Group) -> list[tuple[str, float]]:
@@ -360,7 +364,7 @@ class Scoring:
                     self._word(w, alts, group, d)
                     for w, alts in zip(group.words, alts, strict=False)
                 )
-                if p
+                if p and group.direct
             ]
             if group.place and len(direct) < len(group.stems):
                 direct = []  # part of a place's name ("West" of West Yorkshire) is no place
