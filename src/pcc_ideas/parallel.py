@@ -236,8 +236,8 @@ class Runs:
     """The counted words of the records in runs: the index is made of them when asked for
     (`index`), from their postings: those of the first run, of `words`, made here, but for the
     chunks of it the helper takes, if there is one; those of the other runs by the helper.
-    For a cache (`index_to_write`), the helper makes them all, and writes them as the cache
-    keeps them, while this process writes the records."""
+    For a cache (`index_writer`), the helper joins this process's chunks to its own and
+    writes them all as the cache keeps them, while this process writes the records."""
 
     def __init__(self, counted: list[Counted], words: Numbered, helper: Helper | None = None):
         self.counted, self.words, self.helper = counted, words, helper
@@ -327,12 +327,12 @@ def rows(helper: Helper) -> Iterator[tuple[str, bytes]]:
         helper.stop()
 
 
-def send_rows(pipe: Connection, count: int, rows: Iterator[tuple[str, bytes]]) -> None:
+def send_rows(pipe: Connection, count: int, made: Iterator[tuple[str, bytes]]) -> None:
     """How many keys a mapping has, then its rows in batches as they are made, so the other
     process writes them to the cache while the rest are made; an empty batch ends them."""
     pipe.send(count)
     batch: list[tuple[str, bytes]] = []
-    for row in rows:
+    for row in made:
         batch.append(row)
         if len(batch) == ROWS_BATCH:
             pipe.send(batch)

@@ -190,18 +190,24 @@ def _regions_read_as_areas(
     name that is an everyday English word only with a capital ("Eastern")."""
     found = []
     for region in regions:
-        places = tuple(
-            Expansion(tuple(terms(area)), PLACE_WEIGHT, "place", area) for area in region.areas
-        )
         for name in region.names:
             typed = tokens(name)
-            one_word = len(typed) == 1 and typed[0] not in capitalised
-            if not typed or (one_word and is_english(typed[0], EVERYDAY)):
-                continue
-            for start in range(len(toks) - len(typed) + 1):
-                if toks[start : start + len(typed)] == typed:
-                    found.append(Span(start, start + len(typed), places, region.names[0]))
+            starts = [
+                i for i in range(len(toks) - len(typed) + 1) if toks[i : i + len(typed)] == typed
+            ]
+            if not typed or not starts or _everyday(typed, capitalised):
+                continue  # the list of English words is read only for a name the query holds
+            places = tuple(
+                Expansion(tuple(terms(area)), PLACE_WEIGHT, "place", area) for area in region.areas
+            )
+            found += [Span(i, i + len(typed), places, region.names[0]) for i in starts]
     return found
+
+
+def _everyday(typed: list[str], capitalised: set[str]) -> bool:
+    """Whether a place's name, as typed, is one everyday English word in lower case, meant as
+    that word ("sale of drugs", "eastern europe")."""
+    return len(typed) == 1 and typed[0] not in capitalised and is_english(typed[0], EVERYDAY)
 
 
 def _places_read_as_areas(
@@ -232,7 +238,7 @@ def _places_read_as_areas(
         typed = toks[span.start : span.end]
         if not any(tokens(name) == typed for name in area.terms):
             continue
-        if len(typed) == 1 and typed[0] not in capitalised and is_english(typed[0], EVERYDAY):
+        if _everyday(typed, capitalised):
             continue
         # The area's name as the records are indexed by it: no stop words ("Devon and Cornwall")
         expansion = Expansion(tuple(terms(area.terms[0])), PLACE_WEIGHT, "place", area.id)
