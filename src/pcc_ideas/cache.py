@@ -81,7 +81,10 @@ from .search import Index
 from .thesaurus import Concept, Tables, Thesaurus
 from .values import Value, frozen
 
-FORMAT = 5
+if typing.TYPE_CHECKING:
+    from .query import Region
+
+FORMAT = 6
 # Pages of 8 KiB: a cold build inserts its rows a fifth faster than with SQLite's 4 KiB, and
 # the file is smaller (measured at +10,000 records).
 SCHEMA = """
@@ -360,6 +363,14 @@ class Reader:
         return self.guarded(
             lambda: split_lines(self.blob("area-names")),
             lambda c: [a.name for a in c.gazetteer.areas],
+        )
+
+    def regions(self) -> list[Region]:
+        """The regions and countries a query can name, without reading the gazetteer."""
+        from .query import Region  # read by a search only
+
+        return self.guarded(
+            lambda: from_json(list[Region], self.blob("regions")), lambda c: c.regions
         )
 
     def index(self) -> Index:
@@ -671,6 +682,7 @@ def named_blobs(corpus: Corpus, ids: Sequence[str], index: Index) -> Iterator[tu
     yield "ids", lines(ids)
     yield "gazetteer", to_json(corpus.gazetteer.areas)
     yield "area-names", lines(a.name for a in corpus.gazetteer.areas)
+    yield "regions", to_json(corpus.regions)
     yield "concept-ids", lines(c.id for c in corpus.thesaurus.concepts)
     for kind, mapping in mappings.items():
         if isinstance(mapping, Packed):  # written by the process that made it

@@ -50,6 +50,7 @@ class Store(Protocol):
 
     def ids(self) -> Sequence[str]: ...
     def area_names(self) -> Sequence[str]: ...
+    def regions(self) -> list[Region]: ...
     def index(self) -> Index: ...
 
 
@@ -319,10 +320,12 @@ class Corpus(Fields):
     def regions(self) -> list[Region]:
         """The regions and countries a query can name, each with its police force areas: not
         one named as an area is ("West Midlands"), nor one of more areas than a place asked
-        about can be (England)."""
+        about can be (England); from the store without reading the gazetteer."""
         from .query import Region
         from .text import key
 
+        if self.store:
+            return self.store.regions()
         areas = self.gazetteer.areas
         names = {key(a.name) for a in areas}
         wholes: dict[str, list[str]] = {}
