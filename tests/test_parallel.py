@@ -184,7 +184,24 @@ def test_validate_lists_the_problems_of_both_processes_as_one_process_does(
     assert not multiprocessing.active_children()
 
 
-@pytest.mark.parametrize("where", ["checked", "joined"])
+REAL_ROWS = parallel.rows
+
+
+def interrupted(*args: Any, **kwargs: Any) -> Any:
+    raise KeyboardInterrupt
+
+
+def interrupted_rows(helper: Any) -> Any:
+    """The helper's rows, the first written, then Ctrl-C while the rest are still coming."""
+    rows = REAL_ROWS(helper)
+    try:
+        yield next(rows)
+        raise KeyboardInterrupt
+    finally:
+        rows.close()
+
+
+@pytest.mark.parametrize("where", ["checked", "joined", "rows"])
 def test_ctrl_c_stops_the_other_process_and_leaves_no_cache(
     user_dir: Path,
     shared: list[list[Path]],
@@ -192,40 +209,12 @@ def test_ctrl_c_stops_the_other_process_and_leaves_no_cache(
     tmp_path: Path,
     where: str,
 ):
-    """Ctrl-C while the records are checked (the other process at work), or while the index
-    is joined as the cache is written: no process is left, no cache file half written."""
+    """Ctrl-C while the records are checked (the other process at work), while the index is
+    joined as the cache is written, or while the rows the helper writes are written, some
+    still coming: no process is left, no cache file half written."""
     from pcc_ideas import cache
 
-    def interrupted(*args: Any, **kwargs: Any) -> Any:
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(parallel, where, interrupted)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    with pytest.raises(KeyboardInterrupt):
-        cache.load_cached([user_dir])
-    assert shared
-    assert not multiprocessing.active_children()
-    assert not os.listdir(tmp_path / "xdg" / "pcc-ideas")
-
-
-def test_ctrl_c_as_the_helper_s_rows_are_written_leaves_no_process_nor_cache(
-    user_dir: Path, shared: list[list[Path]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-):
-    """Ctrl-C while the rows the helper writes are written to the cache, some written, some
-    still coming: the helper is stopped and the half-written cache removed."""
-    from pcc_ideas import cache
-
-    real = parallel.rows
-
-    def interrupted(helper: Any) -> Any:
-        rows = real(helper)
-        try:
-            yield next(rows)
-            raise KeyboardInterrupt
-        finally:
-            rows.close()
-
-    monkeypatch.setattr(parallel, "rows", interrupted)
+    monkeypatch.setattr(parallel, where, interrupted_rows if where == "rows" else interrupted)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     with pytest.raises(KeyboardInterrupt):
         cache.load_cached([user_dir])
