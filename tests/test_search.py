@@ -59,6 +59,8 @@ def test_typos_find_what_they_mean(corpus):
     assert "knife" in " ".join(
         h.record.title.casefold() for h in corpus.search("stabings", limit=3)
     )
+    # A misspelling keeps its first letter: "vaping" is one edit from "raping", and no typo.
+    assert corpus.readings("vaping") == ["no record mentions 'vaping'"]
     # Numbers and very long words are not misspellings: nothing is read into them.
     assert corpus.index.alternatives("43933", "43933") == []
     assert corpus.index.alternatives("x" * 40 + "naloxone", "x" * 40 + "naloxone") == []

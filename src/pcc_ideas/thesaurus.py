@@ -175,10 +175,10 @@ class Thesaurus(Fields):
         ("stabings": "stabbings", a term of knife crime), at `RESPELT_WEIGHT`; none if it is
         that near terms of several."""
         by_first = self.tables.by_first
-        near = {
+        near = {  # as a speller does, a misspelling keeps its first letter ("vaping" no "raping")
             c
             for s in respellings(typed)
-            if not known(s)
+            if s[:1] == typed[:1] and not known(s)
             for ws, c in by_first.get(s, ())
             if ws == (s,)
         }
