@@ -142,7 +142,7 @@ def test_an_area_brief_lists_the_area_s_own_resources(corpus):
     # Lancashire's only records are its violence reduction network's publications: a pack
     # on it must name them, each with its source, not only practice from elsewhere.
     brief = pack(corpus, ["violence"], "Lancashire")
-    own = section(brief, "Resources from Lancashire").items
+    own = section(brief, "Resources for Lancashire").items
     wanted = {
         r.id
         for r in corpus.of_type("resource")

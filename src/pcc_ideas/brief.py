@@ -283,7 +283,7 @@ def area_sections(drawn: Drawn) -> list[Section]:
             resource_item(r, drawn.refs, plan.short) for r in resources if isinstance(r, Resource)
         )
         note = first_of(len(items), total, "resources") if len(items) < total else ""
-        sections.append(Section(f"Resources from {area.name}", items, note, plan.short))
+        sections.append(Section(f"Resources for {area.name}", items, note, plan.short))
     for region, part in chosen.regional.items():
         if not others_in_region(corpus, plan, region):  # the pack is on all of it
             continue
