@@ -221,3 +221,32 @@ def test_ctrl_c_stops_the_other_process_and_leaves_no_cache(
     assert shared
     assert not multiprocessing.active_children()
     assert not os.listdir(tmp_path / "xdg" / "pcc-ideas")
+
+
+@pytest.mark.parametrize("dies", ["after sending its records", "at once"])
+def test_a_helper_that_dies_fails_the_build_never_a_quiet_success(
+    user_dir: Path,
+    shared: list[list[Path]],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    dies: str,
+    cli: Any,
+):
+    """A helper killed (out of memory, `kill -9`) as this process sends it something was a
+    broken pipe, which a run takes for a closed stdout: exit 0, no answer, no message. It is
+    one line and exit 2, with no process left and no cache written."""
+
+    def killed(pipe: Any, ours: Any, *args: Any) -> None:
+        ours.close()
+        if dies == "after sending its records":
+            pipe.send(([], [], [], []))
+        os._exit(9)
+
+    monkeypatch.setattr(parallel, "_help", killed)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    out = cli("--data-dir", str(user_dir), "search", "knife", "--json")
+    assert out.exit_code == 2 and out.stdout == ""
+    assert out.stderr.startswith("pcc-ideas: the process reading part of the data files")
+    assert len(out.stderr.splitlines()) == 1
+    assert not multiprocessing.active_children()
+    assert not os.listdir(tmp_path / "xdg" / "pcc-ideas")

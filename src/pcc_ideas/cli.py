@@ -27,7 +27,7 @@ from typer.core import TyperGroup
 from . import __version__, output
 from .corpus import Corpus, data_dirs, each_named, validated
 from .datafiles import yaml_files
-from .errors import InvalidData
+from .errors import HelperStopped, InvalidData
 from .lookup import MAX_NAMED, Match, NotResolved
 from .models import RECORD_TYPES, Area, evidence_kind
 from .options import (
@@ -135,6 +135,9 @@ class Commands(TyperGroup):
             for err in e.errors:
                 print(f"{err.path}: {err.message}" if err.line == 0 else err, file=sys.stderr)
             say(f"{len(e.errors)} problem(s) in the data files")
+            raise typer.Exit(2) from None
+        except HelperStopped as e:  # before a broken pipe: the helper's is no closed stdout
+            say(f"{e}; nothing was written: run the command again")
             raise typer.Exit(2) from None
         except BrokenPipeError:
             quiet_stdout()

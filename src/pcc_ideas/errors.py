@@ -57,3 +57,8 @@ class InvalidData(Exception):
     def __init__(self, errors: Iterable[DataError]):
         self.errors = sorted({e.made_inert() for e in errors})
         super().__init__(f"{len(self.errors)} problem(s) in the data files")
+
+
+class HelperStopped(RuntimeError):
+    """The process that read part of the data files on a second core stopped before it had
+    done its part (killed, out of memory): the build failed, and nothing is written."""

@@ -27,6 +27,7 @@ when this process is gone (its pipe closes).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -41,7 +42,7 @@ from typing import Any
 from .areas import Gazetteer
 from .cache_format import Packed, mapping_blobs, pack
 from .datafiles import Progress
-from .errors import DataError
+from .errors import DataError, HelperStopped
 from .indexing import Builder, Counted, Numbered, Postings, averages, joined, joined_postings
 from .loading import (
     Located,
@@ -265,7 +266,7 @@ class Runs:
         try:  # sent once the two processes meet: a large message would wait on the helper
             postings = self._chunks_postings()
             helper.send((PACKED, self.counted[0]))
-            send_postings(helper.pipe, postings)
+            helper.sending(lambda pipe: send_postings(pipe, postings))
             index = joined(self.counted, [])
         except BaseException:
             helper.stop()
@@ -347,7 +348,7 @@ def received_postings(pipe: Connection) -> Postings:
     try:
         found = pipe.recv()
         if isinstance(found, str):  # the helper failed, and says why
-            raise RuntimeError(found)
+            raise HelperStopped(found)
         terms, lengths = found
         total = sum(lengths)
         docs, weights = array("I", [0]) * total, array("f", [0.0]) * total
@@ -357,7 +358,7 @@ def received_postings(pipe: Connection) -> Postings:
             pipe.recv_bytes_into(weights, done * weights.itemsize)
             done += got
     except (EOFError, OSError):
-        raise RuntimeError("the process reading part of the data files stopped") from None
+        raise HelperStopped(STOPPED) from None
     return unflat(terms, lengths, docs, weights)
 
 
@@ -398,11 +399,23 @@ class Helper:
             found = None
         if found is None or isinstance(found, str):
             self.stop()
-            raise RuntimeError(found or "the process reading part of the data files stopped")
+            raise HelperStopped(found or STOPPED)
         return found
 
     def send(self, message: Any) -> None:
-        self.pipe.send(message)
+        self.sending(lambda pipe: pipe.send(message))
+
+    def sending(self, send: Callable[[Connection], None]) -> None:
+        """`send` to the helper; if it has gone, that is an error of the build, never a
+        closed stdout (a broken pipe ends a run quietly, exit 0)."""
+        try:
+            send(self.pipe)
+        except OSError:
+            self.stop()
+            raise HelperStopped(STOPPED) from None
+
+
+STOPPED = "the process reading part of the data files stopped"
 
 
 def _help(
@@ -453,8 +466,9 @@ def _help(
             send_postings(pipe, postings)
     except (EOFError, OSError):  # the process that started it is gone
         pass
-    except Exception as e:  # a bug: said by the process that started this one
-        pipe.send(f"the process reading part of the data files failed: {type(e).__name__}: {e}")
+    except Exception as e:  # a bug: said by the process that started this one, if there
+        with contextlib.suppress(OSError):
+            pipe.send(f"the process reading part of the data files failed: {type(e).__name__}: {e}")
 
 
 def _stop(process: multiprocessing.process.BaseProcess, pipe: Connection) -> None:
