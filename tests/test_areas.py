@@ -320,3 +320,11 @@ def test_a_country_is_answered_with_how_many_areas_it_covers(corpus, run):
         f"pcc-ideas: 'England' covers {len(english)} police force areas; name one of them "
         "(`pcc-ideas areas` lists them)\n"
     )
+
+
+def test_a_region_is_every_area_of_it_even_with_a_word_an_alias_holds(corpus):
+    # "Yorkshire and the Humber" without its "the" held the alias Humber: a filter and a
+    # pack on it were on Humberside alone, and said no county lines record was tagged there.
+    yorkshire = {a.name for a in corpus.gazetteer.in_region("Yorkshire and the Humber")}
+    found = corpus.gazetteer.resolve_all("Yorkshire and the Humber", most=8)
+    assert len(yorkshire) == 4 and {m.item.name for m in found} == yorkshire

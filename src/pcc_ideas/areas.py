@@ -55,15 +55,17 @@ class Gazetteer(Fields):
         found = self._index.exact(name)
         if found is not None:
             return found
+        # A region ("South West") is in several areas: name them. Before words such as "the"
+        # are dropped, which made "Yorkshire and the Humber" the Humber (Humberside).
+        region = [a.name for a in self.in_region_named(name)]
+        if len(region) > 1:
+            raise NotResolved(name, region, ambiguous=True, what=self._index.what, covers=True)
         stripped = " ".join(w for w in key(name).split() if w not in GENERIC)
         if stripped and stripped != key(name):
             try:
                 return dataclasses.replace(self._index.resolve(stripped), query=name)
             except NotResolved:
                 pass
-        region = [a.name for a in self.in_region_named(name)]
-        if len(region) > 1:  # a region ("South West") is in several areas: name them
-            raise NotResolved(name, region, ambiguous=True, what=self._index.what, covers=True)
         return self._index.resolve(name)
 
     def resolve_all(self, name: str, most: int | None = None) -> list[Match[Area]]:
