@@ -61,6 +61,10 @@ def test_typos_find_what_they_mean(corpus):
     )
     # A misspelling keeps its first letter: "vaping" is one edit from "raping", and no typo.
     assert corpus.readings("vaping") == ["no record mentions 'vaping'"]
+    # ...and is one edit from a word written out, not an abbreviation ("Sikhs" from SIH,
+    # heroin-assisted treatment), nor only from its stem ("Gayle" and "gaol", prison).
+    for name in ("Sikhs", "Gayle"):
+        assert corpus.readings(name) == [f"no record mentions {name!r}"]
     # Numbers and very long words are not misspellings: nothing is read into them.
     assert corpus.index.alternatives("43933", "43933") == []
     assert corpus.index.alternatives("x" * 40 + "naloxone", "x" * 40 + "naloxone") == []

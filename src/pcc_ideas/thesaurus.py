@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from .errors import DataError
-from .text import respellings, terms, words
+from .text import fold, respellings, terms, words
 from .values import Fields, Value, frozen, mutable
 
 SYNONYM_WEIGHT = 0.8
@@ -182,12 +182,25 @@ class Thesaurus(Fields):
             for ws, c in by_first.get(s, ())
             if ws == (s,)
         }
+        near = {c for c in near if self._spelt_near(self.concept(c), typed)}
         if len(near) != 1:
             return ()
         concept = self.concept(near.pop())
         return tuple(
             Expansion(e.words, e.weight * RESPELT_WEIGHT, e.how, e.concept)
             for e in self.expansions(concept, ())
+        )
+
+    @staticmethod
+    def _spelt_near(concept: Concept, typed: str) -> bool:
+        """Whether a concept has a word, written out (not an abbreviation: "Sikhs" is not
+        SIH), of 5 letters or more, one edit from the word as typed: stems make far words
+        near ("Gayle" and "gaol")."""
+        from rapidfuzz.distance import OSA
+
+        return any(
+            len(term) >= 5 and " " not in term and OSA.distance(fold(term), typed) <= 1
+            for term in (concept.label, *concept.alt)
         )
 
     def _one_topic(self, concept_ids: Sequence[str]) -> bool:
