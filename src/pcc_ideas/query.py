@@ -116,13 +116,13 @@ def read_query(
     stems = [stem(t) for t in toks]
     spans = {s.start: s for s in (thesaurus.spans(stems) if thesaurus else [])}
     found: list[Span] = []  # places: towns read as their areas, areas' own names, regions
-    capitalised = {fold(w) for w in WORD.findall(text) if w[:1].isupper()}
     if places and known:
         common = (lambda s: known(s) and share(s) > RARE_PLACE) if share else known
         indexed = [s for t, s in zip(toks, stems, strict=True) if t not in STOPWORDS]
+        capitalised = {fold(w) for w in WORD.findall(text) if w[:1].isupper()}
         found += _places_read_as_areas(places, toks, stems, indexed, common, capitalised)
     found += areas().spans(stems) if areas else []
-    regional = _regions_read_as_areas(regions(), toks, capitalised) if regions else []
+    regional = _regions_read_as_areas(regions(), toks) if regions else []
     named = set()  # where a place starts
     for place in sorted(found + regional, key=lambda p: p.start - p.end):  # longest first
         if not any(s.start < place.end and place.start < s.end for s in spans.values()):
@@ -182,12 +182,10 @@ def _names_a_topic(
     return topical is None or topical(stem) or len({e.concept for e in expansions}) == 1
 
 
-def _regions_read_as_areas(
-    regions: Sequence[Region], toks: list[str], capitalised: set[str]
-) -> list[Span]:
+def _regions_read_as_areas(regions: Sequence[Region], toks: list[str]) -> list[Span]:
     """The regions and countries a query names as they are written ("North East", "Wales",
-    "Cymru"), each standing for its police force areas' names, at `PLACE_WEIGHT`; a one-word
-    name that is an everyday English word only with a capital ("Eastern")."""
+    "Cymru"), each standing for its police force areas' names, at `PLACE_WEIGHT`; never a
+    one-word name that is an everyday English word, capital or not ("Eastern European")."""
     found = []
     for region in regions:
         for name in region.names:
@@ -195,7 +193,7 @@ def _regions_read_as_areas(
             starts = [
                 i for i in range(len(toks) - len(typed) + 1) if toks[i : i + len(typed)] == typed
             ]
-            if not typed or not starts or _everyday(typed, capitalised):
+            if not typed or not starts or _everyday(typed, set()):
                 continue  # the list of English words is read only for a name the query holds
             places = tuple(
                 Expansion(tuple(terms(area)), PLACE_WEIGHT, "place", area) for area in region.areas
