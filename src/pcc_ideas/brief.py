@@ -49,6 +49,7 @@ from .brief_records import (
     of_types,
     practice,
     recommendations,
+    resources,
     select,
     shown,
     tagged,
@@ -257,6 +258,15 @@ def practice_section(drawn: Drawn, heading: str, part: set[int], empty: str) -> 
     return Section(heading, items, note, compact=plan.short)
 
 
+def resources_section(drawn: Drawn, area: Area) -> Section:
+    """The resources tagged with an area (its violence reduction network's publications);
+    none, and the section is left out."""
+    found, total = shown(drawn.corpus, drawn.chosen, [drawn.chosen.local[area.name]], ("resource",))
+    items = tuple(resource_item(r, drawn.refs, drawn.plan.short) for r in resources(found))
+    note = first_of(len(items), total, "resources") if len(items) < total else ""
+    return Section(f"Resources for {area.name}", items, note, drawn.plan.short)
+
+
 def first_of(count: int, total: int, what: str) -> str:
     """The note of a section that shows only the first of its records."""
     return f"The first {count} in the corpus of the {total:,} {what} here."
@@ -278,12 +288,7 @@ def area_sections(drawn: Drawn) -> list[Section]:
                 + ".",
             )
         )
-        resources, total = shown(corpus, chosen, [chosen.local[area.name]], ("resource",))
-        items = tuple(
-            resource_item(r, drawn.refs, plan.short) for r in resources if isinstance(r, Resource)
-        )
-        note = first_of(len(items), total, "resources") if len(items) < total else ""
-        sections.append(Section(f"Resources for {area.name}", items, note, plan.short))
+        sections.append(resources_section(drawn, area))
     for region, part in chosen.regional.items():
         if not others_in_region(corpus, plan, region):  # the pack is on all of it
             continue

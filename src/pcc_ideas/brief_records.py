@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from .corpus import Corpus, sort_by_type
-from .models import Area, CaseStudy, Figure, Recommendation, Record, Theme
+from .models import Area, CaseStudy, Figure, Recommendation, Record, Resource, Theme
 from .values import Value, frozen
 
 MAX_AREA_RECOMMENDATIONS = 8
@@ -95,6 +95,10 @@ def recommendations(records: Iterable[Record]) -> list[Recommendation]:
 def practice(records: Iterable[Record]) -> list[CaseStudy]:
     """The case studies and examples: what was done, where."""
     return [r for r in records if isinstance(r, CaseStudy)]
+
+
+def resources(records: Iterable[Record]) -> list[Resource]:
+    return [r for r in records if isinstance(r, Resource)]
 
 
 def closest_recommendations(corpus: Corpus, work: Sequence[Record]) -> list[Recommendation]:
