@@ -224,10 +224,10 @@ class Scoring:
             for g in query.groups
         ]
         self._idf: dict[str, float] = {}
-        self.scale = [1.0] * len(query.groups)  # each group's points, scaled (`_importances`)
         # Coverage counts each group by how telling its words are (their idf), so a record
-        # matching the topic word outranks one matching only the generic words around it.
-        self.importance = self._importances()
+        # matching the topic word outranks one matching only the generic words around it;
+        # each group's points are scaled as its importance was capped.
+        self.importance, self.scale = self._importances()
         self.whole = sum(self.importance) or 1.0
         self.prior = [TYPE_PRIOR.get(t, 1.0) for t in TYPE_ORDER]
         if query.wants_documents:
@@ -245,22 +245,19 @@ class Scoring:
             found = self._idf[term] = self.index.idf(term) if term in self.index.postings else 0.0
         return found
 
-    def _importances(self) -> list[float]:
-        """How telling each group is (`_importance`); a place is never more telling than
-        what is asked about there: a place few records name has a high idf, and its records
-        on anything else would outrank the topic ("women in West Yorkshire")."""
+    def _importances(self) -> tuple[list[float], list[float]]:
+        """How telling each group is (`_importance`), and by how much its points are scaled:
+        a place is never more telling than what is asked about there (a place few records
+        name has a high idf, and its records on anything else would outrank the topic:
+        "women in West Yorkshire"), and its points in a record are scaled as its share is,
+        so they do not outweigh the topic either ("drugs in Weston-super-Mare")."""
         found = [self._importance(g, alts) for g, alts in self.groups]
         asked = [v for (g, _), v in zip(self.groups, found, strict=True) if not g.place]
-        if not asked:
-            return found
         capped = [
-            min(v, max(asked)) if g.place else v
+            min(v, max(asked)) if g.place and asked else v
             for (g, _), v in zip(self.groups, found, strict=True)
         ]
-        # A place's points in a record are scaled as its share is: its name, rare in the
-        # records, must not outweigh the topic there either ("drugs in Weston-super-Mare").
-        self.scale = [c / v if v else 1.0 for c, v in zip(capped, found, strict=True)]
-        return capped
+        return capped, [c / v if v else 1.0 for c, v in zip(capped, found, strict=True)]
 
     def _importance(self, group: Group, alts: list[list[tuple[str, float]]]) -> float:
         """How telling a group's words are: the sum of their idfs. A misspelt word counts as
