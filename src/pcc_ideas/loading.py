@@ -153,9 +153,7 @@ def read_record(node: Node, path: str, errors: list[DataError]) -> Located | Unb
         if record
         else {k: v for k, (v, _) in readable(spec.cls, node, checked).items()}
     )
-    if "id" in values and not ID_PATTERN.match(values["id"]):
-        message = f"id {quoted(values['id'])} must be lower-case letters, digits and hyphens"
-        errors.append(DataError(path, lines.get("id", line), message))
+    if "id" in values and not well_formed_id(values["id"], path, lines.get("id", line), errors):
         record = None
     for key in () if spec.may_be_bare else ("themes", "sources"):
         if key in values and not values[key]:
@@ -164,6 +162,15 @@ def read_record(node: Node, path: str, errors: list[DataError]) -> Located | Unb
         return references(path, kind, values, lines)
     # Only the lines the checks across files may point at: kept for every record, so small.
     return Located(record, path, line, {k: lines[k] for k in LINKS if k in lines})
+
+
+def well_formed_id(value: str, path: str, line: int, errors: list[DataError]) -> bool:
+    """Whether an id (a record's, a concept's) is kebab-case; if not, an error at its line."""
+    if ID_PATTERN.match(value):
+        return True
+    message = f"id {quoted(value)} must be lower-case letters, digits and hyphens"
+    errors.append(DataError(path, line, message))
+    return False
 
 
 def references(path: str, kind: str, values: dict[str, Any], lines: dict[str, int]) -> Unbuilt:
@@ -199,10 +206,7 @@ def read_concepts(node: Node | None, path: str, errors: list[DataError], parts: 
     """A thesaurus: `{concepts: [...]}`, each concept a mapping."""
     for item in _list_of("concepts", node, path, errors):
         concept, _ = build(Concept, item, path, errors)
-        if concept is not None and not ID_PATTERN.match(concept.id):
-            message = f"id {quoted(concept.id)} must be lower-case letters, digits and hyphens"
-            errors.append(DataError(path, line_of(item), message))
-        elif concept is not None:
+        if concept is not None and well_formed_id(concept.id, path, line_of(item), errors):
             parts.concepts.append((concept, path, line_of(item)))
 
 
