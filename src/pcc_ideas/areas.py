@@ -105,6 +105,21 @@ class Gazetteer(Fields):
     def in_region(self, region: str) -> list[Area]:
         return [a for a in self.areas if a.region == region]
 
+    def wholes(self, most: int) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """The regions and countries a name can stand for, each with its names ("Wales",
+        "Cymru") and its areas' names: not one named as an area is ("West Midlands"), nor
+        one of more than `most` areas (England)."""
+        areas_named = {key(a.name) for a in self.areas}
+        inside: dict[str, list[str]] = {}
+        for a in self.areas:
+            for whole in dict.fromkeys((a.region, a.country)):
+                inside.setdefault(whole, []).append(a.name)
+        return [
+            ((whole, *(n for n, cs in COUNTRY_NAMES.items() if cs == (whole,))), tuple(names))
+            for whole, names in inside.items()
+            if key(whole) not in areas_named and len(names) <= most
+        ]
+
 
 def explain(found: Match[Area]) -> str:
     """How a name was read: "Middlesbrough is in Cleveland"; empty for the area's own name."""

@@ -16,7 +16,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from .areas import COUNTRY_NAMES, Gazetteer
+from .areas import Gazetteer
 from .datafiles import Progress, data_dirs, without_gc, yaml_files
 from .errors import InvalidData
 from .lookup import MAX_NAMED, Match, NameIndex, NotResolved, nearest
@@ -322,22 +322,10 @@ class Corpus(Fields):
         one named as an area is ("West Midlands"), nor one of more areas than a place asked
         about can be (England); from the store without reading the gazetteer."""
         from .query import Region
-        from .text import key
 
         if self.store:
             return self.store.regions()
-        areas = self.gazetteer.areas
-        names = {key(a.name) for a in areas}
-        wholes: dict[str, list[str]] = {}
-        for a in areas:
-            for whole in dict.fromkeys((a.region, a.country)):
-                wholes.setdefault(whole, []).append(a.name)
-        found = []
-        for whole, inside in wholes.items():
-            others = [n for n, countries in COUNTRY_NAMES.items() if countries == (whole,)]
-            if key(whole) not in names and len(inside) <= MAX_NAMED:
-                found.append(Region((whole, *others), tuple(inside)))
-        return found
+        return [Region(names, areas) for names, areas in self.gazetteer.wholes(MAX_NAMED)]
 
     @cached_property
     def places(self) -> Thesaurus:
