@@ -158,14 +158,27 @@ def can_share() -> bool:
 
 
 def a_core_is_free() -> bool:
-    """Whether the machine has a core to spare, by the load of the last minute. On a busy
-    machine the helper only takes time from this process: measured on two cores with two
-    other processes running, a shared build took longer than one process's."""
+    """Whether the machine has a core to spare: fewer other processes running than cores.
+    On a busy machine the helper only takes time from this process: measured on two cores
+    with two other processes running, a shared build took longer than one process's.
+    Linux says how many are running now; elsewhere the load of the last minute stands in,
+    though it counts what ran up to a minute ago (the command run before this one)."""
+    try:
+        return running_now() - 1 < _cores()
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):  # no load average: assume the machine is not busy
         return True
     return load < _cores() - 0.5
+
+
+def running_now() -> int:
+    """How many processes are running or ready to run now, this one among them (the fourth
+    field of /proc/loadavg is "running/all")."""
+    with open("/proc/loadavg", encoding="ascii") as f:
+        return int(f.read().split()[3].split("/")[0])
 
 
 def _cores() -> int:
@@ -329,18 +342,15 @@ def rows(helper: Helper) -> Iterator[tuple[str, bytes]]:
 
 
 def send_rows(pipe: Connection, count: int, made: Iterator[tuple[str, bytes]]) -> None:
-    """How many keys a mapping has, then its rows in batches as they are made, so the other
-    process writes them to the cache while the rest are made; an empty batch ends them."""
+    """How many keys a mapping has, then its rows in batches; an empty batch ends them. The
+    rows are all made first, while the other process writes its records: a pipe holds a
+    few kB, so rows sent as made would wait for it to read each batch, and be made only
+    as fast as it writes them (measured at +10,000 records: 0.2 s against 0.03 s)."""
+    ready = list(made)
     pipe.send(count)
-    batch: list[tuple[str, bytes]] = []
-    for row in made:
-        batch.append(row)
-        if len(batch) == ROWS_BATCH:
-            pipe.send(batch)
-            batch = []
-    pipe.send(batch)
-    if batch:
-        pipe.send([])
+    for start in range(0, len(ready), ROWS_BATCH):
+        pipe.send(ready[start : start + ROWS_BATCH])
+    pipe.send([])
 
 
 def received_postings(pipe: Connection) -> Postings:
