@@ -250,3 +250,31 @@ def test_a_helper_that_dies_fails_the_build_never_a_quiet_success(
     assert len(out.stderr.splitlines()) == 1
     assert not multiprocessing.active_children()
     assert not os.listdir(tmp_path / "xdg" / "pcc-ideas")
+
+
+def test_a_core_is_free_when_fewer_other_processes_run_than_there_are_cores(monkeypatch):
+    # What runs now, not the last minute's load, which still counts the command run just
+    # before this one: two builds in a row would have the second run alone.
+    cores = parallel._cores()
+    monkeypatch.setattr(os, "getloadavg", lambda: (float(cores), 0.0, 0.0))
+    monkeypatch.setattr(parallel, "running_now", lambda: cores)  # this one and cores - 1
+    assert parallel.a_core_is_free()
+    monkeypatch.setattr(parallel, "running_now", lambda: cores + 1)
+    assert not parallel.a_core_is_free()
+
+
+def test_without_a_count_of_what_runs_now_the_last_minutes_load_stands_in(monkeypatch):
+    def unknown() -> int:
+        raise OSError("no /proc")
+
+    monkeypatch.setattr(parallel, "running_now", unknown)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.0, 0.0))
+    assert parallel.a_core_is_free()
+    monkeypatch.setattr(os, "getloadavg", lambda: (float(parallel._cores()), 0.0, 0.0))
+    assert not parallel.a_core_is_free()
+
+
+def test_what_runs_now_counts_this_process():
+    if not Path("/proc/loadavg").exists():
+        pytest.skip("no /proc/loadavg")
+    assert parallel.running_now() >= 1

@@ -83,6 +83,21 @@ def test_an_english_word_the_records_lack_is_not_read_as_a_typo(corpus):
     assert top(corpus, "nalaxone", 1) == top(corpus, "naloxone", 1)
 
 
+def test_a_word_the_stemmer_would_cut_to_a_common_word_of_another_meaning_keeps_its_own():
+    # Snowball cuts "secondment" to "second", "relatives" to the "relat" of "related", and
+    # "dependency" to "depend": a search for them would find every record saying "second",
+    # "related" or "it depends". Their plurals still meet them.
+    for word, other in [
+        ("secondment", "second"),
+        ("relatives", "related"),
+        ("dependency", "depends"),
+    ]:
+        assert stem(word) != stem(other)
+    assert stem("secondments") == stem("secondment")
+    assert stem("relatives") == stem("relative")
+    assert stem("dependence") == stem("dependency") == stem("dependencies")
+
+
 def test_a_typo_in_an_ending_the_stemmer_cuts_is_corrected(corpus):
     # "recruitmnet" stems to itself, many edits from "recruit" (the stem of "recruitment"):
     # only the word as typed, one swap from "recruitment", leads there.

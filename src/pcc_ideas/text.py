@@ -39,7 +39,9 @@ QUESTION_WORDS = frozenset(
 ) | frozenset("d ll m re t ve".split())  # what is left of "I'd", "we'll", "I'm", "don't"...
 # Words Snowball gets wrong for this field: irregular plurals it leaves alone, and words it
 # conflates ("diversion" and "diversity" both become "divers"; "experiment" and
-# "experience" both "experi"; "housing", a policy area, and "house" both "hous").
+# "experience" both "experi"; "housing", a policy area, and "house" both "hous"; a word
+# and a common one of another meaning: "secondment" and "second", "relatives" and
+# "related", "dependency" and "depends").
 EXCEPTIONS = {
     "women": "woman",
     "men": "man",
@@ -51,6 +53,16 @@ EXCEPTIONS = {
     "experiments": "experiment",
     "experimental": "experiment",
     "housing": "housing",
+    "secondment": "secondment",
+    "secondments": "secondment",
+    "relative": "relative",
+    "relatives": "relative",
+    "dependence": "dependence",
+    "dependency": "dependence",
+    "dependencies": "dependence",
+    "openness": "openness",
+    "applicant": "applicant",
+    "applicants": "applicant",
     # The verb's British spelling is the noun's word to a reader ("trauma-informed
     # practise"): both meet at the noun's stem, as an English word is never read as a typo.
     "practis": "practic",
