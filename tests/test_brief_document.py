@@ -136,6 +136,11 @@ def test_short_pack_is_a_summary_of_the_full_one(corpus):
     overview = section(short, "Overview").items[0].text
     whole = section(full, "Overview").items[0].text
     assert whole.startswith(overview) and len(overview) < len(whole)
+    # The overview's references are those of the whole, not each a source of its first
+    # sentences: the reader is told so, and only where it was shortened.
+    assert section(short, "Overview").items[0].sources_label == "Sources of the full text"
+    assert section(full, "Overview").items[0].sources_label == "Sources"
+    assert "Sources of the full text: [" in BRIEF_FORMATS["markdown"](short)
     figures = section(short, "Key figures").items
     assert [i.record for i in figures] == [
         i.record for i in section(full, "Key figures").items[:SHORT_FIGURES]

@@ -166,12 +166,13 @@ def test_search_with_an_unknown_type_is_a_usage_error(cli):
 
 
 def test_a_search_that_matches_nothing_suggests_words_as_the_records_write_them(pcc):
-    # The nearest index words are stems ("incid"): the suggestion is a word to type again.
+    # The nearest index words are stems ("incid"): the suggestion is a word to type again,
+    # with a capital only where the records always write one (the Sequential Intercept Model).
     out = pcc("search", "ieuenctid")
     assert out.code == 1
     assert (
         out.stderr
-        == "pcc-ideas: no records match 'ieuenctid'; did you mean: incidents, sequential?\n"
+        == "pcc-ideas: no records match 'ieuenctid'; did you mean: incidents, Sequential?\n"
     )
 
 
@@ -896,6 +897,36 @@ def test_a_filter_that_empties_the_answer_says_which_and_how_many_match_without_
     assert "did you mean" not in out.stderr
 
 
+def test_an_area_given_by_a_town_or_misspelt_is_said_as_read(cli):
+    # "--area Liverpool" kept Merseyside's records, and nothing said Liverpool was read so.
+    for command in (["search", "heroin"], ["export"], ["theme", "drugs"]):
+        out = cli(*command, "--area", "Middlesbrough")
+        assert "pcc-ideas: Middlesbrough is in Cleveland\n" in out.stderr
+        out = cli(*command, "--area", "Clevland")
+        assert "pcc-ideas: 'Clevland' read as Cleveland\n" in out.stderr
+        for named in ("Cleveland", "North East"):  # an area's or a region's own name
+            assert " read as " not in cli(*command, "--area", named).stderr
+            assert " is in " not in cli(*command, "--area", named).stderr
+
+
+def test_an_emptied_search_counts_the_records_that_match_all_of_it(cli):
+    # "youth mentoring" in Swindon: "138 match without --area" counted every record that
+    # says youth. A record counts when it matched each word (itself or what it stands for);
+    # when none matches them all, the count says it is of records matching some.
+    def words_matched(hit: dict) -> set[str]:
+        return {w for c in hit["explain"] if c["how"] != "feedback" for w in c["word"].split()}
+
+    hits = json.loads(cli("search", "youth mentoring", "-n", "0", "--json", "--explain").stdout)
+    whole = [h for h in hits if words_matched(h) == {"youth", "mentoring"}]
+    assert 0 < len(whole) < len(hits)
+    out = cli("search", "youth mentoring", "--area", "Swindon")
+    assert out.exit_code == 1
+    assert out.stderr.endswith(f"are tagged Wiltshire; {len(whole)} match without --area\n")
+    some = json.loads(cli("search", "zzqx naloxone", "-n", "0", "--json").stdout)
+    out = cli("search", "zzqx naloxone", "--area", "Kent")
+    assert out.stderr.endswith(f"; {len(some)} match some of its words without --area\n")
+
+
 def test_a_place_no_record_is_on_is_said_to_be_one_with_where_to_look(cli):
     # "Essex" matched nothing, and the nearest word was "sussex": a force area (or a town
     # in one) that no record is tagged with or names is said to be one, with the area page
@@ -1090,6 +1121,18 @@ def test_search_csv(cli):
     out = cli("search", "naloxone", "--csv")
     rows = list(csv.DictReader(io.StringIO(out.stdout.removeprefix("\ufeff"))))
     assert out.exit_code == 0 and rows[0]["id"].startswith("cs-09")
+
+
+def test_a_search_of_figures_as_csv_keeps_its_scores(cli):
+    # The figures sheet has the columns a spreadsheet user asks for; a search adds its score
+    # to them as it does to every record's columns, in rank order.
+    out = cli("search", "naloxone", "--csv", "-t", "figure").stdout.removeprefix("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and list(rows[0])[:2] == ["value", "measure"] and list(rows[0])[-1] == "score"
+    scores = [float(r["score"]) for r in rows]
+    assert scores == sorted(scores, reverse=True)
+    export = cli("export", "--format", "csv", "--type", "figure").stdout.removeprefix("\ufeff")
+    assert "score" not in next(csv.reader(io.StringIO(export)))
 
 
 def test_every_search_csv_has_the_same_columns(cli):

@@ -53,6 +53,9 @@ def test_typos_find_what_they_mean(corpus):
     # The note spells the correction as near what was typed as the records allow: the
     # first record on commissions says "commissioned", but "commision" meant "commission".
     assert corpus.readings("youth commision") == ["read 'commision' as 'commission'"]
+    # ...with the capital the records always give a name, and only then.
+    assert corpus.readings("Middlesborough") == ["read 'Middlesborough' as 'Middlesbrough'"]
+    assert corpus.readings("Nalaxone") == ["read 'Nalaxone' as 'naloxone'"]
     # A typo of a word only the thesaurus holds is read as its concept: "stabings" is one
     # edit from "stabbings" (knife crime), not a correction to a records' word ("stated").
     assert corpus.readings("stabings") == ["read 'stabings' as 'knife crime'"]

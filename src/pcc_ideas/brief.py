@@ -82,7 +82,13 @@ SHORT_OVERVIEW = 200  # characters: the overview of a short pack stops at a sent
 
 def theme_item(theme: Theme, refs: ReferenceList, short: bool) -> Item:
     text = lead(theme.summary, SHORT_OVERVIEW) if short else theme.summary
-    return Item(titled(theme, theme.title), refs.cite(theme), text=text, record=theme.id)
+    return Item(
+        titled(theme, theme.title),
+        refs.cite(theme),
+        text=text,
+        record=theme.id,
+        shortened=short and text != " ".join(theme.summary.split()),
+    )
 
 
 def lead(text: str, limit: int) -> str:

@@ -236,7 +236,7 @@ def search(
     page = search_page(corpus, text, filters, limit)
     page.long, page.explain = long, explain
     show(page, Shown(json, jsonl, csv, no_pager))
-    for note in page.readings:
+    for note in [*corpus.area_readings(area), *page.readings]:
         say(note)
     if page.weak or not (page.close or page.readings):
         near = "; ".join(h.record.title for h in page.hits[:3])
@@ -299,6 +299,8 @@ def theme(
     highlights = shown.mode in ("json", "rich")  # the outputs that show them
     page = theme_page(corpus, " ".join(name), filters, shown.per_type(limit), highlights)
     show(page, shown)
+    for note in corpus.area_readings(area):
+        say(note)
 
 
 @command()
@@ -411,6 +413,8 @@ def export(
 
     corpus = corpus_of(ctx, data_dir)
     filters = corpus.filters(type, theme, area, source, single("--evidence", evidence))
+    for note in corpus.area_readings(area):
+        say(note)
     page = export_page(corpus, filters)
     if page.is_empty:
         nothing(page.empty_message())

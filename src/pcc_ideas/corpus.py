@@ -264,6 +264,15 @@ class Corpus(Fields):
             if (values := [given] if isinstance(given, str) else list(given or ()))
         ]
 
+    def area_readings(self, areas: Names) -> list[str]:
+        """How the names given as areas were read, where not as an area's own name nor a
+        region's: "Liverpool is in Merseyside"."""
+        from .areas import explain
+
+        given = [areas] if isinstance(areas, str) else list(areas or ())
+        found = [m for v in given for ms in each_named(v, self.gazetteer.resolve_all) for m in ms]
+        return [note for m in found if m.via != "region" and (note := explain(m))]
+
     def kept(self, filters: Iterable[Filter]) -> set[int] | None:
         """The positions of the records every filter keeps; None when there is no filter."""
         keep: set[int] | None = None
@@ -280,21 +289,25 @@ class Corpus(Fields):
     def _spelling(self, term: str, typed: str = "") -> str:
         """An index word (a stem) as the records spell it: of its spellings in the first
         records holding it, the nearest to what was typed ("commision": "commission", not
-        the first record's "commissioned"), else the first."""
+        the first record's "commissioned"), else the first; with a capital where the records
+        always give it one ("Middlesbrough", not "middlesbrough")."""
         from rapidfuzz.distance import Levenshtein
 
         from .search import field_texts
-        from .text import stem, tokens
+        from .text import WORD, fold, stem
 
         found = self.index.postings.get(term)
         if found is None:
             return term
-        spellings: dict[str, None] = {}
+        spellings: dict[str, str] = {}  # each spelling, folded, as the records write it
         for d in found[0][:SPELLING_RECORDS]:
             texts = field_texts(self.records[d], self.theme_names)
-            words = (t for ts in texts.values() for text in ts for t in tokens(text))
-            spellings.update((w, None) for w in words if stem(w) == term)
-        return min(spellings, key=lambda w: Levenshtein.distance(w, typed), default=term)
+            for written in (w for ts in texts.values() for text in ts for w in WORD.findall(text)):
+                word = fold(written)
+                if stem(word) == term and spellings.get(word) != word:
+                    spellings[word] = word if written == word else written
+        nearest = min(spellings, key=lambda w: Levenshtein.distance(w, fold(typed)), default=None)
+        return spellings[nearest] if nearest else term
 
     def _topic_words(self) -> set[str]:
         """The stems of the words that name topics of the field: the words of thesaurus

@@ -18,6 +18,8 @@ class Emptied(Value):
     filters: tuple[Filter, ...]
     without: int
     kept: tuple[Filter, ...] = ()
+    # The records counted match only some of a query's words (none matches them all).
+    partly: bool = False
 
     def message(self, scope: str) -> str:
         """ "no figures in the corpus tagged Kent are on the theme drugs; 3 match without
@@ -27,7 +29,8 @@ class Emptied(Value):
         asked = " ".join([scope, *(filter_phrase(f) for f in self.kept if f.name != "type")])
         phrase = " and ".join(filter_phrase(f) for f in self.filters)
         options = " ".join(f"--{f.name}" for f in self.filters)
-        return f"no {subject} {asked} are {phrase}; {self.without} match without {options}"
+        match = "match some of its words" if self.partly else "match"
+        return f"no {subject} {asked} are {phrase}; {self.without} {match} without {options}"
 
 
 def left_out(hidden: int) -> str:

@@ -41,10 +41,14 @@ class Item(Value):
     text: str = ""
     details: tuple[Detail, ...] = ()
     record: str = ""  # the id of the record it comes from
+    # The text is the first sentences of a longer one, and the references are the whole's:
+    # the reader must not take each of them for a source of what is shown.
+    shortened: bool = False
 
     @property
     def sources_label(self) -> str:
-        return "Source" if len(self.refs) == 1 else "Sources"
+        label = "Source" if len(self.refs) == 1 else "Sources"
+        return f"{label} of the full text" if self.shortened else label
 
 
 @frozen

@@ -11,11 +11,12 @@ with this process's words. The helper makes the postings of its own runs, then o
 process's run in `CHUNKS`, from the back; this process checks the records across files and
 the caller goes on. When the index is asked for (`Runs.index`), this process makes the
 postings of the chunks from the front until the two meet, and receives the rest. A cold
-run that writes a cache asks for it first (`Runs.index_writer`): this process makes its
-chunks and sends them to the helper, which joins them to its own and writes them all as the
-cache keeps them (`cache_format.mapping_blobs`), sending the rows as they are made, while
-this process writes the records. Records keep their places, the problems are the same, and
-the index is the one a single process builds (`indexing.joined`), and written the same.
+run that writes a cache asks for it once it has written the records (`Runs.index_writer`),
+while the helper went on with the chunks: this process makes those left and sends them to
+the helper, which joins them to its own and makes them all into rows as the cache keeps
+them (`cache_format.mapping_blobs`), then sends the rows. Records keep their places, the
+problems are the same, and the index is the one a single process builds
+(`indexing.joined`), and written the same.
 
 One process does it all where there is no `fork` (or one core), when no core is free (the
 machine is busy), for a small corpus, where starting the helper and sending the records
@@ -268,22 +269,27 @@ class Runs:
             self.helper.stop()
 
     def index_writer(self) -> Callable[[], Index]:
-        """How a cache writer gets the index: made when asked for, by this process alone;
-        with a helper, the postings of this process's chunks are made now and sent to it,
-        and it joins them to its own and writes them all as the cache keeps them while this
-        process writes the records: the index's postings are `Packed`, received when the
+        """How a cache writer gets the index once it has written the records: made by this
+        process alone; with a helper, which has gone on making the postings of this process's
+        chunks (from the back) while the records were written, this process makes those of
+        the chunks left and sends them to it, and it joins them to its own and writes them
+        all as the cache keeps them: the index's postings are `Packed`, received when the
         writer comes to them."""
         helper = self.helper
         if not helper:
             return self.index
-        try:  # sent once the two processes meet: a large message would wait on the helper
-            postings = self._chunks_postings()
-            helper.send((PACKED, self.counted[0]))
-            helper.sending(lambda pipe: send_postings(pipe, postings))
-            index = joined(self.counted, [])
-        except BaseException:
-            helper.stop()
-            raise
+
+        def index() -> Index:
+            try:  # sent once the two processes meet: a large message would wait on the helper
+                postings = self._chunks_postings()
+                helper.send((PACKED, self.counted[0]))
+                helper.sending(lambda pipe: send_postings(pipe, postings))
+                made = joined(self.counted, [])
+            except BaseException:
+                helper.stop()
+                raise
+            made.postings = Packed(received)
+            return made
 
         def received() -> tuple[int, Iterator[tuple[str, bytes]]]:
             try:
@@ -293,8 +299,7 @@ class Runs:
                 raise
             return count, rows(helper)
 
-        index.postings = Packed(received)
-        return lambda: index
+        return index
 
     def _chunks_postings(self) -> Postings:
         """The postings of the chunks of the first run this process takes, from the front,

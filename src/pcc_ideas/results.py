@@ -6,7 +6,7 @@ Apart from the other pages, so that a search, the command run most, imports none
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import field
+from dataclasses import field, replace
 from typing import TYPE_CHECKING, Any
 
 from .corpus import Corpus, Filter
@@ -101,10 +101,14 @@ def search_page(
         return SearchPage(query, hits, filters, readings=corpus.readings(query, shown))
     from .emptied import emptied  # only an empty answer says which filter emptied it
 
-    def count(fs: Sequence[Filter]) -> int:
-        return len(corpus.matching(query, fs))
+    # Records matching every word of the query, if any does: a record matching one word of
+    # several ("youth" of "youth mentoring") is no record on what was asked.
+    def count(fs: Sequence[Filter], whole: bool = True) -> int:
+        return sum(1 for h in corpus.matching(query, fs) if h.whole or not whole)
 
     gone = emptied(filters, count)
+    if gone is None and (gone := emptied(filters, lambda fs: count(fs, False))):
+        gone = replace(gone, partly=True)
     if gone:
         return SearchPage(query, [], filters, gone)
     area = corpus.gazetteer.exact(query)

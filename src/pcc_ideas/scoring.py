@@ -14,7 +14,7 @@
 Candidates come from whole postings; the best of them (`SHORTLIST`) are scored in full, one
 record at a time, so a search reads no record. Every hit can say why it matched
 (`Hit.explain`), and whether it matched the user's own words or only expansions
-(`Hit.strong`, `Hit.close`).
+(`Hit.strong`, `Hit.close`), and whether it matched all of the query (`Hit.whole`).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from .text import stem, terms, tokens
 from .values import Fields, Value, frozen, mutable
 
 PHRASE_WEIGHT = 0.6
+WHOLE = 0.999  # of a query's weight matched: all of it, but for rounding
 SAME_THING = frozenset({"thesaurus", "place"})  # expansions that name what the user's word does
 THEME_WEIGHT = 0.5  # a word found only in the titles and aliases of a record's themes
 THEME_FEEDBACK = 0.5
@@ -98,6 +99,7 @@ class Hit(Value):
     matched: tuple[str, ...]  # index terms that matched, for highlighting
     strong: bool = True  # matched the user's own words (or their exact synonyms)
     close: bool = True  # matched a topic word of the query as typed
+    whole: bool = True  # matched every word of the query, or what it stands for
     # Works out `explain` when it is asked for (most searches never ask).
     explainer: Callable[[], tuple[Contribution, ...]] | None = field(
         default=None, repr=False, compare=False
@@ -389,7 +391,7 @@ class Scoring:
         close = any(p[2] == "exact" for p in parts) and (
             self.all_generic or any(p[0] in self._topic_words for p in parts if p[2] == "exact")
         )
-        return Ranked(d, score, raw, parts, close)
+        return Ranked(d, score, raw, parts, close, covered >= self.whole * WHOLE)
 
     def _word(self, word: str, alts: list[tuple[str, float]], group: Group, d: int) -> Part | None:
         """How one of the user's words matched a record: the best of its own form and its
@@ -449,6 +451,7 @@ class Ranked(Fields):
     raw: float  # the sum of the parts' values, before the coverage and type factors
     parts: list[Part] = field(default_factory=list)
     close: bool = True  # matched a topic word of the query exactly
+    whole: bool = True  # matched every group of the query (see `Hit.whole`)
 
     def add(self, word: str, matched: str, how: str, points: float) -> None:
         """Add points to the final score, as a part worth them once scaled (see `explain`)."""
@@ -474,6 +477,7 @@ class Ranked(Fields):
             self.matched,
             self.strong,
             self.close,
+            self.whole,
             functools.partial(self.explain, record, theme_titles),
         )
 

@@ -63,6 +63,13 @@ EXCEPTIONS = {
     "openness": "openness",
     "applicant": "applicant",
     "applicants": "applicant",
+    "exclud": "exclus",
+    "reduc": "reduct",
+    "interven": "intervent",
+    "violent": "violenc",
+    "absent": "absenc",
+    "deter": "deterr",
+    "detain": "detent",
     # The verb's British spelling is the noun's word to a reader ("trauma-informed
     # practise"): both meet at the noun's stem, as an English word is never read as a typo.
     "practis": "practic",

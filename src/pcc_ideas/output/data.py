@@ -72,7 +72,8 @@ def write_csv(rows: Sequence[dict[str, Any]], out: TextIO) -> None:
     import csv  # only here: most runs write no CSV
 
     if rows and all(r.get("type") == "figure" for r in rows):
-        rows = [figure_row(r) for r in rows]
+        fields = set(record_columns())  # what a command adds to its records stays (`score`)
+        rows = [figure_row(r) | {k: v for k, v in r.items() if k not in fields} for r in rows]
     columns: list[str] = []
     if rows and all(r.get("type") in RECORD_TYPES for r in rows):
         columns = record_columns()  # the same for every search and export, whatever it holds
