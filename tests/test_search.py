@@ -86,6 +86,23 @@ def test_an_english_word_the_records_lack_is_not_read_as_a_typo(corpus):
     assert top(corpus, "nalaxone", 1) == top(corpus, "naloxone", 1)
 
 
+def test_a_verb_or_adjective_meets_its_noun_where_snowball_parts_them(corpus):
+    # The records say "exclusion", users type "excluded": Snowball gives "exclud" and
+    # "exclus", and the search found nothing, then read "exlcuded" as no word at all.
+    for word, noun in [
+        ("excluded", "exclusion"),
+        ("reducing", "reduction"),
+        ("intervene", "intervention"),
+        ("violent", "violence"),
+        ("absent", "absence"),
+        ("deterrent", "deter"),
+        ("detained", "detention"),
+    ]:
+        assert stem(word) == stem(noun)
+    assert corpus.search("excluded", limit=1)
+    assert corpus.readings("exlcuded") == ["read 'exlcuded' as 'exclusion'"]
+
+
 def test_a_word_the_stemmer_would_cut_to_a_common_word_of_another_meaning_keeps_its_own():
     # Snowball cuts "secondment" to "second", "relatives" to the "relat" of "related", and
     # "dependency" to "depend": a search for them would find every record saying "second",
