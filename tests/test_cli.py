@@ -1280,6 +1280,15 @@ def test_area_shows_the_announced_abolition_of_pccs_with_date_and_source(cli, na
     assert "May 2028" in first["what"] and first["url"].startswith("https://")
 
 
+def test_an_area_s_note_reaches_a_pipe(cli):
+    # A journalist piping `area "West Midlands"` missed the High Court's quashing of the
+    # transfer to the mayor: the note was shown on a terminal and in JSON only.
+    note = json.loads(cli("area", "West Midlands", "--json").stdout)["area"]["note"]
+    out = cli("area", "West Midlands")
+    assert f"pcc-ideas: note: {note}\n" in out.stderr and "[2024] EWHC 604" in note
+    assert "note:" not in cli("area", "Kent").stderr  # an area with no note says none
+
+
 def test_records_a_user_adds_are_marked_as_theirs(cli, tmp_path):
     # A record from --data-dir says so: in JSON, in plain lines and in a brief; a published
     # record does not, and no data file can claim an origin for itself.

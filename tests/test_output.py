@@ -247,6 +247,27 @@ def test_a_list_item_that_wraps_stays_under_its_bullet(corpus):
     assert all(line.startswith(("  • ", "    ")) for line in items), items
 
 
+def test_prose_holding_an_address_wraps_around_it_and_the_address_stays_whole(corpus):
+    # The West Midlands note (the High Court's judgment, with its address) was printed as
+    # one line of 480 characters, so that the address in it was not broken.
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=60, color_system=None)
+    rich_output.print_page(pages.area_page(corpus, "West Midlands"), console)
+    lines = console.file.getvalue().splitlines()
+    url = "https://caselaw.nationalarchives.gov.uk/ewhc/admin/2024/604"
+    (at,) = [i for i, line in enumerate(lines) if url in line]
+    assert lines[at] == url + ");"  # whole, on a line of its own, with what is stuck to it
+    assert lines[at - 1].endswith("(Admin),") and lines[at + 1].startswith("the appeal failed")
+    assert all(len(line) <= 60 for line in lines[at - 3 : at] + lines[at + 1 : at + 4])
+
+
+def test_a_link_is_the_address_without_the_sentence_s_punctuation():
+    text = "judgment ([2024] EWHC 604, https://example.org/604); see https://e.org/a_(b)."
+    found = [text[a:b] for a, b in rich_output.url_spans(text)]
+    assert found == ["https://example.org/604", "https://e.org/a_(b)"]
+
+
 def test_plain_sources_keep_every_address_an_endnote_gives(corpus):
     # Endnote 19 of the briefing gives two reports; a pipe's line for it holds both.
     note = corpus.get("briefing-2021").endnote("endnote 19")

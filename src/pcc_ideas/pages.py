@@ -172,9 +172,11 @@ class AreaPage(Fields):
 
     @property
     def notes(self) -> list[str]:
-        """How the name was read, the announced changes to who holds the area's police and
-        crime functions (one line each), and what to do when nothing is tagged with it."""
-        return [*self.reading, *map(change_note, self.area.changes), *self.page_notes]
+        """How the name was read, the area's note (how it is policed and governed), the
+        announced changes to who holds its police and crime functions (one line each), and
+        what to do when nothing is tagged with it."""
+        note = [f"note: {self.area.note}"] if self.area.note else []
+        return [*self.reading, *note, *map(change_note, self.area.changes), *self.page_notes]
 
     @property
     def reading(self) -> list[str]:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from ..pack import Reference
 
 URL = re.compile(r"\bhttps?://\S+", re.IGNORECASE)
+URL_TRAILING = ".,;:!?'\""  # a sentence's punctuation after a URL
 SNIPPET_WIDTH = 150
 
 # One part of a page: a renderable, and whether it must be printed without wrapping.
@@ -51,18 +52,44 @@ def wrapped(text: str | Text, style: str = "") -> Part:
 def unbroken(text: str | Text, style: str = "") -> Part:
     """A line holding an id or a URL: printed whole, its http(s) URLs made links."""
     out = Text(text, style) if isinstance(text, str) else text
-    for m in URL.finditer(out.plain):
-        out.stylize(Style(link=m.group(), underline=True), m.start(), m.end())
+    for start, end in url_spans(out.plain):
+        out.stylize(Style(link=out.plain[start:end], underline=True), start, end)
     return out, True
 
 
+def url_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where the http(s) URLs of a text are: without the punctuation of the sentence after
+    one ("(…, https://x/604);"), keeping a closing bracket the URL opened."""
+    for m in URL.finditer(text):
+        end = m.end()
+        while end > m.start() and (
+            text[end - 1] in URL_TRAILING
+            or text[end - 1] == ")"
+            and text.count(")", m.start(), end) > text.count("(", m.start(), end)
+        ):
+            end -= 1
+        yield m.start(), end
+
+
 def with_url(lead: str, text: str, url: str | None, style: str = "") -> Iterator[Part]:
-    """Text after a lead, wrapped (whole if it holds a URL itself), then a URL whole on a
-    line of its own under the text, unless the text holds it already."""
+    """Text after a lead, wrapped (each URL it holds whole on a line of its own), then a URL
+    whole on a line of its own under the text, unless the text holds it already."""
     if text:
-        yield unbroken(lead + text, style) if URL.search(text) else hanging(lead, Text(text, style))
+        yield from around_urls(lead, Text(text, style))
     if url and url not in text:
         yield unbroken((" " * len(lead) if text else lead) + url, style)
+
+
+def around_urls(lead: str, text: Text) -> Iterator[Part]:
+    """Text after a lead, wrapped, but for each URL it holds (with what is stuck to it),
+    printed whole on a line of its own: prose wraps, and an address is copied whole."""
+    cuts = [i for m in URL.finditer(text.plain) for i in m.span()]
+    pieces = [(p, bool(i % 2)) for i, p in enumerate(text.divide(cuts))]  # odd: a URL
+    for n, (piece, is_url) in enumerate(p for p in pieces if p[0].plain.strip()):
+        at = lead if n == 0 else " " * len(lead)
+        start = len(piece.plain) - len(piece.plain.lstrip())
+        piece = piece[start : len(piece.plain.rstrip())]
+        yield unbroken(Text(at) + piece) if is_url else hanging(at, piece)
 
 
 def blank() -> Part:
@@ -192,7 +219,7 @@ def record_parts(page: RecordPage) -> Iterator[Part]:
             for v in value:
                 yield from with_url("  • ", item_text(v), None)
         else:
-            yield field_line(Text.assemble((f"{shown}: ", "bold cyan"), str(value)))
+            yield from field_lines(Text.assemble((f"{shown}: ", "bold cyan"), str(value)))
     yield wrapped("cited from:", "bold cyan")
     for source, document, place, url in page.citations():
         yield from with_url("  • ", joined((source, document, place)), url)
@@ -207,9 +234,9 @@ def record_parts(page: RecordPage) -> Iterator[Part]:
                 yield from entry(x)
 
 
-def field_line(text: str | Text) -> Part:
-    plain = text.plain if isinstance(text, Text) else text
-    return unbroken(text) if URL.search(plain) else wrapped(text)
+def field_lines(text: Text) -> Iterator[Part]:
+    """A field's line, wrapped, each URL it holds whole on a line of its own."""
+    yield from around_urls("", text) if URL.search(text.plain) else [wrapped(text)]
 
 
 def theme_parts(page: ThemePage) -> Iterator[Part]:
@@ -255,10 +282,12 @@ def area_parts(page: AreaPage) -> Iterator[Part]:
     yield wrapped(Text.assemble((a.name, "bold"), JOIN, joined((a.region, a.holder))))
     for name, value in to_dict(a).items():
         if name not in ("name", "region", "holder", "aliases") and isinstance(value, str):
-            yield field_line(Text(f"{name}: {choice_label(name, value)}", "dim"))
+            yield from field_lines(Text(f"{name}: {choice_label(name, value)}", "dim"))
     changes = "changes to who holds the PCC functions"
     if a.changes:
-        yield field_line(Text(f"announced {changes}: {len(a.changes)}, after the records", "dim"))
+        yield from field_lines(
+            Text(f"announced {changes}: {len(a.changes)}, after the records", "dim")
+        )
     for note in page.reading:
         yield wrapped(note, "italic yellow")
     for note in page.page_notes:
@@ -332,7 +361,7 @@ def sources_parts(page: SourcesPage) -> Iterator[Part]:
         yield id_line("", s.id, f"cited by {page.cited[s.id]} records")
         for name, value in fields(s):
             if name != "endnotes" and not isinstance(value, list):
-                yield field_line(Text(f"{name}: {value}", "dim"))
+                yield from field_lines(Text(f"{name}: {value}", "dim"))
         for n in getattr(s, "endnotes", ()):
             title = n.title if n.title and n.title != n.url else ""
             yield from with_url(f"  {n.number}. ", title, n.url)
