@@ -262,6 +262,23 @@ def test_prose_holding_an_address_wraps_around_it_and_the_address_stays_whole(co
     assert all(len(line) <= 60 for line in lines[at - 3 : at] + lines[at + 1 : at + 4])
 
 
+def test_a_reason_that_wraps_stays_under_its_hit(corpus):
+    # At 80 columns a long reason ("the best hits → … (feedback, title, names, summary,
+    # body)") wrapped back to the margin, among the next hit's lines.
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=50, color_system=None)
+    page = results.search_page(corpus, "women leaving prison", (), 2)
+    page.explain = True
+    rich_output.print_page(page, console)
+    lines = [x for x in console.file.getvalue().splitlines() if x]
+    reasons = [x for x in lines if not x.startswith((" 1. ", " 2. ", "    "))]
+    assert not reasons, reasons  # every line is a hit's title, or indented under it
+    why = [x for x in lines if x.startswith("      ")]
+    assert len(why) > sum(len(h.explain) for h in page.hits)  # some wrap
+    assert all(len(x) <= 50 for x in why)
+
+
 def test_a_link_is_the_address_without_the_sentence_s_punctuation():
     text = "judgment ([2024] EWHC 604, https://example.org/604); see https://e.org/a_(b)."
     found = [text[a:b] for a, b in rich_output.url_spans(text)]

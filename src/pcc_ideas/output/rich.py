@@ -198,9 +198,8 @@ def search_parts(page: SearchPage) -> Iterator[Part]:
             for cited in h.record.sources:
                 yield from with_url("    ", joined((cited.source, cited.ref)), cited.url, "dim")
         for c in h.explain if page.explain else ():
-            yield wrapped(
-                Text(f"      {c.word} → {c.matched} ({c.how}, {c.field}) +{c.points:.2f}", "dim")
-            )
+            why = f"{c.word} → {c.matched} ({c.how}, {c.field}) +{c.points:.2f}"
+            yield hanging("      ", Text(why, "dim"))
         if page.long or page.explain:
             yield blank()
 
