@@ -225,6 +225,29 @@ def test_area_with_no_records_says_so_and_falls_back_to_its_region(corpus, cli):
     assert "*No case studies or examples are tagged with Cambridgeshire" in text
 
 
+def test_an_area_with_no_practice_in_its_region_either_says_so_once(corpus, cli):
+    # Swindon's pack on young people had a section for Wiltshire and one for the South
+    # West region, each holding only a note that it had none, before what has been done
+    # elsewhere: one note says both.
+    brief = pack(corpus, ["young-people"], "Swindon")
+    own = section(brief, "What has been done in Wiltshire")
+    assert own.items == () and own.note == (
+        "No case studies or examples on this theme are tagged with Wiltshire or the other "
+        "police force areas of the South West region; what has been done elsewhere follows."
+    )
+    assert not [h for h in headings(brief) if h.startswith("Elsewhere in")]
+    assert titles(brief, "Case studies and examples elsewhere")
+    # With practice in the region, its section stays, and the area's note points to it.
+    brief = pack(corpus, area="Wiltshire")
+    assert (
+        "elsewhere in the South West region follows"
+        in section(brief, "What has been done in Wiltshire").note
+    )
+    assert titles(brief, "Elsewhere in the South West region")
+    short = cli("brief", "--area", "Swindon", "--theme", "young people", "--short").stdout
+    assert "\n\n\n" not in short  # no empty section's blank lines
+
+
 def test_an_area_with_nothing_anywhere_near_exits_1(cli):
     out = cli("brief", "--area", "PSNI")
     assert out.exit_code == 1 and out.stdout == ""

@@ -243,7 +243,7 @@ class Drawn(Value):
 def practice_section(drawn: Drawn, heading: str, part: set[int], empty: str) -> Section:
     """Case studies and examples, limited by evidence; `empty` says why there are none."""
     plan = drawn.plan
-    work = part & of_types(drawn.corpus, *PRACTICE)
+    work = practice_in(drawn.corpus, part)
     kept = work
     if plan.evidence:  # a government evaluation is an evaluation
         kept = work & tagged(drawn.corpus, "evidence", evidence_kinds(plan.evidence))
@@ -281,22 +281,26 @@ def first_of(count: int, total: int, what: str) -> str:
 def area_sections(drawn: Drawn) -> list[Section]:
     corpus, plan, chosen = drawn.corpus, drawn.plan, drawn.chosen
     sections = []
+    said = set()  # regions with no practice, said with an area that has none either
     for area in plan.areas:
         others = others_in_region(corpus, plan, area.region)
-        follows = f"; what has been done elsewhere in {region_phrase(area.region)} follows"
+        phrase = region_phrase(area.region)
+        empty = f"No case studies or examples{plan.on_themes} are tagged with {area.name}"
+        if others and not practice_in(corpus, chosen.regional.get(area.region, set())):
+            if not practice_in(corpus, chosen.local[area.name]):
+                said.add(area.region)
+            empty += f" or the other police force areas of {phrase}"
+            empty += "; what has been done elsewhere follows" if plan.themes else ""
+        elif others:
+            empty += f"; what has been done elsewhere in {phrase} follows"
         sections.append(
             practice_section(
-                drawn,
-                f"What has been done in {area.name}",
-                chosen.local[area.name],
-                f"No case studies or examples{plan.on_themes} are tagged with {area.name}"
-                + (follows if others else "")
-                + ".",
+                drawn, f"What has been done in {area.name}", chosen.local[area.name], empty + "."
             )
         )
         sections.append(resources_section(drawn, area))
     for region, part in chosen.regional.items():
-        if not others_in_region(corpus, plan, region):  # the pack is on all of it
+        if not others_in_region(corpus, plan, region) or region in said:  # all of it, or said
             continue
         phrase = region_phrase(region)
         empty = (
@@ -329,6 +333,11 @@ def changes_section(plan: Plan, refs: ReferenceList) -> Section:
         for c, names in sorted(holders.items(), key=lambda pair: pair[0].date)
     )
     return Section("Announced changes to police governance", items, compact=plan.short)
+
+
+def practice_in(corpus: Corpus, part: set[int]) -> set[int]:
+    """The case studies and examples among some records."""
+    return part & of_types(corpus, *PRACTICE)
 
 
 def others_in_region(corpus: Corpus, plan: Plan, region: str) -> list[Area]:

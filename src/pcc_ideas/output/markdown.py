@@ -98,7 +98,7 @@ def brief_body(brief: Brief) -> list[str]:
         out += [f"## {inline(section.heading)}", ""]
         if section.note:
             out += [f"*{inline(section.note)}*", ""]
-        if section.compact:
+        if section.compact and section.items:
             out += [brief_line(item, refs_text(item.refs)) for item in section.items] + [""]
         else:
             for item in section.items:
