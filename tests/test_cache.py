@@ -349,6 +349,33 @@ def test_a_planted_pickle_runs_no_code(cache_root, small, user_dir, tmp_path, bu
     assert not list(cache_root.glob("*.pickle")), "caches of the old format are removed"
 
 
+def test_a_planted_database_is_read_only_if_it_holds_our_tables_alone(
+    cache_root, small, user_dir, builds
+):
+    # SQLite runs a view when it is read: a view named `meta` that never ends (recursive)
+    # made every run hang, deaf to Ctrl-C, and a trigger or a view of the other tables
+    # could give any rows. A file with anything but the tables `write` makes is not read.
+    cache.load_cached([user_dir])
+    path = the_cache_file(cache_root)
+    assert cache.open_read_only(path) is not None
+    for planted in (
+        "CREATE VIEW meta AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)"
+        " SELECT 'format' AS key, count(*) AS value FROM c",
+        "CREATE TABLE meta (key TEXT, value TEXT); CREATE VIEW records AS SELECT 1",
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, extra)",
+    ):
+        path.unlink()
+        con = sqlite3.connect(path)
+        con.executescript(planted)
+        con.close()
+        path.chmod(0o600)
+        assert cache.open_read_only(path) is None
+        corpus = cache.load_cached([user_dir])
+        assert corpus.search("cachealpha")[0].record.id == "ex-cache-alpha"
+    assert len(builds) == 4  # each planted file rebuilt, and replaced by a cache of ours
+    assert cache.open_read_only(the_cache_file(cache_root)) is not None
+
+
 def _garbage(path: Path) -> None:
     path.write_bytes(b"\x00\xffnot a database at all\n" * 10)
 

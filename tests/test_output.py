@@ -13,11 +13,14 @@ import json
 import os
 import re
 import stat
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import find_command
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -169,6 +172,37 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path, monk
         output.write_file("new", target)
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs ulimit")
+def test_a_write_that_fails_as_the_file_closes_leaves_no_temporary_file(tmp_path):
+    # A file size limit (or a full disk) hit when the last of the data is written out, as
+    # the temporary file closes: the old file stays, and so did a 1 kB temporary file.
+    target = tmp_path / "figs.csv"
+    target.write_text("old", encoding="utf-8")
+    args = "export --type figure --area Cleveland --csv -o"
+    out = subprocess.run(
+        ["sh", "-c", f'ulimit -f 1; exec "$0" {args} "$1"', find_command(), str(target)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+    )
+    assert out.returncode == 2 and out.stderr.startswith(f"pcc-ideas: cannot write {target}: ")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "figs.csv"]
+
+
+def test_a_write_to_where_stdout_goes_is_written_into_it(tmp_path):
+    # `-o /dev/stdout` with stdout redirected to a file: the file was replaced, and what
+    # the shell wrote to it before and after was lost.
+    report = tmp_path / "report.txt"
+    script = '{ echo header; "$0" export --type figure --area Cleveland --csv -o /dev/stdout; '
+    script += 'echo footer; } > "$1"'
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    subprocess.run(["sh", "-c", script, find_command(), str(report)], check=True, env=env)
+    lines = report.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "header" and lines[-1] == "footer"
+    assert lines[1].lstrip("\ufeff").startswith("value,measure") and len(lines) > 3
 
 
 def test_a_write_replaces_the_file_whole(tmp_path):

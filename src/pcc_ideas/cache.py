@@ -38,6 +38,7 @@ at once.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sqlite3
@@ -324,8 +325,27 @@ def open_read_only(path: Path) -> sqlite3.Connection | None:
     # immutable: the file is never changed in place (a new cache is renamed over it); mapped
     # into memory, a row is read without a system call for each page it is on.
     con = sqlite3.connect(f"file:{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    # Only our tables, made as we make them: SQLite runs a view when it is read, so a view
+    # named `meta` (a recursive one never ends, deaf to Ctrl-C) is never read.
+    if set(con.execute(OBJECTS)) != our_objects():
+        con.close()
+        return None
     con.execute(f"PRAGMA mmap_size = {MAPPED}")
     return con
+
+
+OBJECTS = "SELECT type, name, tbl_name, sql FROM sqlite_master"
+
+
+@functools.cache
+def our_objects() -> set[tuple[str, ...]]:
+    """The tables and indexes of a cache file as `write` makes them."""
+    con = sqlite3.connect(":memory:")
+    try:
+        con.executescript(SCHEMA)
+        return set(con.execute(OBJECTS))
+    finally:
+        con.close()
 
 
 class Reader:

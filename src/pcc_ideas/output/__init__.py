@@ -9,6 +9,7 @@ and importing the others (Rich above all) would only add to its start-up time.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -176,28 +177,40 @@ def write_file(content: str | bytes, path: Path) -> None:
 
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        is_file = stat.S_ISREG(os.stat(path).st_mode)
+        found = os.stat(path)
     except OSError:  # nothing there yet, or a link to nothing: a new file
-        is_file = True
-    if not is_file:
-        with open(path, "wb") as stream:
-            stream.write(data)
+        found = None
+    if found and (stream := _standard_stream(found)):  # /dev/stdout, where stdout goes
+        stream.flush()
+        stream.buffer.write(data)
+        stream.flush()
+        return
+    if found and not stat.S_ISREG(found.st_mode):
+        with open(path, "wb") as out:
+            out.write(data)
         return
     path = Path(os.path.realpath(path))
-    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as f:
-        temp = Path(f.name)
-        try:
-            f.write(data)
-        except BaseException:  # a full disk, or the run stopped
-            f.close()
-            temp.unlink(missing_ok=True)
-            raise
+    f = tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False)
+    temp = Path(f.name)
     try:
+        with f:  # closing writes what is left: it may fail too (a full disk, a size limit)
+            f.write(data)
         os.chmod(temp, _mode_for(path))
         os.replace(temp, path)
-    except BaseException:
+    except BaseException:  # a full disk, or the run stopped
         temp.unlink(missing_ok=True)
         raise
+
+
+def _standard_stream(found: os.stat_result) -> TextIO | None:
+    """stdout or stderr, if it is the file found (`-o /dev/stdout`, or the file stdout is
+    redirected to): written into as a stream, never replaced, or what was written to it
+    before, and after, is lost."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            if os.path.samestat(found, os.fstat(stream.fileno())):
+                return stream
+    return None
 
 
 def _mode_for(path: Path) -> int:
