@@ -213,9 +213,9 @@ def worker(extra: list[str]) -> dict[str, Any]:
         read: list[int] = []
         real = cache.checked_record
 
-        def counting(pos: int, *row: Any) -> Any:
+        def counting(pos: int, *row: Any, **seed: Any) -> Any:
             read.append(pos)
-            return real(pos, *row)
+            return real(pos, *row, **seed)
 
         cache.checked_record = counting  # type: ignore[assignment]
         warm = clock("cache open", lambda: cache.Cache(dirs, path, meta).load())

@@ -198,7 +198,9 @@ def test_a_large_theme_lists_the_first_of_its_practice_and_reads_only_what_it_sh
     read: list[int] = []
     real = cache.checked_record
     monkeypatch.setattr(
-        cache, "checked_record", lambda pos, *row: read.append(pos) or real(pos, *row)
+        cache,
+        "checked_record",
+        lambda pos, *row, **seed: read.append(pos) or real(pos, *row, **seed),
     )
     brief = pack(large, ["drugs"])
     practice = section(brief, "Case studies and examples")

@@ -93,9 +93,9 @@ def rows_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     read: list[int] = []
     real = cache.checked_record
 
-    def counting(pos, *row):
+    def counting(pos, *row, **seed):
         read.append(pos)
-        return real(pos, *row)
+        return real(pos, *row, **seed)
 
     monkeypatch.setattr(cache, "checked_record", counting)
     return read
@@ -376,6 +376,33 @@ def test_a_planted_database_is_read_only_if_it_holds_our_tables_alone(
     assert cache.open_read_only(the_cache_file(cache_root)) is not None
 
 
+def test_a_row_copied_from_a_cache_of_the_files_as_they_were_fails_its_check(
+    cache_root, small, user_dir, builds
+):
+    # Each row's checksum covered its place and content alone: the row of a record as it
+    # was, copied into the cache of the files as they are, passed, and was shown.
+    records = user_dir / "ex-cache-alpha.yaml"
+    cache.load_cached([user_dir])
+    old = sqlite3.connect(the_cache_file(cache_root))
+    old_rows = old.execute("SELECT pos, id, type, data, crc FROM records").fetchall()
+    old_blob = old.execute("SELECT name, data, crc FROM blobs WHERE name = 'ids'").fetchone()
+    old.close()
+    records.write_text(records.read_text().replace("Cachealpha", "Cachegamma"))
+    cache.load_cached([user_dir])
+    path = the_cache_file(cache_root)
+    con = sqlite3.connect(path)
+    con.executemany("REPLACE INTO records VALUES (?, ?, ?, ?, ?)", old_rows)
+    con.execute("REPLACE INTO blobs VALUES (?, ?, ?)", old_blob)
+    con.commit()
+    con.close()
+    path.chmod(0o600)
+    before = len(builds)
+    corpus = cache.load_cached([user_dir])
+    assert corpus.search("cachegamma")[0].record.title == "Cachegamma project"
+    assert not corpus.search("cachealpha")
+    assert len(builds) == before + 1  # the damage was seen, and the corpus rebuilt
+
+
 def _garbage(path: Path) -> None:
     path.write_bytes(b"\x00\xffnot a database at all\n" * 10)
 
@@ -590,7 +617,7 @@ def test_concurrent_builds_all_answer_and_leave_one_good_cache(tmp_path, user_di
 
 
 def test_a_full_disk_leaves_no_temporary_file(cache_root, small, user_dir, monkeypatch):
-    def disk_full(corpus):
+    def disk_full(corpus, seed):
         raise OSError(28, "No space left on device")
         yield
 

@@ -21,9 +21,13 @@ or PCC_IDEAS_NO_CACHE=1 turn it off. It holds data only, never code:
   its keys taken for "no such word". A search reads only the blocks of the terms and concepts
   it uses, and the records it shows.
 
+Every checksum begins from a CRC-32 of the meta (`seed_of`): a row copied from another cache,
+or from a cache of the files as they were, fails its check.
+
 The cache directory must be a directory of this user that no one else can write to (it is
 created 0700), and the file a regular file of this user that no one else can write to, looked
-at without following links before it is opened read-only; otherwise the cache is not used. A
+at without following links before it is opened read-only, holding our tables alone (SQLite
+runs a view when it is read: `our_objects`); otherwise the cache is not used. A
 new cache is written to a temporary file beside the old one and renamed over it, so a reader
 never sees half a file. On any doubt (a checksum or a row that does not match, a file that is
 not a database, of another format or stale) the cache is rebuilt from the files, even in the
@@ -85,7 +89,7 @@ from .values import Value, frozen
 if typing.TYPE_CHECKING:
     from .query import Region
 
-FORMAT = 6
+FORMAT = 7
 # Pages of 8 KiB: a cold build inserts its rows a fifth faster than with SQLite's 4 KiB, and
 # the file is smaller (measured at +10,000 records).
 SCHEMA = """
@@ -354,6 +358,7 @@ class Reader:
 
     def __init__(self, con: sqlite3.Connection, cache: Cache):
         self.con, self.cache = con, cache
+        self.seed = seed_of(cache.meta)  # where its rows' checksums begin
         self.size = 0  # records, from the header
         self.blocks: dict[str, int] = {}  # how many blocks each mapping has, from the header
         self._keys: dict[str, list[str]] = {}
@@ -371,7 +376,7 @@ class Reader:
 
     def blob(self, name: str) -> bytes:
         row = self.con.execute("SELECT data, crc FROM blobs WHERE name = ?", (name,)).fetchone()
-        if row is None or checksum(name.encode(), row[0]) != row[1]:
+        if row is None or checksum(name.encode(), row[0], self.seed) != row[1]:
             raise Damaged(name)
         return bytes(row[0])
 
@@ -438,7 +443,7 @@ class Reader:
         ).fetchone()
         if row is None:
             raise Damaged(f"record {pos}")
-        return checked_record(pos, *row)
+        return checked_record(pos, *row, seed=self.seed)
 
     def records(self) -> Iterator[Record]:
         """Every record in order, read in one pass; from the rebuilt corpus from the first
@@ -450,7 +455,7 @@ class Reader:
                 for pos, *row in rows:
                     if pos != done or pos >= self.size:
                         raise Damaged(f"record {done}")
-                    record = checked_record(pos, *row)
+                    record = checked_record(pos, *row, seed=self.seed)
                     done += 1
                     yield record
                 if done == self.size:
@@ -608,8 +613,10 @@ class StoredMapping(Mapping[str, Any]):
         return len(self._all_keys())
 
 
-def checked_record(pos: int, record_id: str, type_: str, data: bytes, crc: int) -> Record:
-    if checksum(f"{pos}\t{record_id}\t{type_}".encode(), data) != crc:
+def checked_record(
+    pos: int, record_id: str, type_: str, data: bytes, crc: int, *, seed: int
+) -> Record:
+    if checksum(f"{pos}\t{record_id}\t{type_}".encode(), data, seed) != crc:
         raise Damaged(f"record {pos}")
     return from_dict(json.loads(data))
 
@@ -637,8 +644,11 @@ def write(
         try:
             con.executescript(SCHEMA)
             con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-            con.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", record_rows(records))
-            con.executemany("INSERT INTO blobs VALUES (?, ?, ?)", blob_rows(corpus, records))
+            seed = seed_of(meta)
+            con.executemany(
+                "INSERT INTO records VALUES (?, ?, ?, ?, ?)", record_rows(records, seed)
+            )
+            con.executemany("INSERT INTO blobs VALUES (?, ?, ?)", blob_rows(corpus, records, seed))
             con.commit()
         finally:
             con.close()
@@ -678,19 +688,26 @@ def drained(items: list[T]) -> Iterator[T]:
         yield items.pop()
 
 
-def record_rows(records: Iterable[Record]) -> Iterator[tuple[int, str, str, bytes, int]]:
+def seed_of(meta: Mapping[str, str]) -> int:
+    """Where a cache's checksums begin: a CRC-32 of its meta (the program and the signature
+    of the data files), so a row copied from another cache, or from a cache of the files as
+    they were, fails its check."""
+    return zlib.crc32(json.dumps(sorted(meta.items())).encode())
+
+
+def record_rows(records: Iterable[Record], seed: int) -> Iterator[tuple[int, str, str, bytes, int]]:
     encode = json.JSONEncoder(
         default=fields_of, ensure_ascii=False, separators=(",", ":"), check_circular=False
     ).encode
     for pos, r in enumerate(records):
         raw = encode(r).encode()
-        yield pos, r.id, r.type, raw, checksum(f"{pos}\t{r.id}\t{r.type}".encode(), raw)
+        yield pos, r.id, r.type, raw, checksum(f"{pos}\t{r.id}\t{r.type}".encode(), raw, seed)
 
 
-def blob_rows(corpus: Corpus, records: Indexed) -> Iterator[tuple[str, bytes, int]]:
+def blob_rows(corpus: Corpus, records: Indexed, seed: int) -> Iterator[tuple[str, bytes, int]]:
     """The blobs, one at a time: the index's are made only as they are written."""
     for name, data in named_blobs(corpus, records.ids, records.index()):
-        yield name, data, checksum(name.encode(), data)
+        yield name, data, checksum(name.encode(), data, seed)
 
 
 def named_blobs(corpus: Corpus, ids: Sequence[str], index: Index) -> Iterator[tuple[str, bytes]]:

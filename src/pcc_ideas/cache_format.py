@@ -28,8 +28,9 @@ class Damaged(Exception):
     """A part of the cache is missing or does not match its checksum."""
 
 
-def checksum(name: bytes, data: bytes) -> int:
-    return zlib.crc32(data, zlib.crc32(name))
+def checksum(name: bytes, data: bytes, seed: int = 0) -> int:
+    """A row's CRC-32 of its name (or place) and data, begun from its cache's `seed`."""
+    return zlib.crc32(data, zlib.crc32(name, seed))
 
 
 def unpack(data: bytes) -> list[array[Any]]:
