@@ -273,6 +273,21 @@ def test_references_link_to_the_document_and_keep_urls_whole(sourced_dir):
 # ---------------------------------------------------------------- Word
 
 
+def test_a_pack_with_a_long_title_is_written_as_word_with_its_title_whole(corpus):
+    # A pack on five themes has a title of over 255 characters, the most a Word document
+    # property holds: python-docx refused it, and no .docx was written.
+    import docx
+
+    themes = ["covid-recovery", "domestic-abuse", "trauma-and-aces", "trust-in-policing"]
+    brief = pack(corpus, [*themes, "violence-exploitation"])
+    assert len(brief.title) > 255
+    doc = docx.Document(io.BytesIO(BRIEF_FORMATS["docx"](brief)))
+    title = doc.core_properties.title
+    assert len(title) == 255 and title.endswith("…") and brief.title.startswith(title[:-1])
+    heading = doc.paragraphs[0].text  # the document's own title, whole
+    assert len(heading) > 255 and brief.title.endswith(heading)
+
+
 def docx_links(data: bytes) -> tuple[list[str], set[str], list[str]]:
     """The internal link anchors, the external link targets and the bookmark names."""
     import docx

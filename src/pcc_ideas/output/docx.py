@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ..pack import Brief, Item, Reference, Section
 
 LINK_COLOUR = "0A4D8C"
+PROPERTY_CHARS = 255  # the most a document property holds (python-docx refuses more)
 
 
 def brief_to_docx(brief: Brief) -> bytes:
@@ -86,11 +87,11 @@ def page_setup(doc: DocumentType) -> None:
 def properties(doc: DocumentType, brief: Brief) -> None:
     day = datetime.datetime.fromisoformat(brief.built_on).replace(tzinfo=datetime.timezone.utc)
     core = doc.core_properties
-    core.title = brief.title
-    core.subject = brief.subject
-    core.keywords = "; ".join(brief.keywords)
+    core.title = fitted(brief.title)
+    core.subject = fitted(brief.subject)
+    core.keywords = fitted("; ".join(brief.keywords))
     core.author = core.last_modified_by = "pcc-ideas"
-    core.comments = brief.footer
+    core.comments = fitted(brief.footer)
     core.created = core.modified = day
     core.revision = 1
 
@@ -187,6 +188,12 @@ class Writer:
         end = OxmlElement("w:bookmarkEnd")
         end.set(qn("w:id"), str(self.bookmarks))
         p._p.append(end)
+
+
+def fitted(text: str) -> str:
+    """A document property as Word keeps it: at most `PROPERTY_CHARS` characters, cut with
+    an ellipsis (a pack on five themes has a longer title; the document itself has it whole)."""
+    return text if len(text) <= PROPERTY_CHARS else text[: PROPERTY_CHARS - 1].rstrip() + "…"
 
 
 def hyperlink(
