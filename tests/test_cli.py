@@ -21,6 +21,7 @@ from conftest import DROPPED_ENV, FIXTURES, make_record, write_records, write_ya
 import pcc_ideas
 from pcc_ideas import cli as cli_module
 from pcc_ideas.cli import EXPORT_FORMATS as FORMATS
+from pcc_ideas.datafiles import bundled_data_dir
 from pcc_ideas.models import RECORD_TYPES
 
 CS11 = "cs-11-middlesbrough-heroin-assisted-treatment"
@@ -878,6 +879,21 @@ def test_the_written_data_is_read_as_written(tmp_path, cli):
 def test_dash_h_is_help(cli):
     out = cli("search", "-h")
     assert out.exit_code == 0 and "Example: pcc-ideas search" in out.stdout
+
+
+def test_a_folder_given_twice_is_read_once(cli, tmp_path, monkeypatch):
+    # "--data-dir d --data-dir ./d/", or the bundled folder again: every record was read
+    # twice and said to be a duplicate of itself (4,644 lines for the bundled data).
+    write_yaml(tmp_path / "d" / "mine.yaml", make_record("ex-given-twice", "Zyxwv twice"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PCC_IDEAS_DATA", str(tmp_path / "d"))
+    out = cli("--data-dir", "d", "--data-dir", "./d/", "validate")
+    assert out.exit_code == 0 and out.stdout.startswith("ok: ") and out.stderr == ""
+    assert [h["id"] for h in json.loads(cli("search", "zyxwv", "--json").stdout)] == [
+        "ex-given-twice"
+    ]
+    bundled = cli("--data-dir", str(bundled_data_dir()), "validate")
+    assert bundled.exit_code == 0 and bundled.stderr == ""
 
 
 def test_data_dir_is_accepted_after_the_command(cli, two_data_dirs):

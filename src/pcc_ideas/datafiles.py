@@ -53,7 +53,21 @@ def data_dirs(extra: Sequence[str | os.PathLike[str]] = (), use_env: bool = True
     dirs = [bundled_data_dir(), *map(Path, extra)]
     if use_env and os.environ.get(ENV_VAR):
         dirs += [Path(p) for p in os.environ[ENV_VAR].split(os.pathsep) if p]
-    return dirs
+    return each_once(dirs)
+
+
+def each_once(dirs: Sequence[Path]) -> list[Path]:
+    """The folders, each once by where it really is: one given twice ("d" and "./d/", or in
+    both $PCC_IDEAS_DATA and --data-dir), or inside one given before it, would have each of
+    its records read twice, and said to be a duplicate of itself."""
+    kept: list[Path] = []
+    seen: list[str] = []
+    for folder in dirs:
+        real = os.path.realpath(folder)
+        if not any(real == s or real.startswith(s.rstrip(os.sep) + os.sep) for s in seen):
+            kept.append(folder)
+            seen.append(real)
+    return kept
 
 
 def yaml_files(root: Path, errors: list[DataError] | None = None) -> list[Path]:
