@@ -64,6 +64,8 @@ RULES = [
     Rule("missing-type", "record.yaml", 1, ("missing required field 'type'",)),
     Rule("wrong-type-title", "record.yaml", "title:", ("title:", "expected text")),
     Rule("wrong-type-number", "record.yaml", "number:", ("number:", "expected a whole number")),
+    # YAML 1.1 reads 011 as octal 9: the case study numbered 11 would be number 9.
+    Rule("number-leading-zero", "record.yaml", "number:", ("number:", "without its leading zero")),
     Rule("citation-not-mapping", "record.yaml", "- briefing-2021",
          ("sources:", "expected a mapping")),
     Rule("unknown-type", "record.yaml", "type:",
@@ -105,6 +107,10 @@ RULES = [
     Rule("control-escape", "record.yaml", "title:", ("title:", "control character")),
     # ...and as a raw ESC byte in the file: still the title's line, still one clear message.
     Rule("control-raw", "record.yaml", b"\x1b", ("control character",)),
+    # libyaml gives a character's place in bytes: after accented text, the line was later.
+    Rule("control-after-accents", "record.yaml", b"\x1b", ("control character",)),
+    # YAML reads NEL as a new line: every line number after one was off by one.
+    Rule("odd-line-break", "record.yaml", "\x85".encode(), ("line break u+0085",)),
     # Characters that reorder or hide text, so a title or a link can say one thing and show
     # another: refused like control characters.
     Rule("bidi-control", "record.yaml", "title:", ("title:", "bidirectional control character")),

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 TAG = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = (TAG + t for t in ("str", "int", "float", "bool", "null"))
+DECIMAL = re.compile(r"[-+]?[0-9]+\Z")  # a whole number as a reader writes it
+LEADING_ZERO = re.compile(r"[-+]?0[0-9]+\Z")
 TIMESTAMP, BINARY, MAP, SEQ = (TAG + t for t in ("timestamp", "binary", "map", "seq"))
 
 # Whole numbers: field name -> the range allowed; every other whole number is 0 to MAX_NUMBER.
@@ -261,11 +263,17 @@ def _tuple_of(item: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, ...]]:
 
 def _whole_number(low: int, high: int) -> Callable[[Any], int]:
     def whole_number(node: Node) -> int:
+        # YAML 1.1 reads "010" as octal 8 and "1:30" as 90, and "09" as text: a number of
+        # the data is written in plain decimal digits, which a reader reads as it is.
+        if node.id == "scalar" and LEADING_ZERO.match(node.value):
+            raise FieldProblem(f"write {quoted(node.value)} without its leading zero")
         if node.id != "scalar" or node.tag != INT:
             raise FieldProblem(f"expected a whole number, found {kind_of(node)}")
         if len(node.value) > 40:  # before Python reads it: a 5,000-digit number costs time
             raise FieldProblem(f"{quoted(node.value)} is out of range ({low} to {high})")
         number = scalar_value(node)
+        if not DECIMAL.match(node.value):
+            raise FieldProblem(f"write {quoted(node.value)} in plain decimal digits")
         if not low <= number <= high:
             raise FieldProblem(f"{number} is out of range ({low} to {high})")
         return int(number)
