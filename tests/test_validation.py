@@ -114,6 +114,8 @@ RULES = [
     # Characters that reorder or hide text, so a title or a link can say one thing and show
     # another: refused like control characters.
     Rule("bidi-control", "record.yaml", "title:", ("title:", "bidirectional control character")),
+    # A Hangul filler and a braille blank show as blanks: a title of them showed nothing.
+    Rule("invisible-character", "record.yaml", "title:", ("title:", "invisible character")),
     Rule("zero-width", "record.yaml", "title:", ("title:", "zero-width character")),
     Rule("tag-character", "record.yaml", "title:", ("title:", "zero-width character")),
     # Never text: a Word brief cannot hold U+FFFE, so validate must not pass it.

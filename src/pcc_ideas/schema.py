@@ -63,7 +63,13 @@ SURROGATE = "\ud800-\udfff"  # not text at all: cannot be printed or encoded
 NONCHARACTER = "\ufdd0-\ufdef" + "".join(
     chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)
 )
-UNSAFE = re.compile(f"[{CONTROL}{BIDI}{ZERO_WIDTH}{SURROGATE}{NONCHARACTER}]")
+# Shown as nothing, or as a blank, though they are not spaces: Unicode's other default
+# ignorable characters (the soft hyphen, invisible operators, fillers) and the braille blank.
+INVISIBLE = (
+    "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2061-\u206f\u2800\u3164\uffa0"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0080-\U000e0fff"
+)
+UNSAFE = re.compile(f"[{CONTROL}{BIDI}{ZERO_WIDTH}{INVISIBLE}{SURROGATE}{NONCHARACTER}]")
 
 
 def quoted(value: Any, limit: int = 60) -> str:
@@ -285,7 +291,7 @@ def _text(limit: int, choices: tuple[str, ...] | None) -> Callable[[Any], str]:
     def checked_text(node: Node) -> str:
         if node.tag == STR and node.id == "scalar":  # the common case, checked here at once
             value: str = node.value
-            if not value.isprintable() and UNSAFE.search(value):
+            if not (value.isascii() and value.isprintable()) and UNSAFE.search(value):
                 raise FieldProblem(f"contains {unsafe_kind(value)}")
         else:
             value = text(node)
@@ -318,7 +324,7 @@ def text(node: Node) -> str:
     value: str = node.value
     if node.tag != STR:
         _check_typed_scalar(node)
-    if not value.isprintable() and UNSAFE.search(value):
+    if not (value.isascii() and value.isprintable()) and UNSAFE.search(value):
         raise FieldProblem(f"contains {unsafe_kind(value)}")
     return value
 
@@ -329,6 +335,7 @@ def unsafe_kind(value: str) -> str:
         CONTROL: "a control character (terminal escape codes are not allowed)",
         BIDI: "a bidirectional control character (it can disguise text)",
         ZERO_WIDTH: "a zero-width character (it can hide text)",
+        INVISIBLE: "an invisible character (it can hide text, or pass for a space)",
         SURROGATE: "a lone surrogate (not a character)",
         NONCHARACTER: "a non-character (never text: documents cannot hold it)",
     }
