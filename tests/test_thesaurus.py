@@ -26,7 +26,9 @@ CASES = {
     "self-link": ("id: fixture-self", "cannot be related to itself"),
     "bad-id": ("id: Fixture", "must be lower-case letters, digits and hyphens"),
     "stop-words-only": ("id: fixture-stop-words", "only stop words"),
-    "not-a-list": ("concepts:", "a list 'concepts'"),
+    "not-a-list": ("concepts:", "concepts: expected a list, found a string"),
+    # A tag YAML does not define on the list was not looked at, and the file passed.
+    "list-with-a-tag": ("concepts:", "found a value with the unknown tag"),
 }
 
 

@@ -214,8 +214,10 @@ def _list_of(name: str, node: Node | None, path: str, errors: list[DataError]) -
     """The items of a file that is a mapping holding one list, `{name: [...]}`."""
     found: list[Node] = []
     for key, line, items in _mapping(node, path, errors):
-        if key != name or items.id != "sequence":
+        if key != name:
             errors.append(DataError(path, line, f"expected only a list '{name}'"))
+        elif items.id != "sequence" or items.tag != SEQ:  # a tag YAML does not define too
+            errors.append(DataError(path, line, f"{name}: expected a list, found {kind_of(items)}"))
         else:
             found += items.value
     return found
