@@ -1131,6 +1131,11 @@ def test_export_takes_the_output_options_every_list_command_takes(cli):
     )
     assert cli("export", "--jsonl").stdout == cli("export", "--format", "jsonl").stdout
     assert cli("export", "--format", "json", "--csv").exit_code == 2
+    # A brief too: --json with --format html wrote HTML, and said nothing.
+    clash = cli("brief", "--theme", "drugs", "--json", "--format", "html")
+    assert clash.exit_code == 2 and clash.stdout == ""
+    assert clash.stderr == "pcc-ideas: --format html and --json ask for two formats\n"
+    assert cli("brief", "--theme", "drugs", "--json", "--format", "json").exit_code == 0
 
 
 def test_search_csv(cli):

@@ -450,6 +450,8 @@ def brief(
     from . import brief as documents
 
     to_file = out is not None and str(out) != "-"
+    if format and json and format != "json":
+        usage(f"--format {format} and --json ask for two formats")
     fmt = file_format(
         "a brief",
         format or ("json" if json else None),
