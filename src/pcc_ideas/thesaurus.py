@@ -24,6 +24,10 @@ from .values import Fields, Value, frozen, mutable
 SYNONYM_WEIGHT = 0.8
 LINKED_WEIGHT = 0.35
 PART_WEIGHT = 0.75
+# The most terms a query word (or phrase) is read as: the concept's own first, then those it
+# is linked to. The bundled thesaurus's most is 126 (prison); a user's thesaurus of concepts
+# linked to hundreds of others, each of a thousand terms, took a one-word search 2.8 s.
+MAX_EXPANSIONS = 250
 # A misspelt term of a concept the records never use ("stabings") counts as a one-edit typo
 # of the records' own words does (`search.TYPO_WEIGHT`).
 RESPELT_WEIGHT = 0.8
@@ -161,12 +165,14 @@ class Thesaurus(Fields):
             return ()
         found: dict[tuple[str, ...], Expansion] = {}
         for concept_id in holding:
+            if len(found) >= MAX_EXPANSIONS:
+                break
             for e in self.expansions(self.concept(concept_id), ()):
                 if e.how == "thesaurus" and word not in e.words:
                     found.setdefault(
                         e.words, Expansion(e.words, e.weight * PART_WEIGHT, e.how, e.concept)
                     )
-        return tuple(found.values())
+        return tuple(found.values())[:MAX_EXPANSIONS]
 
     def respelt(self, typed: str, known: Callable[[str], bool]) -> tuple[Expansion, ...]:
         """For a word as typed that neither the records nor the thesaurus use: the terms of
@@ -243,9 +249,9 @@ class Thesaurus(Fields):
         by_id = self.tables.by_id
         for how, ids in self._links(concept):
             for other in ids:
-                if other in by_id:
+                if other in by_id and len(out) < MAX_EXPANSIONS:
                     add(by_id[other], LINKED_WEIGHT, how)
-        return tuple(out.values())
+        return tuple(out.values())[:MAX_EXPANSIONS]
 
     def _links(self, concept: Concept) -> tuple[tuple[str, Sequence[str]], ...]:
         """The ids of the concepts a concept is linked to, by how: its broader ones, those
