@@ -116,6 +116,15 @@ def test_long_output_is_paged_on_a_terminal(command, tmp_path, pager):
     assert "drugs" in ran.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("pager_command", ['less "', "no-such-pager-here", "''"])
+def test_a_pager_that_cannot_start_leaves_the_output_printed(command, tmp_path, pager_command):
+    # A $PAGER with an unclosed quote ended the run with "No closing quotation", exit 2.
+    env = {"PAGER": pager_command, "XDG_CACHE_HOME": str(tmp_path)}
+    code, text = on_terminal(command, "theme", "drugs", columns=80, lines=20, env=env)
+    assert code == 0 and "Reducing the harm caused by drugs" in text
+    assert "quotation" not in text and "Traceback" not in text
+
+
 def test_short_output_and_no_pager_are_not_paged(command, tmp_path, pager):
     script, ran = pager
     env = {"PAGER": str(script), "XDG_CACHE_HOME": str(tmp_path)}

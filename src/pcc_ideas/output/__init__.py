@@ -147,13 +147,14 @@ def paged(draw: Callable[[Any], None], out: TextIO, pager: bool) -> None:
 
 
 def page_through(text: str) -> bool:
-    """Show text in the user's pager; False if it could not be started."""
+    """Show text in the user's pager; False if it could not be started (a command not
+    found, or a $PAGER that cannot be read as one: `less "`), and the text is printed."""
     import shlex  # only a run that pages needs it
 
-    command = shlex.split(os.environ.get("PAGER") or DEFAULT_PAGER)
     try:
+        command = shlex.split(os.environ.get("PAGER") or DEFAULT_PAGER)
         subprocess.run(command, input=text, text=True, check=False)
-    except OSError:
+    except (OSError, ValueError, IndexError):  # IndexError: an empty command ("''")
         return False
     return True
 
