@@ -652,8 +652,11 @@ def test_the_command_can_run_without_the_cache(cache_root, user_dir, cli, how):
     assert not cache_root.exists()
 
 
-def test_the_command_uses_the_cache_by_default(cache_root, user_dir, cli):
-    assert cli("--data-dir", str(user_dir), "search", "cachealpha").exit_code == 0
+@pytest.mark.parametrize("setting", [None, "0", "false", "no", "off", ""])
+def test_the_command_uses_the_cache_by_default(cache_root, user_dir, cli, setting):
+    # PCC_IDEAS_NO_CACHE=0 turned the cache off too.
+    env = {} if setting is None else {"PCC_IDEAS_NO_CACHE": setting}
+    assert cli("--data-dir", str(user_dir), "search", "cachealpha", env=env).exit_code == 0
     assert cache_files(cache_root)
 
 

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from pcc_ideas.datafiles import bundled_data_dir
 from pcc_ideas.models import CHOICES, RECORD_TYPES, Citation, Endnote
-from pcc_ideas.schema import MAX_NUMBER, MAX_TEXT, NUMBER_RANGES, TEXT_LIMITS
+from pcc_ideas.schema import MAX_NUMBER, MAX_TEXT, NUMBER_RANGES, TEXT_LIMITS, UNSAFE
 
 BUNDLED_THEMES = sorted(p.stem for p in (bundled_data_dir() / "themes").glob("*.yaml"))
 BUNDLED_SOURCES = ["apcc-guide", "blog-2016", "briefing-2021", "news-2021"]
@@ -84,6 +84,7 @@ def text_for(name: str) -> st.SearchStrategy[str]:
         st.lists(WORD, min_size=1, max_size=8)
         .map(lambda ws: " ".join(ws)[:limit])
         .filter(str.strip)
+        .filter(lambda t: not UNSAFE.search(t))  # letters that pass for blanks are refused
     )
 
 

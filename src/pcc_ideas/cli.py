@@ -159,6 +159,12 @@ app = typer.Typer(
 )
 
 
+def set_on(name: str) -> bool:
+    """Whether an environment variable turns something on: set, and not to "0", "false",
+    "no" or "off" (PCC_IDEAS_NO_CACHE=0 turned the cache off)."""
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
 def corpus_of(ctx: typer.Context, data_dir: list[str] | None = None) -> Corpus:
     """The run's corpus, with the folders given after the command added."""
     run: Run = ctx.obj
@@ -201,7 +207,7 @@ def main(
 
     Example: pcc-ideas search naloxone
     """
-    ctx.obj = Run(data_dir or [], not no_cache and not os.environ.get("PCC_IDEAS_NO_CACHE"))
+    ctx.obj = Run(data_dir or [], not no_cache and not set_on("PCC_IDEAS_NO_CACHE"))
 
 
 @command()
