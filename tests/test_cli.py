@@ -894,6 +894,11 @@ def test_a_folder_given_twice_is_read_once(cli, tmp_path, monkeypatch):
     ]
     bundled = cli("--data-dir", str(bundled_data_dir()), "validate")
     assert bundled.exit_code == 0 and bundled.stderr == ""
+    # A folder inside another, given first or after it, or a file and its folder.
+    write_yaml(tmp_path / "d" / "sub" / "inner.yaml", make_record("ex-inner", "Zyxwv inner"))
+    for given in (["d/sub", "d"], ["d", "d/sub"], ["d/sub/inner.yaml", "d/"]):
+        out = cli(*[a for g in given for a in ("--data-dir", g)], "validate")
+        assert out.exit_code == 0 and out.stderr == "", (given, out.stderr)
 
 
 def test_data_dir_is_accepted_after_the_command(cli, two_data_dirs):

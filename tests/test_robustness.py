@@ -104,6 +104,12 @@ CASES = [
     field_case("hex-with-5000-digits", "number", "0x" + "f" * 5000, "out of range"),
     field_case("negative-number", "number", "-3", "out of range"),
     field_case("number-too-large", "number", "1000001", "out of range"),
+    # Plain decimal digits: a sign YAML allows is not how a reader writes a number.
+    field_case("number-with-plus", "number", "+5", "in plain decimal digits"),
+    field_case("minus-zero", "number", "-0", "in plain decimal digits"),
+    field_case("octal-number", "number", "010", "without its leading zero"),
+    # Written as an escape, a line separator passes YAML's own check of raw characters.
+    field_case("escaped-line-separator", "title", '"a\\u2028b"', "line or paragraph separator"),
     field_case("float-tag-on-words", "title", "!!float x", "'x' is not a valid float"),
     field_case("binary-garbage", "title", "!!binary '%%%'", "expected text, found binary data"),
     field_case("unknown-local-tag", "title", "!shout loud", "unknown tag '!shout'"),

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from .areas import Gazetteer
-from .datafiles import Progress, data_dirs, without_gc, yaml_files
+from .datafiles import Progress, data_dirs, inner_roots, without_gc, yaml_files
 from .errors import InvalidData
 from .lookup import MAX_NAMED, Match, NameIndex, NotResolved, nearest
 from .models import TYPE_ORDER, Record, Source, Theme, evidence_kind, evidence_kinds, record_type
@@ -609,8 +609,8 @@ def files_digest(dirs: Sequence[Path]) -> str:
     import zlib
 
     lines = []
-    for i, folder in enumerate(dirs):
-        for path in yaml_files(folder):
+    for i, (folder, inside) in enumerate(zip(dirs, inner_roots(dirs), strict=True)):
+        for path in yaml_files(folder, skip=inside):
             try:
                 data = path.read_bytes()
             except OSError:  # read a moment ago: gone since, and the digest says so

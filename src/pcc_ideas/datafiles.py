@@ -11,7 +11,7 @@ import contextlib
 import gc
 import os
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 
 from .errors import DataError, InvalidData, os_problem
@@ -56,6 +56,13 @@ def data_dirs(extra: Sequence[str | os.PathLike[str]] = (), use_env: bool = True
     return each_once(dirs)
 
 
+def inner_roots(dirs: Sequence[Path]) -> list[frozenset[str]]:
+    """For each folder, the real paths of the others inside it (a folder, or a file, given
+    before or after it): read with them, and left out of it, they are read once."""
+    real = [os.path.realpath(d) for d in dirs]
+    return [frozenset(r for r in real if r.startswith(own.rstrip(os.sep) + os.sep)) for own in real]
+
+
 def each_once(dirs: Sequence[Path]) -> list[Path]:
     """The folders, each once by where it really is: one given twice ("d" and "./d/", or in
     both $PCC_IDEAS_DATA and --data-dir), or inside one given before it, would have each of
@@ -70,14 +77,19 @@ def each_once(dirs: Sequence[Path]) -> list[Path]:
     return kept
 
 
-def yaml_files(root: Path, errors: list[DataError] | None = None) -> list[Path]:
+def yaml_files(
+    root: Path, errors: list[DataError] | None = None, skip: Collection[str] = ()
+) -> list[Path]:
     """Every YAML file under root (or root itself when it is not a folder), in a stable order,
-    leaving out hidden files and folders (`.git`, editors' lock files). A root that cannot be
-    found and a folder that cannot be read are errors (kept in `errors` when given)."""
-    return sorted(map(Path, yaml_paths(root, errors)))
+    leaving out hidden files and folders (`.git`, editors' lock files) and the folders and
+    files whose real path is in `skip`. A root that cannot be found and a folder that cannot
+    be read are errors (kept in `errors` when given)."""
+    return sorted(map(Path, yaml_paths(root, errors, skip)))
 
 
-def yaml_paths(root: Path, errors: list[DataError] | None = None) -> list[str]:
+def yaml_paths(
+    root: Path, errors: list[DataError] | None = None, skip: Collection[str] = ()
+) -> list[str]:
     """`yaml_files` as strings, in no set order: what checking the cache against the files
     needs, without making and sorting a Path for each."""
     problems = [] if errors is None else errors
@@ -94,7 +106,13 @@ def yaml_paths(root: Path, errors: list[DataError] | None = None) -> list[str]:
         problems.append(DataError(where, 0, f"cannot read folder: {os_problem(e)}"))
 
     found = []
+    real = os.path.realpath(root)  # a walk follows no link to a folder: its paths are real
     for folder, subfolders, names in os.walk(root, onerror=unreadable):
         subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-        found += [os.path.join(folder, n) for n in names if n.endswith(SUFFIXES) and n[0] != "."]
+        names = [n for n in names if n.endswith(SUFFIXES) and n[0] != "."]
+        if skip:  # what another data folder holds, read with it
+            at = os.path.normpath(os.path.join(real, os.path.relpath(folder, root)))
+            subfolders[:] = [d for d in subfolders if os.path.join(at, d) not in skip]
+            names = [n for n in names if os.path.join(at, n) not in skip]
+        found += [os.path.join(folder, n) for n in names]
     return found

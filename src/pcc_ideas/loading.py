@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .areas import Gazetteer
-from .datafiles import Progress, data_dirs, yaml_files
+from .datafiles import Progress, data_dirs, inner_roots, yaml_files
 from .errors import DataError, InvalidData
 from .lookup import NameIndex, NotResolved
 from .models import RECORD_TYPES, SCOPE_COUNTRIES, Area, Record
@@ -299,13 +299,13 @@ def files_and_readers(dirs: Sequence[Path], errors: list[DataError]) -> list[tup
     """Every file to read with its reader: special files first (records refer to them)."""
     special: list[tuple[Path, Reader]] = []
     records: list[tuple[Path, Reader]] = []
-    for i, folder in enumerate(dirs):
+    for i, (folder, inside) in enumerate(zip(dirs, inner_roots(dirs), strict=True)):
         here = {
             folder / name: reader
             for name, (reader, everywhere) in SPECIAL_FILES.items()
             if everywhere or i == 0
         }
-        for path in yaml_files(folder, errors):
+        for path in yaml_files(folder, errors, inside):
             if path in here:
                 special.append((path, here[path]))
             else:

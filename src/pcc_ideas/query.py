@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 from .text import EVERYDAY_FREQUENCY as EVERYDAY
@@ -130,6 +131,16 @@ def read_query(
             named.add(place.start)
     wholes = {r.start for r in regional if spans.get(r.start) is r}
 
+    @functools.cache  # a word typed many times is read once (a user's thesaurus may be large)
+    def read_through(typed: str, stemmed: str) -> tuple[Expansion, ...]:
+        """What a word the records never use is read as: the thesaurus terms holding it, or
+        those of the concept it is a misspelling of."""
+        assert thesaurus and known
+        expansions = thesaurus.containing(stemmed)
+        if not expansions and max_edits(typed) and not is_english(typed):
+            expansions = thesaurus.respelt(typed, known)
+        return expansions
+
     def content(i: int, minor: frozenset[str]) -> bool:
         return toks[i] not in STOPWORDS and toks[i] not in minor
 
@@ -144,9 +155,7 @@ def read_query(
             if kept_stems:
                 expansions = span.expansions if span else ()
                 if not span and thesaurus and known and not known(stems[i]):
-                    expansions = thesaurus.containing(stems[i])
-                    if not expansions and max_edits(toks[i]) and not is_english(toks[i]):
-                        expansions = thesaurus.respelt(toks[i], known)
+                    expansions = read_through(toks[i], stems[i])
                 generic = not span and not _names_a_topic(stems[i], expansions, topical)
                 weight = GENERIC_WEIGHT if generic else AREA_NAME_WEIGHT if i in named else 1.0
                 words = tuple(kept_stems.values())

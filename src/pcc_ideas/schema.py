@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 TAG = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = (TAG + t for t in ("str", "int", "float", "bool", "null"))
-DECIMAL = re.compile(r"[-+]?[0-9]+\Z")  # a whole number as a reader writes it
+DECIMAL = re.compile(r"(0|-?[1-9][0-9]*)\Z")  # a whole number as a reader writes it
 LEADING_ZERO = re.compile(r"[-+]?0[0-9]+\Z")
 TIMESTAMP, BINARY, MAP, SEQ = (TAG + t for t in ("timestamp", "binary", "map", "seq"))
 
@@ -69,7 +69,8 @@ INVISIBLE = (
     "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2061-\u206f\u2800\u3164\uffa0"
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0080-\U000e0fff"
 )
-UNSAFE = re.compile(f"[{CONTROL}{BIDI}{ZERO_WIDTH}{INVISIBLE}{SURROGATE}{NONCHARACTER}]")
+SEPARATOR = "\u2028\u2029"  # line and paragraph separators, written as escapes ("\u2028")
+UNSAFE = re.compile(f"[{CONTROL}{BIDI}{ZERO_WIDTH}{INVISIBLE}{SEPARATOR}{SURROGATE}{NONCHARACTER}]")
 
 
 def quoted(value: Any, limit: int = 60) -> str:
@@ -336,6 +337,7 @@ def unsafe_kind(value: str) -> str:
         BIDI: "a bidirectional control character (it can disguise text)",
         ZERO_WIDTH: "a zero-width character (it can hide text)",
         INVISIBLE: "an invisible character (it can hide text, or pass for a space)",
+        SEPARATOR: "a Unicode line or paragraph separator (write a plain new line)",
         SURROGATE: "a lone surrogate (not a character)",
         NONCHARACTER: "a non-character (never text: documents cannot hold it)",
     }
