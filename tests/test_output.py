@@ -205,6 +205,18 @@ def test_a_write_to_where_stdout_goes_is_written_into_it(tmp_path):
     assert lines[1].lstrip("\ufeff").startswith("value,measure") and len(lines) > 3
 
 
+@pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="needs /dev/fd")
+def test_a_write_to_a_descriptor_the_shell_opened_is_written_into_it(tmp_path):
+    # `-o /dev/fd/3 3>>log.txt`: the log was replaced, and what it held before was lost.
+    log = tmp_path / "log.txt"
+    log.write_text("LOGSTART\n", encoding="utf-8")
+    script = '"$0" export --type figure --area Cleveland --csv -o /dev/fd/3 3>>"$1"'
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    subprocess.run(["sh", "-c", script, find_command(), str(log)], check=True, env=env)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "LOGSTART" and lines[1].lstrip("\ufeff").startswith("value,measure")
+
+
 def test_a_write_replaces_the_file_whole(tmp_path):
     target = tmp_path / "out.docx"
     target.write_bytes(b"old")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -186,6 +187,11 @@ def write_file(content: str | bytes, path: Path) -> None:
         stream.buffer.write(data)
         stream.flush()
         return
+    if found and (fd := _descriptor(path)) is not None:  # /dev/fd/3, opened by the shell
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        return
     if found and not stat.S_ISREG(found.st_mode):
         with open(path, "wb") as out:
             out.write(data)
@@ -212,6 +218,19 @@ def _standard_stream(found: os.stat_result) -> TextIO | None:
             if os.path.samestat(found, os.fstat(stream.fileno())):
                 return stream
     return None
+
+
+def _descriptor(path: Path) -> int | None:
+    """The open file descriptor of this process a path names (`/dev/fd/3`, `/proc/self/fd/3`),
+    if it does: written into, like stdout, never replaced."""
+    match = re.fullmatch(r"/(?:dev/fd|proc/self/fd)/(\d+)", os.path.normpath(path))
+    if match is None:
+        return None
+    try:
+        os.fstat(int(match[1]))
+    except (OSError, ValueError, OverflowError):
+        return None
+    return int(match[1])
 
 
 def _mode_for(path: Path) -> int:
