@@ -60,7 +60,12 @@ def inner_roots(dirs: Sequence[Path]) -> list[frozenset[str]]:
     """For each folder, the real paths of the others inside it (a folder, or a file, given
     before or after it): read with them, and left out of it, they are read once."""
     real = [os.path.realpath(d) for d in dirs]
-    return [frozenset(r for r in real if r.startswith(own.rstrip(os.sep) + os.sep)) for own in real]
+    return [frozenset(r for r in real if _inside(r, own)) for own in real]
+
+
+def _inside(path: str, folder: str) -> bool:
+    """Whether a real path is under a real folder (not the folder itself)."""
+    return path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def each_once(dirs: Sequence[Path]) -> list[Path]:
@@ -71,7 +76,7 @@ def each_once(dirs: Sequence[Path]) -> list[Path]:
     seen: list[str] = []
     for folder in dirs:
         real = os.path.realpath(folder)
-        if not any(real == s or real.startswith(s.rstrip(os.sep) + os.sep) for s in seen):
+        if not any(real == s or _inside(real, s) for s in seen):
             kept.append(folder)
             seen.append(real)
     return kept

@@ -40,9 +40,9 @@ if TYPE_CHECKING:
 
 TAG = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = (TAG + t for t in ("str", "int", "float", "bool", "null"))
+TIMESTAMP, BINARY, MAP, SEQ = (TAG + t for t in ("timestamp", "binary", "map", "seq"))
 DECIMAL = re.compile(r"(0|-?[1-9][0-9]*)\Z")  # a whole number as a reader writes it
 LEADING_ZERO = re.compile(r"[-+]?0[0-9]+\Z")
-TIMESTAMP, BINARY, MAP, SEQ = (TAG + t for t in ("timestamp", "binary", "map", "seq"))
 
 # Whole numbers: field name -> the range allowed; every other whole number is 0 to MAX_NUMBER.
 MAX_NUMBER = 10**6
@@ -292,8 +292,7 @@ def _text(limit: int, choices: tuple[str, ...] | None) -> Callable[[Any], str]:
     def checked_text(node: Node) -> str:
         if node.tag == STR and node.id == "scalar":  # the common case, checked here at once
             value: str = node.value
-            if not (value.isascii() and value.isprintable()) and UNSAFE.search(value):
-                raise FieldProblem(f"contains {unsafe_kind(value)}")
+            refuse_unsafe(value)
         else:
             value = text(node)
         if len(value) > limit:
@@ -325,9 +324,15 @@ def text(node: Node) -> str:
     value: str = node.value
     if node.tag != STR:
         _check_typed_scalar(node)
+    refuse_unsafe(value)
+    return value
+
+
+def refuse_unsafe(value: str) -> None:
+    """FieldProblem if a text holds a character `UNSAFE` finds (plain printable ASCII, most
+    text, is passed over without the search)."""
     if not (value.isascii() and value.isprintable()) and UNSAFE.search(value):
         raise FieldProblem(f"contains {unsafe_kind(value)}")
-    return value
 
 
 def unsafe_kind(value: str) -> str:

@@ -357,14 +357,8 @@ class Scoring:
         for (group, alts), importance, scale in zip(
             self.groups, self.importance, self.scale, strict=True
         ):
-            direct = [
-                p
-                for p in (
-                    self._word(w, alts, group, d)
-                    for w, alts in zip(group.words, alts, strict=False)
-                )
-                if p and group.direct
-            ]
+            own_words = zip(group.words, alts, strict=False) if group.direct else ()
+            direct = [p for w, a in own_words if (p := self._word(w, a, group, d))]
             if group.place and len(direct) < len(group.stems):
                 direct = []  # part of a place's name ("West" of West Yorkshire) is no place
             if scale != 1.0:
@@ -391,7 +385,7 @@ class Scoring:
         close = any(p[2] == "exact" for p in parts) and (
             self.all_generic or any(p[0] in self._topic_words for p in parts if p[2] == "exact")
         )
-        return Ranked(d, score, raw, parts, close, covered >= self.whole * WHOLE)
+        return Ranked(d, score, raw, parts, close, share >= WHOLE)
 
     def _word(self, word: str, alts: list[tuple[str, float]], group: Group, d: int) -> Part | None:
         """How one of the user's words matched a record: the best of its own form and its
