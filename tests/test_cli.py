@@ -935,7 +935,12 @@ def test_an_emptied_search_counts_the_records_that_match_all_of_it(cli):
     # says youth. A record counts when it matched each word (itself or what it stands for);
     # when none matches them all, the count says it is of records matching some.
     def words_matched(hit: dict) -> set[str]:
-        return {w for c in hit["explain"] if c["how"] != "feedback" for w in c["word"].split()}
+        return {
+            w
+            for c in hit["explain"]
+            if c["how"] not in ("feedback", "topic")
+            for w in c["word"].split()
+        }
 
     hits = json.loads(cli("search", "youth mentoring", "-n", "0", "--json", "--explain").stdout)
     whole = [h for h in hits if words_matched(h) == {"youth", "mentoring"}]

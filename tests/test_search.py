@@ -493,3 +493,17 @@ def test_a_region_or_country_stands_for_its_police_force_areas(corpus):
     for query in ("eastern european gangs", "Eastern European gangs"):
         assert not any("police force areas" in r for r in corpus.readings(query)), query
     assert not any("police force areas" in r for r in corpus.readings("knife crime in England"))
+
+
+def test_a_record_about_the_whole_query_outranks_one_holding_its_words_apart(corpus):
+    # "hospitals and police sharing data on violence" is the Cardiff Model: emergency
+    # departments share anonymised assault data with the police. The Thames Valley needs
+    # assessment holds "police", "data" and "violence" too, but is about a unit's analysis of
+    # them; the Cardiff Model's topics (`latent`) are the query's, and put it first.
+    hits = corpus.search("hospitals and police sharing data on violence", limit=2)
+    assert hits[0].record.id == "ex-cardiff-model"
+    (topic,) = [c for c in hits[0].explain if c.how == "topic"]
+    assert topic.word == "the whole query" and topic.matched and topic.points > 0
+    assert sum(c.points for c in hits[0].explain) == pytest.approx(hits[0].score, rel=1e-6)
+    # A query of one idea has nothing to hold together: its own words decide.
+    assert "topic" not in {c.how for c in corpus.search("naloxone", limit=1)[0].explain}

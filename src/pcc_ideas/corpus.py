@@ -136,7 +136,8 @@ class Corpus(Fields):
         self, query: str, filters: Sequence[Filter] = (), limit: int | None = None
     ) -> list[Hit]:
         """`search` with its filters already resolved."""
-        from .scoring import feedback_words, rank
+        from .latent import bundled
+        from .scoring import rank
 
         ranked = rank(
             self.index,
@@ -144,7 +145,8 @@ class Corpus(Fields):
             self.kept(filters),
             limit,
             self.ids,
-            lambda d: feedback_words(self.records[d]),
+            self.records.__getitem__,
+            topics=bundled,
         )
         return [r.hit(self.records[r.position], self.theme_names) for r in ranked]
 

@@ -10,11 +10,15 @@
 4. the themes of the best hits lift the other records on them (`THEME_FEEDBACK`), and so do
    the telling words of their titles and summaries (`WORD_FEEDBACK`: pseudo-relevance
    feedback, which finds what a query's best answers call the thing it asked about);
-5. ties go to the record type listed first in the schema, then to the id.
+5. for a query of several ideas, the best hits are lifted by how near their topics are to the
+   query's (`TOPIC_WEIGHT`, `latent`): a record about all of it together, in whatever words,
+   over one that holds its words apart;
+6. ties go to the record type listed first in the schema, then to the id.
 Candidates come from whole postings; the best of them (`SHORTLIST`) are scored in full, one
-record at a time, so a search reads no record. Every hit can say why it matched
-(`Hit.explain`), and whether it matched the user's own words or only expansions
-(`Hit.strong`, `Hit.close`), and whether it matched all of the query (`Hit.whole`).
+record at a time, from the index alone; only the best hits' records are read, for feedback
+(`FEEDBACK_DOCS` of them for their words, `TOPIC_POOL` for their topics). Every hit can say
+why it matched (`Hit.explain`), and whether it matched the user's own words or only
+expansions (`Hit.strong`, `Hit.close`), and whether it matched all of the query (`Hit.whole`).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import field
 from functools import cached_property
 
+from .latent import Topics, cosine
 from .models import TYPE_ORDER, Record
 from .query import Group, Query
 from .search import (
@@ -43,6 +48,9 @@ from .values import Fields, Value, frozen, mutable
 
 PHRASE_WEIGHT = 0.6
 WHOLE = 0.999  # of a query's weight matched: all of it, but for rounding
+# How the parts of a score that come from the query as a whole, not one of its words, match:
+# by the best hits' words, or by the record's topics.
+WHOLE_QUERY = frozenset({"feedback", "topic"})
 SAME_THING = frozenset({"thesaurus", "place"})  # expansions that name what the user's word does
 THEME_WEIGHT = 0.5  # a word found only in the titles and aliases of a record's themes
 THEME_FEEDBACK = 0.5
@@ -57,6 +65,12 @@ FEEDBACK_WORDS = 20
 FEEDBACK_DOCS = 3
 FEEDBACK_POOL = 60
 FEEDBACK_FIELDS = ("title", "names", "summary")
+# Topic feedback (`latent`): the `TOPIC_POOL` best hits of a query of at least `TOPIC_GROUPS`
+# ideas (places aside) are lifted by up to `TOPIC_WEIGHT` of their score, by how near their
+# topics are to the query's.
+TOPIC_WEIGHT = 1.0
+TOPIC_POOL = 30
+TOPIC_GROUPS = 2
 # A word held by more than this share of the records is common: its postings are read to
 # find candidates only when its query's telling words find too few (see `candidates`).
 COMMON = 0.2
@@ -117,12 +131,13 @@ def rank(
     keep: Iterable[int] | None = None,
     limit: int | None = None,
     tiebreak: Sequence[str] | None = None,
-    words_of: Callable[[int], Mapping[str, float]] | None = None,
+    record_of: Callable[[int], Record] | None = None,
     shortlist: int | None = None,
+    topics: Callable[[], Topics] | None = None,
 ) -> list[Ranked]:
     """The indexed records matching the query, best first (the first `limit`, or all),
-    as positions with their score; `keep` limits them to those positions; `words_of` gives
-    the weighted words of a record's title and summary, for word feedback.
+    as positions with their score; `keep` limits them to those positions; `record_of` reads
+    the record at a position, for word feedback and, with `topics`, topic feedback.
 
     Two passes: the query's own words and their synonyms are read from whole postings
     to find candidates; the best of those (`shortlist`, else `SHORTLIST` per result
@@ -137,8 +152,11 @@ def rank(
         found = heapq.nlargest(wanted, estimates, key=estimates.__getitem__)
     scored = {d: scoring.score(d) for d in found}
     feedback(index, scored)
-    if words_of:
+    if record_of:
+        words_of = functools.partial(_feedback_words, record_of)
         word_feedback(index, scored, words_of, {s for g in query.groups for s in g.stems})
+        if topics and sum(not g.place for g in query.groups) >= TOPIC_GROUPS:
+            topic_feedback(scored, scoring.weights(), topics(), record_of)
     kinds = index.columns["type"]
 
     def order(d: int) -> tuple[float, int, str]:
@@ -202,6 +220,30 @@ def word_feedback(
             )
 
 
+def topic_feedback(
+    scored: dict[int, Ranked],
+    asked: Mapping[str, float],
+    topics: Topics,
+    record_of: Callable[[int], Record],
+) -> None:
+    """Lift the best hits by how near each record's topics are to the query's (`latent`):
+    a query of several ideas is best answered by a record about them together, in
+    whatever words it says so, not by one that holds most of its words apart."""
+    place = topics.of_words(asked)
+    for d in heapq.nlargest(TOPIC_POOL, scored, key=lambda d: scored[d].score):
+        weights = topics.weights(record_of(d))
+        near = cosine(place, topics.of_words(weights))
+        if near > 0:
+            nearest = topics.nearest(weights, place, 3)
+            scored[d].add(
+                "the whole query", " ".join(nearest), "topic", scored[d].score * TOPIC_WEIGHT * near
+            )
+
+
+def _feedback_words(record_of: Callable[[int], Record], d: int) -> dict[str, float]:
+    return feedback_words(record_of(d))
+
+
 def feedback_words(record: Record) -> dict[str, float]:
     """A record's words that say what it is about, for word feedback: those of its title,
     names and summary, each counted by its field's weight."""
@@ -234,8 +276,30 @@ class Scoring:
         self.prior = [TYPE_PRIOR.get(t, 1.0) for t in TYPE_ORDER]
         if query.wants_documents:
             self.prior[TYPE_ORDER.index("source")] = 1.0
-        self.phrases = pairs([s for g in query.groups for s in g.stems])
+        # The user's words standing together: each pair of neighbouring stems, as typed.
+        self.phrases = list(
+            zip(
+                pairs([s for g in query.groups for s in g.stems]),
+                pairs([w for g in query.groups for w in g.words]),
+                strict=True,
+            )
+        )
         self.all_generic = all(g.weight < 1 for g in query.groups)
+
+    def weights(self) -> dict[str, float]:
+        """The query's words and what they stand for, each weighed as it counts (places
+        aside: they say where, not what about), for its topics."""
+        found: dict[str, float] = defaultdict(float)
+        for group, alts in self.groups:
+            if group.place:
+                continue
+            for stem_alts in alts if group.direct else ():
+                for alt, typo in stem_alts:
+                    found[alt] += group.weight * typo
+            for e in group.expansions:
+                for w in e.words:
+                    found[w] += group.weight * e.weight / len(e.words)
+        return found
 
     @property
     def groups(self) -> list[tuple[Group, list[list[tuple[str, float]]]]]:
@@ -378,8 +442,10 @@ class Scoring:
                 raw += value
                 covered += importance * len(direct) / len(group.stems)
         if raw:
-            # The user's words standing together, as typed.
-            raw += sum(at(p, d) * self.idf(p) * PHRASE_WEIGHT for p in self.phrases)
+            for pair, typed in self.phrases:
+                if value := at(pair, d) * self.idf(pair) * PHRASE_WEIGHT:
+                    parts.append((typed, pair, "phrase", value))
+                    raw += value
         share = min(covered / self.whole, 1.0)
         score = raw * share * self.prior[self.index.columns["type"][d]]
         close = any(p[2] == "exact" for p in parts) and (
@@ -462,7 +528,7 @@ class Ranked(Fields):
 
     @property
     def matched(self) -> tuple[str, ...]:
-        return tuple(w for p in self.parts if p[2] != "feedback" for w in p[1].split())
+        return tuple(w for p in self.parts if p[2] not in WHOLE_QUERY for w in p[1].split())
 
     def hit(self, record: Record, theme_titles: Mapping[str, Sequence[str]]) -> Hit:
         return Hit(
@@ -485,7 +551,7 @@ class Ranked(Fields):
         scale = self.score / self.raw if self.raw else 0.0
         out = []
         for user, matched, how, value in self.parts:
-            held = all if how != "feedback" else any
+            held = all if how not in WHOLE_QUERY else any
             where = [f for f in FIELDS if held(w in counts.get(f, ()) for w in matched.split())]
             if how == "exact" and not any(user in tokens(t) for f in where for t in texts[f]):
                 how = "stem"
