@@ -25,6 +25,7 @@ from .thesaurus import Concept, Expansion, Thesaurus
 from .values import Fields, Value, frozen, mutable
 
 if TYPE_CHECKING:
+    from .latent import Topics
     from .query import Group, Query, Region
     from .scoring import Hit
     from .search import Index
@@ -136,7 +137,6 @@ class Corpus(Fields):
         self, query: str, filters: Sequence[Filter] = (), limit: int | None = None
     ) -> list[Hit]:
         """`search` with its filters already resolved."""
-        from .latent import bundled
         from .scoring import rank
 
         ranked = rank(
@@ -146,7 +146,7 @@ class Corpus(Fields):
             limit,
             self.ids,
             self.records.__getitem__,
-            topics=bundled,
+            topics=bundled_topics,
         )
         return [r.hit(self.records[r.position], self.theme_names) for r in ranked]
 
@@ -657,3 +657,10 @@ def whole_start(record_id: str, typed: str) -> bool:
     if typed[-1].isdigit():
         return record_id == typed or record_id.startswith(typed + "-")
     return record_id.startswith(typed)
+
+
+def bundled_topics() -> Topics:
+    """The topics of the bundled records' words (`latent`), read when a search needs them."""
+    from .latent import bundled
+
+    return bundled()

@@ -18,7 +18,6 @@ use has no place.
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import json
 import math
@@ -141,6 +140,8 @@ def made(records: Sequence[Record]) -> bytes:
 def made_from(records: Sequence[Record]) -> str:
     """A digest of the records' words and weights: what the topics depend on, so that a
     test can tell when the bundled records have changed since they were made."""
+    import hashlib
+
     averages, weighed = _weighed(records)
     rounded = [sorted((w, round(v, 4)) for w, v in ws.items()) for ws in weighed]
     text = json.dumps([sorted(averages.items()), rounded], separators=(",", ":"))

@@ -29,8 +29,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from .latent import Topics, cosine
 from .models import TYPE_ORDER, Record
 from .query import Group, Query
 from .search import (
@@ -45,6 +45,9 @@ from .search import (
 )
 from .text import stem, terms, tokens
 from .values import Fields, Value, frozen, mutable
+
+if TYPE_CHECKING:
+    from .latent import Topics
 
 PHRASE_WEIGHT = 0.6
 WHOLE = 0.999  # of a query's weight matched: all of it, but for rounding
@@ -229,15 +232,20 @@ def topic_feedback(
     """Lift the best hits by how near each record's topics are to the query's (`latent`):
     a query of several ideas is best answered by a record about them together, in
     whatever words it says so, not by one that holds most of its words apart."""
+    from .latent import cosine
+
     place = topics.of_words(asked)
     for d in heapq.nlargest(TOPIC_POOL, scored, key=lambda d: scored[d].score):
-        weights = topics.weights(record_of(d))
-        near = cosine(place, topics.of_words(weights))
+        near = cosine(place, topics.of_words(topics.weights(record_of(d))))
         if near > 0:
-            nearest = topics.nearest(weights, place, 3)
-            scored[d].add(
-                "the whole query", " ".join(nearest), "topic", scored[d].score * TOPIC_WEIGHT * near
-            )
+            r = scored[d]
+            r.add("the whole query", "", "topic", r.score * TOPIC_WEIGHT * near)
+            r.toward = functools.partial(_nearest_words, topics, place)
+
+
+def _nearest_words(topics: Topics, place: Sequence[float], record: Record) -> str:
+    """The three words of a record that bring its topics nearest the query's, for explain."""
+    return " ".join(topics.nearest(topics.weights(record), place, 3))
 
 
 def _feedback_words(record_of: Callable[[int], Record], d: int) -> dict[str, float]:
@@ -512,6 +520,9 @@ class Ranked(Fields):
     parts: list[Part] = field(default_factory=list)
     close: bool = True  # matched a topic word of the query exactly
     whole: bool = True  # matched every group of the query (see `Hit.whole`)
+    # The words of the record that bring its topics nearest the query's, worked out only
+    # when explain asks (see `topic_feedback`).
+    toward: Callable[[Record], str] | None = None
 
     def add(self, word: str, matched: str, how: str, points: float) -> None:
         """Add points to the final score, as a part worth them once scaled (see `explain`)."""
@@ -551,8 +562,11 @@ class Ranked(Fields):
         scale = self.score / self.raw if self.raw else 0.0
         out = []
         for user, matched, how, value in self.parts:
+            if how == "topic" and self.toward:
+                matched = self.toward(record)
             held = all if how not in WHOLE_QUERY else any
-            where = [f for f in FIELDS if held(w in counts.get(f, ()) for w in matched.split())]
+            keys = [matched] if how == "phrase" else matched.split()  # a phrase: its pair
+            where = [f for f in FIELDS if held(w in counts.get(f, ()) for w in keys)]
             if how == "exact" and not any(user in tokens(t) for f in where for t in texts[f]):
                 how = "stem"
             shown = " ".join(written.get(w, w) for w in matched.split())
