@@ -52,6 +52,18 @@ MIB = 1024 * 1024
 
 COMMANDS = {
     "search": ["search", "naloxone", "--json"],
+    # A question of several ideas: its best hits are read for their topics, too.
+    "question": [
+        "search",
+        "hospitals",
+        "and",
+        "police",
+        "sharing",
+        "data",
+        "on",
+        "violence",
+        "--json",
+    ],
     "show": ["show", "cs-11-middlesbrough-heroin-assisted-treatment"],
     "area": ["area", "Cleveland"],
     "theme": ["theme", "drugs"],

@@ -156,10 +156,10 @@ def rank(
     scored = {d: scoring.score(d) for d in found}
     feedback(index, scored)
     if record_of:
-        words_of = functools.partial(_feedback_words, record_of)
-        word_feedback(index, scored, words_of, {s for g in query.groups for s in g.stems})
+        asked = {s for g in query.groups for s in g.stems}
+        word_feedback(index, scored, lambda d: feedback_words(record_of(d)), asked)
         if topics and sum(not g.place for g in query.groups) >= TOPIC_GROUPS:
-            topic_feedback(scored, scoring.weights(), topics(), record_of)
+            topic_feedback(scored, scoring.weighted_words(), topics(), record_of)
     kinds = index.columns["type"]
 
     def order(d: int) -> tuple[float, int, str]:
@@ -248,10 +248,6 @@ def _nearest_words(topics: Topics, place: Sequence[float], record: Record) -> st
     return " ".join(topics.nearest(topics.weights(record), place, 3))
 
 
-def _feedback_words(record_of: Callable[[int], Record], d: int) -> dict[str, float]:
-    return feedback_words(record_of(d))
-
-
 def feedback_words(record: Record) -> dict[str, float]:
     """A record's words that say what it is about, for word feedback: those of its title,
     names and summary, each counted by its field's weight."""
@@ -294,7 +290,7 @@ class Scoring:
         )
         self.all_generic = all(g.weight < 1 for g in query.groups)
 
-    def weights(self) -> dict[str, float]:
+    def weighted_words(self) -> dict[str, float]:
         """The query's words and what they stand for, each weighed as it counts (places
         aside: they say where, not what about), for its topics."""
         found: dict[str, float] = defaultdict(float)
