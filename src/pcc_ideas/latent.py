@@ -6,8 +6,9 @@ decomposition of the bundled records' weighted words (latent semantic analysis) 
 word among `DIMENSIONS` topics; a text's place is the sum of its words' places, each weighed as
 the index weighs it (BM25F, times its idf). How near a record's place is to a query's (their
 cosine) says how far the record is about what the query asks as a whole, in whatever words
-it says it: "how do PCCs work with the NHS and health partners" is nearest the records on
-integrated care boards, not those that merely hold "health" and "partners".
+it says it: "hospitals and police sharing data on violence" is nearest the Cardiff Model (A&E
+data shared with the police), not a unit's needs assessment that also holds "police", "data"
+and "violence".
 
 The topics are worked out from the bundled records by `python -m pcc_ideas.latent` (with
 numpy) and kept in the package (`latent.bin`: a line of JSON, the words and the fields'
