@@ -266,6 +266,24 @@ def test_a_region_is_answered_with_its_areas(corpus):
     assert corpus.gazetteer.resolve("West Midlands").item.name == "West Midlands"
 
 
+def test_a_region_is_found_by_the_other_names_people_give_it(corpus):
+    # The ONS calls the police's Eastern region "East of England"; "Yorkshire and Humber" is
+    # Yorkshire and the Humber without its "the". Both were unknown: the first suggested
+    # Hampshire, the second read as Humberside alone. A search reads them as their areas.
+    gazetteer = corpus.gazetteer
+    for name, region in [
+        ("East of England", "Eastern"),
+        ("Yorkshire and Humber", "Yorkshire and the Humber"),
+    ]:
+        areas = [a.name for a in gazetteer.in_region(region)]
+        assert [a.name for a in gazetteer.in_region_named(name)] == areas
+        with pytest.raises(NotResolved) as caught:
+            gazetteer.resolve(name)
+        assert caught.value.ambiguous and caught.value.suggestions == areas
+        readings = corpus.readings(f"youth violence in the {name}")
+        assert readings == [f"read {name!r} as its police force areas: {', '.join(areas)}"]
+
+
 def test_a_region_or_country_as_a_filter_stands_for_all_its_areas(corpus, run):
     # A Welsh office asks for what was done in Wales: --area Wales keeps the records of the
     # four Welsh force areas (it was refused as "in more than one police force area"); a name

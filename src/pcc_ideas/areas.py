@@ -24,6 +24,13 @@ COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
     "uk": ("England", "Wales", "Scotland", "Northern Ireland"),
 }
 
+# Other names people give the gazetteer's regions (`Area.region`): the ONS's "East of England"
+# is the police's Eastern region, and "the" is often left out of Yorkshire and the Humber.
+REGION_NAMES: dict[str, str] = {
+    "east of england": "Eastern",
+    "yorkshire and humber": "Yorkshire and the Humber",
+}
+
 __all__ = ["Gazetteer", "Match", "NotResolved", "explain", "places", "untagged"]
 
 
@@ -83,7 +90,8 @@ class Gazetteer(Fields):
     def in_region_named(self, name: str) -> list[Area]:
         """The areas of the region ("South West") or countries ("England and Wales") a name
         is; none if it is neither."""
-        region = [a for a in self.areas if key(a.region) == key(name)]
+        wanted = key(REGION_NAMES.get(key(name), name))
+        region = [a for a in self.areas if key(a.region) == wanted]
         if not region and (countries := self.countries(name)):
             region = [a for a in self.areas if a.country in countries]
         return region
@@ -114,8 +122,9 @@ class Gazetteer(Fields):
         for a in self.areas:
             for whole in dict.fromkeys((a.region, a.country)):
                 inside.setdefault(whole, []).append(a.name)
+        others = [(n, (c,)) for n, c in REGION_NAMES.items()] + list(COUNTRY_NAMES.items())
         return [
-            ((whole, *(n for n, cs in COUNTRY_NAMES.items() if cs == (whole,))), tuple(names))
+            ((whole, *(n for n, cs in others if cs == (whole,))), tuple(names))
             for whole, names in inside.items()
             if key(whole) not in areas_named and len(names) <= most
         ]
