@@ -26,6 +26,7 @@ EXPECTED = {
     "endnote-urls": ("sources:", ("sources[0].url", "endnote 14 of briefing-2021", "ons.gov.uk")),
     "citation-urls": ("sources:", ("sources[0].url", "www.example.org/not-an-endnote", "endnote")),
     "endnote-named": ("sources:", ("sources[0].ref", "'Case study 12, endnote 37'")),
+    "web-addresses": ("sources:", ("sources[0].url", "'javascript:alert", "not a web address")),
 }
 CONTENT_RULE_FOLDERS = tuple(EXPECTED)
 

@@ -105,12 +105,38 @@ def evidence_has_outcomes(record: Record) -> Iterator[Problem]:
             )
 
 
+# An address's scheme ("https:", "javascript:"), where it gives one: the sources also give
+# addresses without ("www.reporthatenow.com/"), and a record keeps them as given.
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def web_addresses(record: Record) -> Iterator[Problem]:
+    """Every address a record gives is one a reader can open in a browser: on the web
+    (http or https, where it names a scheme), with no space in it; a `javascript:`, `file:`
+    or `data:` address is never one a source gives."""
+    for field, url in _given(record):
+        scheme = SCHEME.match(url)
+        if (scheme and scheme.group().lower() not in ("http:", "https:")) or url.split() != [url]:
+            yield Problem(record.id, field, f"{url!r} is not a web address (http or https)")
+
+
+def _given(record: Record) -> Iterator[tuple[str, str]]:
+    """Each address a record gives, with the field it is in."""
+    if url := getattr(record, "url", None):
+        yield "url", url
+    for name in ("sources", "endnotes"):
+        for i, part in enumerate(getattr(record, name, ())):
+            if part.url:
+                yield f"{name}[{i}].url", part.url
+
+
 RECORD_RULES: tuple[Callable[[Record], Iterator[Problem]], ...] = (
     scope_stated,
     scope_fits_areas,
     england_only_service,
     place_fits_scope,
     evidence_has_outcomes,
+    web_addresses,
 )
 
 
