@@ -1185,6 +1185,12 @@ def test_every_search_csv_has_the_same_columns(cli):
 def test_search_explain_gives_each_hit_its_reasons(cli):
     hits = json.loads(cli("search", "naloxone", "--explain", "--json").stdout)
     assert hits and all(isinstance(h["explain"], list) for h in hits)
+    # Points are given to the places the score is (they had fifteen digits), and add up to it.
+    hits = json.loads(cli("search", "stop and search scrutiny", "--explain", "--json").stdout)
+    for hit in hits:
+        points = [c["points"] for c in hit["explain"]]
+        assert all(p == round(p, 4) for p in points)
+        assert sum(points) == pytest.approx(hit["score"], abs=1e-3)
 
 
 def test_a_related_theme_is_shown_on_the_theme_page(cli):

@@ -69,7 +69,8 @@ class Topics:
             for w, v in weights.items()
             if (at := self.place(w)) is not None
         }
-        return heapq.nlargest(n, (w for w in toward if toward[w] > 0), key=toward.__getitem__)
+        shown = (w for w in toward if toward[w] > 0 and not w.isdigit())  # no "11" of 11.5%
+        return heapq.nlargest(n, shown, key=toward.__getitem__)
 
 
 def cosine(a: Sequence[float], b: Sequence[float]) -> float:

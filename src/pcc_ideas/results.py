@@ -88,7 +88,8 @@ class SearchPage(Fields):
 def hit_json(hit: Hit, with_explain: bool = False) -> dict[str, Any]:
     out = record_json(hit.record, score=round(hit.score, 4))
     if with_explain:
-        out["explain"] = [to_dict(c) for c in hit.explain]
+        # Points to the places the score is given to, so that they add up to it as shown.
+        out["explain"] = [{**to_dict(c), "points": round(c.points, 4)} for c in hit.explain]
     return out
 
 

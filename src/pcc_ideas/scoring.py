@@ -43,7 +43,7 @@ from .search import (
     pairs,
     record_texts,
 )
-from .text import stem, terms, tokens
+from .text import STOPWORDS, WORD, fold, stem, terms, tokens
 from .values import Fields, Value, frozen, mutable
 
 if TYPE_CHECKING:
@@ -69,8 +69,10 @@ FEEDBACK_DOCS = 3
 FEEDBACK_POOL = 60
 FEEDBACK_FIELDS = ("title", "names", "summary")
 # Topic feedback (`latent`): the `TOPIC_POOL` best hits of a query of at least `TOPIC_GROUPS`
-# ideas (places aside) are lifted by up to `TOPIC_WEIGHT` of their score, by how near their
-# topics are to the query's.
+# ideas are lifted by up to `TOPIC_WEIGHT` of their score, by how near their topics are to the
+# query's; not for a query that names a place, whose answers are that place's own records
+# (topics say what a record is about, not where: they would lift other areas' records on the
+# subject as much).
 TOPIC_WEIGHT = 1.0
 TOPIC_POOL = 30
 TOPIC_GROUPS = 2
@@ -158,7 +160,7 @@ def rank(
     if record_of:
         asked = {s for g in query.groups for s in g.stems}
         word_feedback(index, scored, lambda d: feedback_words(record_of(d)), asked)
-        if topics and sum(not g.place for g in query.groups) >= TOPIC_GROUPS:
+        if topics and len(query.groups) >= TOPIC_GROUPS and not any(g.place for g in query.groups):
             topic_feedback(scored, scoring.weighted_words(), topics(), record_of)
     kinds = index.columns["type"]
 
@@ -217,7 +219,7 @@ def word_feedback(
         if parts:
             scored[d].add(
                 "the best hits",
-                " ".join(w for w, _ in parts[:3]),
+                " ".join([w for w, _ in parts if not w.isdigit()][:3]),  # no "11" of 11.5%
                 "feedback",
                 scale * sum(v for _, v in parts),
             )
@@ -291,12 +293,10 @@ class Scoring:
         self.all_generic = all(g.weight < 1 for g in query.groups)
 
     def weighted_words(self) -> dict[str, float]:
-        """The query's words and what they stand for, each weighed as it counts (places
-        aside: they say where, not what about), for its topics."""
+        """The query's words and what they stand for, each weighed as it counts, for its
+        topics."""
         found: dict[str, float] = defaultdict(float)
         for group, alts in self.groups:
-            if group.place:
-                continue
             for stem_alts in alts if group.direct else ():
                 for alt, typo in stem_alts:
                     found[alt] += group.weight * typo
@@ -565,9 +565,29 @@ class Ranked(Fields):
             where = [f for f in FIELDS if held(w in counts.get(f, ()) for w in keys)]
             if how == "exact" and not any(user in tokens(t) for f in where for t in texts[f]):
                 how = "stem"
-            shown = " ".join(written.get(w, w) for w in matched.split())
+            words = matched.split()
+            if how == "exact":  # the record holds the word as the user typed it
+                shown = user
+            elif how not in WHOLE_QUERY and (run := written_run(texts, words)):
+                shown = run
+            else:
+                shown = " ".join(written_run(texts, [w]) or written.get(w, w) for w in words)
             out.append(Contribution(user, shown, how, ", ".join(where), value * scale))
         return tuple(out)
+
+
+def written_run(texts: Mapping[str, Sequence[str]], stems: Sequence[str]) -> str | None:
+    """Words that stand together in a record, as it first writes them, stop words and
+    punctuation included ("Stop & Search" for "stop search", "Dyfed-Powys"); fields in order
+    of weight. None if they stand together nowhere."""
+    for name in FIELDS:
+        for text in texts.get(name, ()):
+            found = [m for m in WORD.finditer(text) if fold(m.group()) not in STOPWORDS]
+            for i in range(len(found) - len(stems) + 1):
+                run = found[i : i + len(stems)]
+                if all(stem(fold(m.group())) == s for m, s in zip(run, stems, strict=True)):
+                    return text[run[0].start() : run[-1].end()]
+    return None
 
 
 def as_written(texts: Mapping[str, Sequence[str]]) -> dict[str, str]:
