@@ -16,7 +16,7 @@ def test_the_shipped_topics_were_made_from_the_bundled_records(corpus):
     shipped = (Path(pcc_ideas.__file__).parent / latent.FILE).read_bytes()
     assert latent.made_from_file(shipped) == latent.made_from(corpus.records), (
         "the bundled records have changed since their topics were made: "
-        "run `python -m pcc_ideas.latent`"
+        "run `python scripts/make_latent.py`"
     )
 
 

@@ -10,8 +10,8 @@ it says it: "hospitals and police sharing data on violence" is nearest the Cardi
 data shared with the police), not a unit's needs assessment that also holds "police", "data"
 and "violence".
 
-The topics are worked out from the bundled records by `python -m pcc_ideas.latent` (with
-numpy) and kept in the package (`latent.bin`: a line of JSON, the words and the fields'
+The topics are worked out from the bundled records by `scripts/make_latent.py` (with numpy,
+`made`) and kept in the package (`latent.bin`: a line of JSON, the words and the fields'
 average lengths, then each word's place as 32-bit floats); a search reads them without numpy.
 A user's records are placed by the words they share with the bundled ones; a word only they
 use has no place.
@@ -164,19 +164,3 @@ def _weighed(records: Sequence[Record]) -> tuple[dict[str, float], list[dict[str
                 totals[name] = totals.get(name, 0) + size
     averages = {name: max(total / max(len(records), 1), 1.0) for name, total in totals.items()}
     return averages, [record_weights(r, averages) for r in records]
-
-
-def main() -> None:
-    """Work out the bundled records' topics and write them into the package."""
-    from pathlib import Path
-
-    from .corpus import build_corpus, data_dirs
-
-    corpus = build_corpus(data_dirs([], use_env=False))
-    target = Path(__file__).with_name(FILE)
-    target.write_bytes(made(corpus.records))
-    print(f"{target.name}: the topics of {len(corpus.records)} records")
-
-
-if __name__ == "__main__":
-    main()
