@@ -25,11 +25,13 @@ import math
 import os
 import sys
 from array import array
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import cache
 
 from .models import Record
-from .search import FIELDS, K1, field_counts, field_texts
+from .search import FIELDS, K1, TEXT_FIELDS, record_texts
+from .text import terms
 
 DIMENSIONS = 30
 FILE = "latent.bin"
@@ -83,15 +85,20 @@ def record_weights(record: Record, averages: Mapping[str, float]) -> dict[str, f
     """Each word of a record weighed as the index weighs it: BM25F over its fields, with
     these average field lengths (a record's own themes' names are not its words)."""
     summed: dict[str, float] = {}
-    for name, (counts, size) in field_counts(field_texts(record, {})).items():
-        if name not in averages:
-            continue
+    for name, words in field_words(record).items():
         weight, b = FIELDS[name]
-        scale = weight / (1 - b + b * size / averages[name])
-        for word, tf in counts.items():
-            if " " not in word:
-                summed[word] = summed.get(word, 0.0) + tf * scale
+        scale = weight / (1 - b + b * len(words) / averages[name])
+        for word, tf in Counter(words).items():
+            summed[word] = summed.get(word, 0.0) + tf * scale
     return {w: v * (K1 + 1) / (v + K1) for w, v in summed.items()}
+
+
+def field_words(record: Record) -> dict[str, list[str]]:
+    """A record's words (stemmed, no stop words) by the index fields that hold its own text."""
+    found: dict[str, list[str]] = {name: [] for name in TEXT_FIELDS if name != "themes"}
+    for name, text in record_texts(record):
+        found[name] += terms(text)
+    return found
 
 
 @cache
@@ -159,8 +166,7 @@ def _weighed(records: Sequence[Record]) -> tuple[dict[str, float], list[dict[str
     """The fields' average lengths over the records, and each record's weighted words."""
     totals: dict[str, int] = {}
     for record in records:
-        for name, (_, size) in field_counts(field_texts(record, {})).items():
-            if name != "themes":
-                totals[name] = totals.get(name, 0) + size
+        for name, words in field_words(record).items():
+            totals[name] = totals.get(name, 0) + len(words)
     averages = {name: max(total / max(len(records), 1), 1.0) for name, total in totals.items()}
     return averages, [record_weights(r, averages) for r in records]

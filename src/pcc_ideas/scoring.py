@@ -554,7 +554,7 @@ class Ranked(Fields):
         """Which query words matched what, how, in which fields, and how much each added."""
         texts = field_texts(record, theme_titles)
         counts = {name: c for name, (c, _) in field_counts(texts).items()}
-        written = as_written(texts)
+        written = Written(texts)
         scale = self.score / self.raw if self.raw else 0.0
         out = []
         for user, matched, how, value in self.parts:
@@ -568,34 +568,40 @@ class Ranked(Fields):
             words = matched.split()
             if how == "exact":  # the record holds the word as the user typed it
                 shown = user
-            elif how not in WHOLE_QUERY and (run := written_run(texts, words)):
+            elif how not in WHOLE_QUERY and (run := written.run(words)):
                 shown = run
             else:
-                shown = " ".join(written_run(texts, [w]) or written.get(w, w) for w in words)
+                shown = " ".join(written.run([w]) or w for w in words)
             out.append(Contribution(user, shown, how, ", ".join(where), value * scale))
         return tuple(out)
 
 
-def written_run(texts: Mapping[str, Sequence[str]], stems: Sequence[str]) -> str | None:
-    """Words that stand together in a record, as it first writes them, stop words and
-    punctuation included ("Stop & Search" for "stop search", "Dyfed-Powys"); fields in order
-    of weight. None if they stand together nowhere."""
-    for name in FIELDS:
-        for text in texts.get(name, ()):
-            found = [m for m in WORD.finditer(text) if fold(m.group()) not in STOPWORDS]
-            for i in range(len(found) - len(stems) + 1):
-                run = found[i : i + len(stems)]
-                if all(stem(fold(m.group())) == s for m, s in zip(run, stems, strict=True)):
-                    return text[run[0].start() : run[-1].end()]
-    return None
+class Written:
+    """A record's texts as it writes them, each word read once with where it stands and its
+    stem (stop words left out), fields in order of weight, title first: so that explain shows
+    the record's words, not the index's stems."""
 
+    def __init__(self, texts: Mapping[str, Sequence[str]]):
+        self.texts = [
+            (
+                text,
+                [
+                    (m.start(), m.end(), stem(w))
+                    for m in WORD.finditer(text)
+                    if (w := fold(m.group())) not in STOPWORDS
+                ],
+            )
+            for name in FIELDS
+            for text in texts.get(name, ())
+        ]
 
-def as_written(texts: Mapping[str, Sequence[str]]) -> dict[str, str]:
-    """Each stem of a record's texts as the record first writes it ("polic" -> "policing"),
-    so that explain shows words, not stems; fields in order of weight, title first."""
-    found: dict[str, str] = {}
-    for name in FIELDS:
-        for text in texts.get(name, ()):
-            for word in tokens(text):
-                found.setdefault(stem(word), word)
-    return found
+    def run(self, stems: Sequence[str]) -> str | None:
+        """Stems that stand together in the record, as it first writes them, stop words and
+        punctuation included ("Stop & Search" for "stop search", "Dyfed-Powys"; "policing"
+        for "polic"). None if they stand together nowhere."""
+        n = len(stems)
+        for text, words in self.texts:
+            for i in range(len(words) - n + 1):
+                if all(words[i + k][2] == s for k, s in enumerate(stems)):
+                    return text[words[i][0] : words[i + n - 1][1]]
+        return None
