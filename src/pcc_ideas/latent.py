@@ -142,16 +142,19 @@ def made(records: Sequence[Record]) -> bytes:
     # A singular vector's sign is arbitrary: fix it so that the same data gives the same file.
     topics *= np.sign(topics[np.arange(DIMENSIONS), np.abs(topics).argmax(axis=1)])[:, None]
     places = (topics * idf).T.astype("<f4")
-    about = {"words": words, "averages": averages, "made_from": made_from(records)}
+    about = {"words": words, "averages": averages, "made_from": _digest(averages, weighed)}
     return json.dumps(about, separators=(",", ":")).encode() + b"\n" + places.tobytes()
 
 
 def made_from(records: Sequence[Record]) -> str:
     """A digest of the records' words and weights: what the topics depend on, so that a
     test can tell when the bundled records have changed since they were made."""
+    return _digest(*_weighed(records))
+
+
+def _digest(averages: Mapping[str, float], weighed: Sequence[Mapping[str, float]]) -> str:
     import hashlib
 
-    averages, weighed = _weighed(records)
     rounded = [sorted((w, round(v, 4)) for w, v in ws.items()) for ws in weighed]
     text = json.dumps([sorted(averages.items()), rounded], separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
