@@ -309,8 +309,8 @@ def test_prose_holding_an_address_wraps_around_it_and_the_address_stays_whole(co
 
 
 def test_a_reason_that_wraps_stays_under_its_hit(corpus):
-    # At 80 columns a long reason ("the best hits → … (feedback, title, names, summary,
-    # body)") wrapped back to the margin, among the next hit's lines.
+    # At 80 columns a long reason ("shares words with the top results: … (title, names,
+    # summary, body)") wrapped back to the margin, among the next hit's lines.
     from rich.console import Console
 
     console = Console(file=io.StringIO(), width=50, color_system=None)
@@ -321,8 +321,32 @@ def test_a_reason_that_wraps_stays_under_its_hit(corpus):
     reasons = [x for x in lines if not x.startswith((" 1. ", " 2. ", "    "))]
     assert not reasons, reasons  # every line is a hit's title, or indented under it
     why = [x for x in lines if x.startswith("      ")]
-    assert len(why) > sum(len(h.explain) for h in page.hits)  # some wrap
+    assert len(why) > sum(len(h.explain) + 1 for h in page.hits)  # some wrap
     assert all(len(x) <= 50 for x in why)
+
+
+def test_a_terminal_s_explain_says_each_reason_in_words_and_adds_up(corpus):
+    # The parts that come from the query as a whole say so in plain words, not as the
+    # labels a pipe or JSON gives them ("feedback", "topic"), and the points add up to a
+    # total, which a terminal's hit line does not show.
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    page = results.search_page(corpus, "hospitals and police sharing data on violence", (), 1)
+    page.explain = True
+    rich_output.print_page(page, console)
+    lines = [x.strip() for x in console.file.getvalue().splitlines() if x.startswith("      ")]
+    (hit,) = page.hits
+    by_how = {c.how: c for c in hit.explain}
+    for c, lead in (
+        (by_how["topic"], "about the same subject as the whole question"),
+        (by_how["feedback"], "shares words with the top results"),
+    ):
+        assert f"{lead}: {c.matched} ({c.field}) +{c.points:.2f}" in lines
+    exact = next(c for c in hit.explain if c.how == "exact")
+    assert f"{exact.word} → {exact.matched} (exact, {exact.field}) +{exact.points:.2f}" in lines
+    assert lines[-1] == f"= {hit.score:.2f} points in all"
+    assert len(lines) == len(hit.explain) + 1
 
 
 def test_a_link_is_the_address_without_the_sentence_s_punctuation():

@@ -511,7 +511,7 @@ def test_a_record_about_the_whole_query_outranks_one_holding_its_words_apart(cor
     hits = corpus.search("hospitals and police sharing data on violence", limit=2)
     assert hits[0].record.id == "ex-cardiff-model"
     (topic,) = [c for c in hits[0].explain if c.how == "topic"]
-    assert topic.word == "the whole query" and topic.matched and topic.points > 0
+    assert topic.word == "the whole question" and topic.matched and topic.points > 0
     # Two of the query's words standing together in the record are a part of their own.
     assert ("sharing data", "phrase", "body") in {(c.word, c.how, c.field) for c in hits[0].explain}
     assert sum(c.points for c in hits[0].explain) == pytest.approx(hits[0].score, rel=1e-6)

@@ -51,9 +51,15 @@ if TYPE_CHECKING:
 
 PHRASE_WEIGHT = 0.6
 WHOLE = 0.999  # of a query's weight matched: all of it, but for rounding
-# How the parts of a score that come from the query as a whole, not one of its words, match:
-# by the best hits' words, or by the record's topics.
-WHOLE_QUERY = frozenset({"feedback", "topic"})
+# How the parts of a score that come from the query as a whole, not one of its words, match
+# (by the best hits' words, or by the record's topics), and how explain says so on a terminal;
+# their "word" is what they come from.
+WHOLE_QUERY = {
+    "feedback": "shares words with the top results",
+    "topic": "about the same subject as the whole question",
+}
+TOP_RESULTS = "the top results"
+WHOLE_QUESTION = "the whole question"
 SAME_THING = frozenset({"thesaurus", "place"})  # expansions that name what the user's word does
 THEME_WEIGHT = 0.5  # a word found only in the titles and aliases of a record's themes
 THEME_FEEDBACK = 0.5
@@ -218,7 +224,7 @@ def word_feedback(
         parts = sorted((wv for wv in held[d] if wv[1]), key=lambda wv: -wv[1])
         if parts:
             scored[d].add(
-                "the best hits",
+                TOP_RESULTS,
                 " ".join([w for w, _ in parts if not w.isdigit()][:3]),  # no "11" of 11.5%
                 "feedback",
                 scale * sum(v for _, v in parts),
@@ -241,7 +247,7 @@ def topic_feedback(
         near = cosine(place, topics.of_words(topics.weights(record_of(d))))
         if near > 0:
             r = scored[d]
-            r.add("the whole query", "", "topic", r.score * TOPIC_WEIGHT * near)
+            r.add(WHOLE_QUESTION, "", "topic", r.score * TOPIC_WEIGHT * near)
             r.toward = functools.partial(_nearest_words, topics, place)
 
 

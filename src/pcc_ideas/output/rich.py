@@ -31,6 +31,7 @@ from ..pages import (
     ThemePage,
     ThemesPage,
 )
+from ..scoring import WHOLE_QUERY, Contribution
 from .data import JOIN, joined
 from .plain import fields, item_text, kind, label
 
@@ -197,11 +198,20 @@ def search_parts(page: SearchPage) -> Iterator[Part]:
             yield hanging("    ", snippet(h.record.summary, h.matched))
             for cited in h.record.sources:
                 yield from with_url("    ", joined((cited.source, cited.ref)), cited.url, "dim")
-        for c in h.explain if page.explain else ():
-            why = f"{c.word} → {c.matched} ({c.how}, {c.field}) +{c.points:.2f}"
-            yield hanging("      ", Text(why, "dim"))
+        if page.explain:
+            for c in h.explain:
+                yield hanging("      ", Text(reason(c), "dim"))
+            yield hanging("      ", Text(f"= {h.score:.2f} points in all", "dim"))
         if page.long or page.explain:
             yield blank()
+
+
+def reason(c: Contribution) -> str:
+    """One line of explain: what a word of the query (or the query as a whole) matched, how,
+    where, and for how many points."""
+    if lead := WHOLE_QUERY.get(c.how):
+        return f"{lead}: {c.matched} ({c.field}) +{c.points:.2f}"
+    return f"{c.word} → {c.matched} ({c.how}, {c.field}) +{c.points:.2f}"
 
 
 def record_parts(page: RecordPage) -> Iterator[Part]:
