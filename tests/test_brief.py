@@ -550,6 +550,18 @@ def test_an_unwritable_output_file_is_a_one_line_error(cli, tmp_path):
     assert out.stdout == ""
 
 
+def test_an_output_name_that_is_no_file_is_a_usage_error(cli, tmp_path):
+    # An empty name read as a path is the folder the command runs in: "cannot write ." told
+    # the user nothing they typed. Neither it nor a folder is a file to write; nothing is.
+    for name, says in (("", "give a file name"), (str(tmp_path), "is a folder")):
+        for command in (["brief", "--theme", "drugs"], ["export", "--format", "json"]):
+            out = cli(*command, "-o", name)
+            assert out.exit_code == 2, (command, name)
+            assert "--output" in out.stderr and says in out.stderr, out.stderr
+            assert out.stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_footer_gives_the_corpus_version_and_the_date(corpus, tmp_path):
     brief = pack(corpus, ["drugs"])
     assert brief.built_on == "2024-06-01"

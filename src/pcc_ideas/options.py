@@ -165,9 +165,24 @@ PerType = Annotated[
         f"{PER_TYPE_SHOWN} unless given, in JSON, JSON lines and CSV all).",
     ),
 ]
+
+
+def output_path(value: str) -> Path:
+    """A file to write to, as typed: an empty name is no file (a path would read it as the
+    folder the command runs in, "."), nor is a folder."""
+    if not value.strip():
+        raise typer.BadParameter("give a file name, or - for stdout")
+    path = Path(value)
+    if path.is_dir():
+        raise typer.BadParameter(f"{value} is a folder: give a file name, or - for stdout")
+    return path
+
+
 Output = Annotated[
     Path | None,
-    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (- for stdout)."),
+    typer.Option(
+        "--output", "-o", metavar="FILE", parser=output_path, help="Write to FILE (- for stdout)."
+    ),
 ]
 
 
