@@ -245,8 +245,7 @@ def search(
     for note in [*corpus.area_readings(area), *page.readings]:
         say(note)
     if page.weak or not (page.close or page.readings):
-        near = "; ".join(h.record.title for h in page.hits[:3])
-        (nothing if page.weak else say)(f"no close match for {text!r}; nearest: {near}")
+        (nothing if page.weak else say)(page.weak_message())
 
 
 @command("show")

@@ -42,6 +42,9 @@ class SearchPage(Fields):
     # many records are tagged with it (some, when the query was an everyday word: "sale").
     area: Area | None = None
     tagged: int = 0
+    # How many records match the query closely without the filters, when those it kept
+    # to do not (see `weak_message`).
+    unfiltered: int = 0
 
     @property
     def is_empty(self) -> bool:
@@ -57,6 +60,22 @@ class SearchPage(Fields):
         """True when a hit shown matched a topic word of the query as typed, not only
         through a typo, the thesaurus or a theme's name."""
         return not self.hits or any(h.close for h in self.hits)
+
+    def weak_message(self) -> str:
+        """ "no close match for 'naloxone' among figures tagged Cleveland; nearest: …": the
+        query, what the filters kept it to (the answer may be closer without them), and the
+        best hits shown."""
+        from .emptied import filter_phrase
+
+        types = [f for f in self.filters if f.name == "type"]
+        rest = [filter_phrase(f) for f in self.filters if f.name != "type"]
+        among = [filter_phrase(types[0])] if types else ["records"] if rest else []
+        within = f" among {' '.join([*among, ' and '.join(rest)]).strip()}" if among else ""
+        if self.unfiltered:
+            options = " ".join(dict.fromkeys(f"--{f.name}" for f in self.filters))
+            within += f" ({self.unfiltered} match without {options})"
+        near = "; ".join(h.record.title for h in self.hits[:3])
+        return f"no close match for {self.query!r}{within}; nearest: {near}"
 
     def empty_message(self) -> str:
         if self.emptied:
@@ -99,13 +118,14 @@ def search_page(
     hits = corpus.matching(query, filters, limit or None)
     if hits:
         shown = [h.record for h in hits]
-        return SearchPage(query, hits, filters, readings=corpus.readings(query, shown))
+        page = SearchPage(query, hits, filters, readings=corpus.readings(query, shown))
+        if filters and page.weak:
+            page.unfiltered = close_matches(corpus, query, ())
+        return page
     from .emptied import emptied  # only an empty answer says which filter emptied it
 
-    # Records matching every word of the query, if any does: a record matching one word of
-    # several ("youth" of "youth mentoring") is no record on what was asked.
     def count(fs: Sequence[Filter], whole: bool = True) -> int:
-        return sum(1 for h in corpus.matching(query, fs) if h.whole or not whole)
+        return close_matches(corpus, query, fs, whole)
 
     gone = emptied(filters, count)
     if gone is None and (gone := emptied(filters, lambda fs: count(fs, False))):
@@ -116,3 +136,12 @@ def search_page(
     suggestions = [] if area else corpus.suggestions(query)
     tagged = len(corpus.facet(f"area:{area.name}")) if area else 0
     return SearchPage(query, [], filters, None, suggestions, area=area, tagged=tagged)
+
+
+def close_matches(corpus: Corpus, query: str, filters: Sequence[Filter], whole: bool = True) -> int:
+    """How many records match the query, as a filter's note counts them: those matching every
+    word of it, if any does (a record matching one word of several, "youth" of "youth
+    mentoring", is no record on what was asked), and matching the user's own words or their
+    exact synonyms, not only what is near them (a record on opioids is not one on naloxone, nor
+    one on the knife crime theme that never says knife, one on knife crime)."""
+    return sum(1 for h in corpus.matching(query, filters) if h.strong and (h.whole or not whole))
