@@ -134,6 +134,26 @@ def test_search_says_how_words_no_record_uses_were_read(pcc):
     assert pcc("search", "naloxone", "--json").stderr == ""
 
 
+def test_a_concept_no_record_uses_is_searched_for_through_those_near_it_and_said_so(pcc):
+    # No record is on exclusion from school: it is a concept of its own, not a synonym of
+    # absence from school, which records are on. It is looked for through that related
+    # concept, and the note says so rather than read exclusion as absence.
+    near = "searched for what is near it: 'absence from school'"
+    out = pcc("search", "expelled", "--json")
+    first, second = out.stderr.splitlines()
+    assert (
+        first == f"pcc-ideas: read 'expelled' as 'school exclusion', which no record uses; {near}"
+    )
+    assert all("absen" in (h["title"] + h["summary"]).casefold() for h in out.json()[:2])
+    # Nothing matched the word itself or a synonym: no close match, exit 1.
+    assert second.startswith("pcc-ideas: no close match for 'expelled'; nearest: ")
+    assert out.code == 1
+    # Typed as the concept's own term, its words are read too: "school" is in records.
+    out = pcc("search", "school exclusion", "--json")
+    assert out.code == 0 and out.json()
+    assert out.stderr == f"pcc-ideas: no record uses 'school exclusion'; {near}\n"
+
+
 def test_search_limit(pcc):
     out = pcc("search", "drugs", "-n", "3", "--json")
     assert out.code == 0 and len(out.json()) == 3

@@ -201,14 +201,18 @@ class Corpus(Fields):
             elif group.expansions:
                 labels = list(dict.fromkeys(map(self._label, group.expansions)))
                 read_as = " or ".join(map(repr, labels[:3]))
+                near = self._nearest_instead(group)
                 if [fold(label) for label in labels] == [fold(typed)]:  # an area by its name
                     elsewhere = self._elsewhere(group, shown)
-                    if not all(s in index.postings for s in group.stems):
+                    if near:
+                        notes.append(f"no record uses {typed!r}; {near}")
+                    elif not all(s in index.postings for s in group.stems):
                         notes.append(f"no record mentions {typed!r}{elsewhere}")
                     elif elsewhere:  # a few records name it
                         notes.append(elsewhere.removeprefix("; "))
                 else:
-                    notes.append(f"read {typed!r} as {read_as}" + self._elsewhere(group, shown))
+                    note = f"read {typed!r} as {read_as}" + self._elsewhere(group, shown)
+                    notes.append(note + (f", which no record uses; {near}" if near else ""))
             else:
                 notes.append(f"no record mentions {typed!r}")
         return notes
@@ -217,12 +221,26 @@ class Corpus(Fields):
         """Whether records use a query's word, or a thesaurus term's words together: each
         of them and each pair of neighbours ("overdose reversal spray" is none of the records'
         phrases, though they use "overdose": it is read as the concept it is a term of)."""
+        if len(group.stems) == 1 or not group.expansions:
+            return any(s in self.index.postings for s in group.stems)
+        return self._used(group.stems)
+
+    def _used(self, stems: Sequence[str]) -> bool:
+        """Whether records use these words together: each of them and each pair."""
         from .search import pairs
 
-        postings, stems = self.index.postings, group.stems
-        if len(stems) == 1 or not group.expansions:
-            return any(s in postings for s in stems)
-        return all(s in postings for s in (*stems, *pairs(stems)))
+        return all(s in self.index.postings for s in (*stems, *pairs(stems)))
+
+    def _nearest_instead(self, group: Group) -> str:
+        """When the records use none of a query's concept's terms, only those of concepts near
+        it (broader, narrower, related), what its reading adds: what was looked for instead
+        ("searched for what is near it: 'absence from school'")."""
+        used = [e for e in group.expansions if self._used(e.words)]
+        near = [e.of for e in used if e.of]
+        if not near or len(near) < len(used) or self._used(group.stems):
+            return ""
+        labels = dict.fromkeys(self.thesaurus.concept(c).label for c in near)
+        return f"searched for what is near it: {' or '.join(map(repr, labels))}"
 
     @staticmethod
     def _elsewhere(group: Group, shown: Sequence[Record] | None) -> str:

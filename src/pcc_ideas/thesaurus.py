@@ -58,6 +58,7 @@ class Expansion(Value):
     weight: float
     how: str  # "thesaurus" (same concept), "broader" or "related"
     concept: str  # the id of the concept whose term the query used
+    of: str = ""  # the id of the concept whose term this is, when another (broader, related)
 
 
 @frozen
@@ -241,9 +242,10 @@ class Thesaurus(Fields):
         out: dict[tuple[str, ...], Expansion] = {}
 
         def add(of: Concept, weight: float, how: str) -> None:
+            linked = "" if of is concept else of.id
             for ws in self._content(of):
                 if ws and ws != used and ws not in out:
-                    out[ws] = Expansion(ws, weight, how, concept.id)
+                    out[ws] = Expansion(ws, weight, how, concept.id, linked)
 
         add(concept, SYNONYM_WEIGHT, "thesaurus")
         by_id = self.tables.by_id
