@@ -544,10 +544,28 @@ def test_unknown_theme_or_area_exits_1_with_suggestions(cli):
 
 
 def test_an_unwritable_output_file_is_a_one_line_error(cli, tmp_path):
-    out = cli("brief", "--theme", "drugs", "-o", str(tmp_path / "no" / "such" / "dir.md"))
+    target = tmp_path / "no" / "such" / "dir.md"
+    out = cli("brief", "--theme", "drugs", "-o", str(target))
     assert out.exit_code == 2
-    assert out.stderr.count("\n") == 1 and "cannot write" in out.stderr
+    # The folder is named, as the user may not see which part of the path is missing.
+    assert out.stderr == f"pcc-ideas: cannot write {target}: there is no folder {target.parent}\n"
     assert out.stdout == ""
+
+
+def test_a_subject_typed_without_its_option_is_told_which_it_needs(cli):
+    # "brief drugs" said "Got unexpected extra argument(s) (drugs)": the user is told the
+    # command to type, with the option for what the name is (a theme, else an area).
+    for args, tries in [
+        (["drugs"], "pcc-ideas brief --theme drugs"),
+        (["Middlesbrough"], "pcc-ideas brief --area Middlesbrough"),
+        (["women", "and", "girls"], "pcc-ideas brief --theme 'women and girls'"),
+        (["Atlantis"], "pcc-ideas brief --theme Atlantis or pcc-ideas brief --area Atlantis"),
+    ]:
+        out = cli("brief", *args)
+        assert out.exit_code == 2 and out.stdout == ""
+        assert out.stderr == (
+            f"pcc-ideas: brief takes its subject as --theme NAME or --area NAME: try {tries}\n"
+        )
 
 
 def test_an_output_name_that_is_no_file_is_a_usage_error(cli, tmp_path):

@@ -66,12 +66,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 COMMANDS: dict[str, typer.Typer] = {}
 
 
-def command(name: str | None = None) -> Callable[[F], F]:
-    """Makes a function the command `name` (else its own name) of `app`."""
+def command(name: str | None = None, **settings: Any) -> Callable[[F], F]:
+    """Makes a function the command `name` (else its own name) of `app`, with these context
+    settings (Click's)."""
 
     def register(function: F) -> F:
         one = typer.Typer(add_completion=False, rich_markup_mode=None)
-        one.command(name)(function)
+        one.command(name, context_settings=settings or None)(function)
         COMMANDS[name or function.__name__.replace("_", "-")] = one
         return function
 
@@ -428,7 +429,7 @@ def export(
     write_out(buffer.getvalue(), out)
 
 
-@command()
+@command(allow_extra_args=True)  # a subject typed without its option is told which it needs
 def brief(
     ctx: typer.Context,
     theme: Themes = None,
@@ -450,6 +451,8 @@ def brief(
 
     Example: pcc-ideas brief --area Cleveland -o cleveland.html
     """
+    if ctx.args:
+        usage(subject_without_option(corpus_of(ctx, data_dir), " ".join(ctx.args)))
     if not theme and not area:
         usage("brief needs --theme NAME or --area NAME (or both)")
     from . import brief as documents
@@ -494,6 +497,27 @@ def brief(
     write_out(documents.BRIEF_FORMATS[fmt](pack), out)
 
 
+def subject_without_option(corpus: Corpus, name: str) -> str:
+    """What to say of a brief's subject typed without --theme or --area: the option it needs
+    (--theme if it names a theme, else --area if it names an area, else either)."""
+    import shlex
+
+    def names(resolve: Callable[[str], object]) -> bool:
+        try:
+            resolve(name)
+        except NotResolved:
+            return False
+        return True
+
+    found = [
+        o for o, f in (("--theme", corpus.theme), ("--area", corpus.gazetteer.resolve)) if names(f)
+    ]
+    tries = " or ".join(
+        f"pcc-ideas brief {o} {shlex.quote(name)}" for o in found[:1] or ["--theme", "--area"]
+    )
+    return f"brief takes its subject as --theme NAME or --area NAME: try {tries}"
+
+
 def file_format(
     what: str,
     asked: str | None,
@@ -521,6 +545,8 @@ def write_out(content: str | bytes, path: Path | None) -> None:
     if path is None or str(path) == "-":
         output.write_stdout(content)
         return
+    if not path.parent.is_dir():
+        usage(f"cannot write {path}: there is no folder {path.parent}")
     try:
         output.write_file(content, path)
     except OSError as e:
