@@ -949,6 +949,19 @@ def test_a_filter_that_empties_the_answer_says_which_and_how_many_match_without_
     # Records found only through what is near the word (opioids, drug treatment), or through
     # a theme's name, are hits, but not records on heroin: a journalist would quote the count.
     assert 0 < len(without) < len(found)
+    assert "(no record at all is)" not in out.stderr  # Kent has records, on other things
+
+
+def test_a_filter_that_keeps_no_record_at_all_says_so(cli):
+    # No record is tagged Essex: "no records matching 'naloxone' are tagged Essex" read as if
+    # Essex had records, on other things. An export of the area alone needs no more words.
+    assert cli("export", "--area", "Kent").exit_code == 0
+    for command in (["search", "naloxone"], ["theme", "drugs"], ["export", "-t", "figure"]):
+        out = cli(*command, "--area", "Essex")
+        assert out.exit_code == 1 and out.stdout == ""
+        assert "are tagged Essex (no record at all is); " in out.stderr, command
+    out = cli("export", "--area", "Essex")
+    assert out.stderr.startswith("pcc-ideas: no records in the corpus are tagged Essex; ")
 
 
 def test_a_filtered_search_with_no_close_match_says_what_it_was_kept_to(cli):
@@ -994,7 +1007,7 @@ def test_an_emptied_search_counts_the_records_that_match_all_of_it(cli):
     assert 0 < len(whole) < len(hits)
     out = cli("search", "youth mentoring", "--area", "Swindon")
     assert out.exit_code == 1
-    assert out.stderr.endswith(f"are tagged Wiltshire; {len(whole)} match without --area\n")
+    assert out.stderr.endswith(f"; {len(whole)} match without --area\n")
     some = json.loads(cli("search", "zzqx naloxone", "-n", "0", "--json", "--explain").stdout)
     out = cli("search", "zzqx naloxone", "--area", "Kent")
     assert out.stderr.endswith(f"; {len(closely(some))} match some of its words without --area\n")

@@ -4,10 +4,13 @@ matching 'reoffending' are tagged Norfolk; 56 match without --area"."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from .corpus import Filter
+from .corpus import Corpus, Filter
 from .models import NARROWER_EVIDENCE, RECORD_TYPES
 from .values import Value, frozen
+
+EVERYTHING = "in the corpus"  # what an export is of, with no other filter
 
 
 @frozen
@@ -20,6 +23,8 @@ class Emptied(Value):
     kept: tuple[Filter, ...] = ()
     # The records counted match only some of a query's words (none matches them all).
     partly: bool = False
+    # The filters that emptied it keep no record at all, whatever was asked ("Essex").
+    at_all: bool = False
 
     def message(self, scope: str) -> str:
         """ "no figures in the corpus tagged Kent are on the theme drugs; 3 match without
@@ -30,7 +35,9 @@ class Emptied(Value):
         phrase = " and ".join(filter_phrase(f) for f in self.filters)
         options = " ".join(f"--{f.name}" for f in self.filters)
         match = "match some of its words" if self.partly else "match"
-        return f"no {subject} {asked} are {phrase}; {self.without} {match} without {options}"
+        whole = f"{subject} {asked}" == f"records {EVERYTHING}"
+        alone = " (no record at all is)" if self.at_all and not whole else ""
+        return f"no {subject} {asked} are {phrase}{alone}; {self.without} {match} without {options}"
 
 
 def left_out(hidden: int) -> str:
@@ -56,13 +63,17 @@ def filter_phrase(f: Filter) -> str:
     }[f.name]
 
 
-def emptied(filters: Sequence[Filter], count: Callable[[Sequence[Filter]], int]) -> Emptied | None:
+def emptied(
+    corpus: Corpus, filters: Sequence[Filter], count: Callable[[Sequence[Filter]], int]
+) -> Emptied | None:
     """Which filters emptied an answer that `count` measures: the first filter whose removal
     brings records back, or all of them; None when the answer is empty without them too."""
-    if not filters or not count(()):
+    if not filters or not (total := count(())):
         return None
+    gone = Emptied(tuple(filters), total)
     for f in filters:
         rest = [g for g in filters if g is not f]
         if n := count(rest):
-            return Emptied((f,), n, tuple(rest))
-    return Emptied(tuple(filters), count(()))
+            gone = Emptied((f,), n, tuple(rest))
+            break
+    return replace(gone, at_all=not corpus.kept(gone.filters))

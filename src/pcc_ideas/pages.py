@@ -15,7 +15,7 @@ from typing import Any
 
 from .areas import explain, untagged
 from .corpus import Corpus, Filter, sort_by_type
-from .emptied import Emptied, emptied, filter_phrase, left_out
+from .emptied import EVERYTHING, Emptied, emptied, filter_phrase, left_out
 from .lookup import Match
 from .models import (
     SCOPE_COUNTRIES,
@@ -293,7 +293,7 @@ class ExportPage(Fields):
         return not self.records
 
     def empty_message(self) -> str:
-        return self.emptied.message("in the corpus") if self.emptied else "no records to export"
+        return self.emptied.message(EVERYTHING) if self.emptied else "no records to export"
 
     def rows(self) -> list[dict[str, Any]]:
         return [record_json(r) for r in self.records]
@@ -346,7 +346,9 @@ def theme_page(
     ]
     gone = None
     if not records:
-        gone = emptied(filters, lambda fs: len(corpus.with_theme(theme.id, corpus.kept(fs))))
+        gone = emptied(
+            corpus, filters, lambda fs: len(corpus.with_theme(theme.id, corpus.kept(fs)))
+        )
     on_theme = set(corpus.facet(f"theme:{theme.id}")) - set(corpus.facet("type:theme"))
     keep = corpus.kept(filters)
     hidden = len(on_theme if keep is None else on_theme & keep) - len(records)
@@ -413,7 +415,7 @@ def area_page(
         found, local, multi, nearby, country, untagged=not tagged, filters=tuple(filters)
     )
     if page.is_empty:
-        page.emptied = emptied(filters, lambda fs: sum(map(len, parts(fs))))
+        page.emptied = emptied(corpus, filters, lambda fs: sum(map(len, parts(fs))))
     page.hidden = sum(len(g) - len(s) for g, s in zip(groups, shown, strict=True))
     return page
 
@@ -436,6 +438,6 @@ def export_page(corpus: Corpus, filters: Sequence[Filter] = ()) -> ExportPage:
     gone = None
     if not records:
         gone = emptied(
-            filters, lambda fs: len(corpus.kept(fs) or ()) if fs else len(corpus.records)
+            corpus, filters, lambda fs: len(corpus.kept(fs) or ()) if fs else len(corpus.records)
         )
     return ExportPage(records, gone)

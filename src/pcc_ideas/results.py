@@ -127,8 +127,8 @@ def search_page(
     def count(fs: Sequence[Filter], whole: bool = True) -> int:
         return close_matches(corpus, query, fs, whole)
 
-    gone = emptied(filters, count)
-    if gone is None and (gone := emptied(filters, lambda fs: count(fs, False))):
+    gone = emptied(corpus, filters, count)
+    if gone is None and (gone := emptied(corpus, filters, lambda fs: count(fs, False))):
         gone = replace(gone, partly=True)
     if gone:
         return SearchPage(query, [], filters, gone)
