@@ -129,9 +129,35 @@ def test_search_says_how_words_no_record_uses_were_read(pcc):
     ]:
         out = pcc("search", query, "--json")
         assert out.code == 0 and out.json(), query
-        assert out.stderr.strip() == f"pcc-ideas: {note}", query
+        first, *rest = out.stderr.splitlines()
+        assert first == f"pcc-ideas: {note}", query
+        # A word no record mentions: what the hits did match is said after it (see below).
+        assert [r.startswith("pcc-ideas: the records shown match only ") for r in rest] == (
+            [True] if "no record mentions" in note else []
+        ), query
     # The user's own words need no note.
     assert pcc("search", "naloxone", "--json").stderr == ""
+
+
+def test_a_search_with_words_no_record_mentions_says_what_the_hits_matched(pcc):
+    # "fraud older people": no record mentions fraud or older, and the hits, people leaving
+    # prison, matched "people" alone; said so, they are not taken for an answer on fraud.
+    out = pcc("search", "--json", "--explain", "-n", "5", "--", "Fraud", "older", "people")
+    assert out.code == 0
+    said = {
+        c["word"] for h in out.json() for c in h["explain"] if c["how"] not in ("feedback", "topic")
+    }
+    assert said == {"people"}
+    assert out.stderr.splitlines() == [
+        "pcc-ideas: no record mentions 'Fraud'",
+        "pcc-ideas: no record mentions 'older'",
+        "pcc-ideas: the records shown match only 'people'",
+    ]
+    # Several words, in the order typed, none of them the one no record mentions.
+    out = pcc("search", "--json", "youth", "zzqx", "mentoring")
+    assert out.stderr.splitlines()[-1] == (
+        "pcc-ideas: the records shown match only 'youth' and 'mentoring'"
+    )
 
 
 def test_a_concept_no_record_uses_is_searched_for_through_those_near_it_and_said_so(pcc):

@@ -243,8 +243,9 @@ def search(
     page = search_page(corpus, text, filters, limit)
     page.long, page.explain = long, explain
     show(page, Shown(json, jsonl, csv, no_pager))
-    for note in [*corpus.area_readings(area), *page.readings]:
-        say(note)
+    for note in [*corpus.area_readings(area), *page.readings, page.matched_only()]:
+        if note:
+            say(note)
     if page.weak or not (page.close or page.readings):
         (nothing if page.weak else say)(page.weak_message())
 

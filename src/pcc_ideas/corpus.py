@@ -44,6 +44,8 @@ T = TypeVar("T")
 # A corrected word is shown as spelt in the first of the records holding it, at most these.
 SPELLING_RECORDS = 5
 
+UNUSED = "no record mentions"  # how a reading names a word of the query no record uses
+
 
 class Store(Protocol):
     """Where a corpus was kept (the cache): it gives back the records' ids, the areas'
@@ -207,14 +209,14 @@ class Corpus(Fields):
                     if near:
                         notes.append(f"no record uses {typed!r}; {near}")
                     elif not all(s in index.postings for s in group.stems):
-                        notes.append(f"no record mentions {typed!r}{elsewhere}")
+                        notes.append(f"{UNUSED} {typed!r}{elsewhere}")
                     elif elsewhere:  # a few records name it
                         notes.append(elsewhere.removeprefix("; "))
                 else:
                     note = f"read {typed!r} as {read_as}" + self._elsewhere(group, shown)
                     notes.append(note + (f", which no record uses; {near}" if near else ""))
             else:
-                notes.append(f"no record mentions {typed!r}")
+                notes.append(f"{UNUSED} {typed!r}")
         return notes
 
     def _held_as_typed(self, group: Group) -> bool:

@@ -61,6 +61,21 @@ class SearchPage(Fields):
         through a typo, the thesaurus or a theme's name."""
         return not self.hits or any(h.close for h in self.hits)
 
+    def matched_only(self) -> str:
+        """When some of the query's words are in no record, what the hits shown did match,
+        so they are not taken for an answer on all of it: "the records shown match only
+        'people'"."""
+        from .corpus import UNUSED
+        from .scoring import WHOLE_QUERY
+
+        if not self.hits or not any(r.startswith(UNUSED) for r in self.readings):
+            return ""
+        said = {c.word for h in self.hits for c in h.explain if c.how not in WHOLE_QUERY}
+        said -= {c.word for h in self.hits for c in h.explain if c.how == "phrase"}
+        words = [repr(w) for w in sorted(said, key=self.query.casefold().find)]  # as typed
+        listed = " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+        return f"the records shown match only {listed}" if words else ""
+
     def weak_message(self) -> str:
         """ "no close match for 'naloxone' among figures tagged Cleveland; nearest: …": the
         query, what the filters kept it to (the answer may be closer without them), and the
