@@ -67,6 +67,27 @@ def test_a_concept_no_record_uses_is_refused_by_validate():
     assert "fixture-unused" in error.message
 
 
+def test_a_concept_no_record_uses_linked_to_one_they_do_is_valid_and_read_through_it(tmp_path):
+    # "parole" is in no record: as a concept related to probation, a search for it finds the
+    # records on probation, at a linked concept's weight, and says that is what it did; the
+    # fixture above, linked to nothing, could lead nowhere and is refused.
+    (tmp_path / "thesaurus.yaml").write_text(
+        "concepts:\n"
+        "  - id: fixture-linked\n"
+        "    label: zyxwv quxbar\n"
+        "    alt: [qqzzxx]\n"
+        "    related: [naloxone]\n",
+        encoding="utf-8",
+    )
+    corpus = validated(data_dirs([tmp_path], use_env=False))
+    hits = corpus.search("qqzzxx", limit=3)
+    assert hits and all("naloxon" in h.matched and not h.strong for h in hits)
+    assert corpus.readings("qqzzxx") == [
+        "read 'qqzzxx' as 'zyxwv quxbar', which no record uses; searched for what is near it: "
+        "'naloxone'"
+    ]
+
+
 def test_the_bundled_thesaurus_is_valid_and_every_concept_is_used():
     corpus = validated(data_dirs(use_env=False))
     assert len(corpus.thesaurus.concepts) > 100

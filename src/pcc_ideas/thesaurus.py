@@ -317,10 +317,17 @@ def _cycles(ids: dict[str, Concept]) -> list[tuple[Concept, str]]:
 
 
 def unmatched(concepts: Sequence[Concept], vocabulary: Iterable[str]) -> list[Concept]:
-    """The concepts none of whose terms has all its words in the corpus: they can never
-    lead a query to a record."""
+    """The concepts none of whose terms has all its words in the corpus, nor those of any
+    concept linked to them (broader, narrower or related): they can never lead a query to a
+    record. One linked to a used concept leads to that concept's records ("parole", which no
+    record names, to those on probation)."""
     known = set(vocabulary)
-    return [c for c in concepts if not any(all(w in known for w in terms(t)) for t in c.terms)]
+    used = {c.id for c in concepts if any(all(w in known for w in terms(t)) for t in c.terms)}
+    linked: dict[str, set[str]] = {c.id: {*c.broader, *c.related} for c in concepts}
+    for c in concepts:
+        for other in linked[c.id] & linked.keys():
+            linked[other].add(c.id)  # links go both ways, as a query reads them
+    return [c for c in concepts if c.id not in used and not linked[c.id] & used]
 
 
 # ---------------------------------------------------------------- reading and checking
@@ -341,7 +348,8 @@ def vocabulary_errors(thesaurus: Thesaurus, vocabulary: Iterable[str]) -> list[D
     """A concept none of whose terms occurs in the records, as an error at its line."""
     return [
         DataError(
-            *thesaurus.origins.get(c.id, ("thesaurus", 0)), f"no record uses any term of {c.id!r}"
+            *thesaurus.origins.get(c.id, ("thesaurus", 0)),
+            f"no record uses any term of {c.id!r}, nor of a concept linked to it",
         )
         for c in unmatched(thesaurus.concepts, vocabulary)
     ]
