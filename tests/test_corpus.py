@@ -194,3 +194,23 @@ def test_a_name_near_nothing_among_few_gets_them_all_as_suggestions(corpus):
     with pytest.raises(NotResolved) as caught:
         corpus.theme("xylophone")
     assert caught.value.suggestions == []
+
+
+def test_every_record_our_judged_query_sets_grade_exists(corpus):
+    # The graded sets in benchmarks/ cite records by id, as users and citations do: a renamed
+    # or deleted record would silently score as a miss.
+    from pathlib import Path
+
+    import yaml
+
+    sets = sorted((Path(__file__).parent.parent / "benchmarks").glob("qrels-own*.yaml"))
+    assert len(sets) >= 7
+    ids = set(corpus.ids)
+    for path in sets:
+        queries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        missing = {i for q in queries for i in q["relevant"] if i not in ids}
+        assert not missing, (path.name, missing)
+        assert all(
+            q["kind"] in {"natural", "paraphrase", "topic-place", "typo-abbrev", "keyword"}
+            for q in queries
+        )
