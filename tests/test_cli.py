@@ -164,7 +164,7 @@ def test_a_concept_no_record_uses_is_searched_for_through_those_near_it_and_said
     # No record is on exclusion from school: it is a concept of its own, not a synonym of
     # absence from school, which records are on. It is looked for through that related
     # concept, and the note says so rather than read exclusion as absence.
-    near = "searched for what is near it: 'absence from school'"
+    near = "searched instead for what is near it, not the same: 'absence from school'"
     out = pcc("search", "expelled", "--json")
     first, second = out.stderr.splitlines()
     assert (
@@ -970,12 +970,15 @@ def test_a_filter_that_empties_the_answer_says_which_and_how_many_match_without_
     out = cli("search", "heroin", "--area", "Kent")
     assert out.exit_code == 1 and out.stdout == ""
     assert "Kent" in out.stderr and "--area" in out.stderr
-    assert f"{len(without)} match without --area" in out.stderr
-    assert "did you mean" not in out.stderr
     # Records found only through what is near the word (opioids, drug treatment), or through
-    # a theme's name, are hits, but not records on heroin: a journalist would quote the count.
+    # a theme's name, are hits, but not records on heroin: a journalist would quote the count,
+    # so it is of those matching closely, with how many match in all.
     assert 0 < len(without) < len(found)
-    assert "(no record at all is)" not in out.stderr  # Kent has records, on other things
+    assert out.stderr.endswith(
+        f"; without --area, {len(without)} match closely and {len(found)} in all\n"
+    )
+    assert "did you mean" not in out.stderr
+    assert "at all" not in out.stderr  # Kent has records, on other things
 
 
 def test_a_filter_that_keeps_no_record_at_all_says_so(cli):
@@ -985,7 +988,7 @@ def test_a_filter_that_keeps_no_record_at_all_says_so(cli):
     for command in (["search", "naloxone"], ["theme", "drugs"], ["export", "-t", "figure"]):
         out = cli(*command, "--area", "Essex")
         assert out.exit_code == 1 and out.stdout == ""
-        assert "are tagged Essex (no record at all is); " in out.stderr, command
+        assert out.stderr.startswith("pcc-ideas: no record at all is tagged Essex, so no "), command
     out = cli("export", "--area", "Essex")
     assert out.stderr.startswith("pcc-ideas: no records in the corpus are tagged Essex; ")
 
@@ -1000,7 +1003,7 @@ def test_a_filtered_search_with_no_close_match_says_what_it_was_kept_to(cli):
     title = out.stdout.split("\t")[4]
     assert out.stderr == (
         "pcc-ideas: no close match for 'naloxone' among figures tagged Cleveland "
-        f"({len(closely(found))} match without --type --area); nearest: {title}\n"
+        f"(without --type --area, {len(closely(found))} match closely); nearest: {title}\n"
     )
 
 
@@ -1033,10 +1036,13 @@ def test_an_emptied_search_counts_the_records_that_match_all_of_it(cli):
     assert 0 < len(whole) < len(hits)
     out = cli("search", "youth mentoring", "--area", "Swindon")
     assert out.exit_code == 1
-    assert out.stderr.endswith(f"; {len(whole)} match without --area\n")
+    assert f"; without --area, {len(whole)} match closely and {len(hits)} in all\n" in out.stderr
     some = json.loads(cli("search", "zzqx naloxone", "-n", "0", "--json", "--explain").stdout)
     out = cli("search", "zzqx naloxone", "--area", "Kent")
-    assert out.stderr.endswith(f"; {len(closely(some))} match some of its words without --area\n")
+    assert out.stderr.endswith(
+        f"; without --area, {len(closely(some))} match some of its words closely and "
+        f"{len(some)} in all\n"
+    )
 
 
 def test_a_place_no_record_is_on_is_said_to_be_one_with_where_to_look(cli):
@@ -1090,11 +1096,11 @@ def test_the_filters_kept_are_named_with_the_one_that_empties_the_answer(cli):
     )
     # With the type kept, the records counted are figures, and the message says so.
     args = ("search", "women", "--type", "figure", "-n", "0", "--json", "--explain")
-    figures = closely(json.loads(cli(*args).stdout))
+    figures = json.loads(cli(*args).stdout)
     out = cli("search", "women", "--type", "figure", "--area", "Avon and Somerset")
     assert out.stderr.strip() == (
         "pcc-ideas: no figures matching 'women' are tagged Avon and Somerset; "
-        f"{len(figures)} match without --area"
+        f"without --area, {len(closely(figures))} match closely and {len(figures)} in all"
     )
 
 

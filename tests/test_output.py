@@ -345,7 +345,11 @@ def test_a_terminal_s_explain_says_each_reason_in_words_and_adds_up(corpus):
         assert f"{lead}: {c.matched} ({c.field}) +{c.points:.2f}" in lines
     exact = next(c for c in hit.explain if c.how == "exact")
     assert f"{exact.word} → {exact.matched} (exact, {exact.field}) +{exact.points:.2f}" in lines
-    assert lines[-1] == f"= {hit.score:.2f} points in all"
+    # Points say how well a record matches the words, and the total says so: a journalist
+    # must not quote them as the strength of its evidence.
+    assert lines[-1] == (
+        f"= {hit.score:.2f} points in all (how well it matches your words, not the evidence)"
+    )
     assert len(lines) == len(hit.explain) + 1
 
 

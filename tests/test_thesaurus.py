@@ -83,8 +83,8 @@ def test_a_concept_no_record_uses_linked_to_one_they_do_is_valid_and_read_throug
     hits = corpus.search("qqzzxx", limit=3)
     assert hits and all("naloxon" in h.matched and not h.strong for h in hits)
     assert corpus.readings("qqzzxx") == [
-        "read 'qqzzxx' as 'zyxwv quxbar', which no record uses; searched for what is near it: "
-        "'naloxone'"
+        "read 'qqzzxx' as 'zyxwv quxbar', which no record uses; searched instead for what is "
+        "near it, not the same: 'naloxone'"
     ]
 
 

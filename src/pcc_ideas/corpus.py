@@ -236,13 +236,15 @@ class Corpus(Fields):
     def _nearest_instead(self, group: Group) -> str:
         """When the records use none of a query's concept's terms, only those of concepts near
         it (broader, narrower, related), what its reading adds: what was looked for instead
-        ("searched for what is near it: 'absence from school'")."""
+        ("searched instead for what is near it, not the same: 'absence from school'")."""
         used = [e for e in group.expansions if self._used(e.words)]
         near = [e.of for e in used if e.of]
         if not near or len(near) < len(used) or self._used(group.stems):
             return ""
         labels = dict.fromkeys(self.thesaurus.concept(c).label for c in near)
-        return f"searched for what is near it: {' or '.join(map(repr, labels))}"
+        return (
+            f"searched instead for what is near it, not the same: {' or '.join(map(repr, labels))}"
+        )
 
     @staticmethod
     def _elsewhere(group: Group, shown: Sequence[Record] | None) -> str:

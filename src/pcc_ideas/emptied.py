@@ -25,19 +25,29 @@ class Emptied(Value):
     partly: bool = False
     # The filters that emptied it keep no record at all, whatever was asked ("Essex").
     at_all: bool = False
+    # For a search: how many records match at all without the filters, closely or not (those
+    # counted in `without` match it closely: `results.close_matches`).
+    in_all: int | None = None
 
     def message(self, scope: str) -> str:
         """ "no figures in the corpus tagged Kent are on the theme drugs; 3 match without
-        --theme": what was asked for (`scope`), with the filters kept, then what emptied it."""
+        --theme": what was asked for (`scope`), with the filters kept, then what emptied it
+        (and, for a search, how many match closely and in all: "without --area, 7 match
+        closely and 17 in all")."""
         types = [f for f in self.kept if f.name == "type"]
         subject = filter_phrase(types[0]) if types else "records"
         asked = " ".join([scope, *(filter_phrase(f) for f in self.kept if f.name != "type")])
         phrase = " and ".join(filter_phrase(f) for f in self.filters)
         options = " ".join(f"--{f.name}" for f in self.filters)
         match = "match some of its words" if self.partly else "match"
-        whole = f"{subject} {asked}" == f"records {EVERYTHING}"
-        alone = " (no record at all is)" if self.at_all and not whole else ""
-        return f"no {subject} {asked} are {phrase}{alone}; {self.without} {match} without {options}"
+        if self.at_all and f"{subject} {asked}" != f"records {EVERYTHING}":
+            head = f"no record at all is {phrase}, so no {subject} {asked} are"
+        else:
+            head = f"no {subject} {asked} are {phrase}"
+        if self.in_all is None:
+            return f"{head}; {self.without} {match} without {options}"
+        more = f" and {self.in_all} in all" if self.in_all > self.without else ""
+        return f"{head}; without {options}, {self.without} {match} closely{more}"
 
 
 def left_out(hidden: int) -> str:

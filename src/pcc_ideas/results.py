@@ -88,7 +88,7 @@ class SearchPage(Fields):
         within = f" among {' '.join([*among, ' and '.join(rest)]).strip()}" if among else ""
         if self.unfiltered:
             options = " ".join(dict.fromkeys(f"--{f.name}" for f in self.filters))
-            within += f" ({self.unfiltered} match without {options})"
+            within += f" (without {options}, {self.unfiltered} match closely)"
         near = "; ".join(h.record.title for h in self.hits[:3])
         return f"no close match for {self.query!r}{within}; nearest: {near}"
 
@@ -146,6 +146,7 @@ def search_page(
     if gone is None and (gone := emptied(corpus, filters, lambda fs: count(fs, False))):
         gone = replace(gone, partly=True)
     if gone:
+        gone = replace(gone, in_all=len(corpus.matching(query, gone.kept)))
         return SearchPage(query, [], filters, gone)
     area = corpus.gazetteer.exact(query)
     suggestions = [] if area else corpus.suggestions(query)

@@ -201,7 +201,10 @@ def search_parts(page: SearchPage) -> Iterator[Part]:
         if page.explain:
             for c in h.explain:
                 yield hanging("      ", Text(reason(c), "dim"))
-            yield hanging("      ", Text(f"= {h.score:.2f} points in all", "dim"))
+            total = (
+                f"= {h.score:.2f} points in all (how well it matches your words, not the evidence)"
+            )
+            yield hanging("      ", Text(total, "dim"))
         if page.long or page.explain:
             yield blank()
 
