@@ -34,11 +34,10 @@ class Emptied(Value):
         --theme": what was asked for (`scope`), with the filters kept, then what emptied it
         (and, for a search, how many match closely and in all: "without --area, 7 match
         closely and 17 in all")."""
-        types = [f for f in self.kept if f.name == "type"]
-        subject = filter_phrase(types[0]) if types else "records"
-        asked = " ".join([scope, *(filter_phrase(f) for f in self.kept if f.name != "type")])
+        subject, others = described(self.kept)
+        asked = " ".join([scope, *others])
         phrase = " and ".join(filter_phrase(f) for f in self.filters)
-        options = " ".join(f"--{f.name}" for f in self.filters)
+        options = options_of(self.filters)
         match = "match some of its words" if self.partly else "match"
         if self.at_all and f"{subject} {asked}" != f"records {EVERYTHING}":
             head = f"no record at all is {phrase}, so no {subject} {asked} are"
@@ -53,6 +52,19 @@ class Emptied(Value):
 def left_out(hidden: int) -> str:
     records = "record is" if hidden == 1 else "records are"
     return f"{hidden} more {records} not shown (-n 0 shows them all)"
+
+
+def described(filters: Sequence[Filter]) -> tuple[str, list[str]]:
+    """What filters keep, as a note says it: the kind of record ("figures", else "records")
+    and the other filters' phrases ("tagged Kent")."""
+    types = [f for f in filters if f.name == "type"]
+    subject = filter_phrase(types[0]) if types else "records"
+    return subject, [filter_phrase(f) for f in filters if f.name != "type"]
+
+
+def options_of(filters: Sequence[Filter]) -> str:
+    """The options that gave these filters, as typed: "--type --area"."""
+    return " ".join(dict.fromkeys(f"--{f.name}" for f in filters))
 
 
 def filter_phrase(f: Filter) -> str:

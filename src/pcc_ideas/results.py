@@ -5,6 +5,7 @@ Apart from the other pages, so that a search, the command run most, imports none
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import field, replace
 from typing import TYPE_CHECKING, Any
@@ -80,15 +81,14 @@ class SearchPage(Fields):
         """ "no close match for 'naloxone' among figures tagged Cleveland; nearest: …": the
         query, what the filters kept it to (the answer may be closer without them), and the
         best hits shown."""
-        from .emptied import filter_phrase
+        from .emptied import described, options_of
 
-        types = [f for f in self.filters if f.name == "type"]
-        rest = [filter_phrase(f) for f in self.filters if f.name != "type"]
-        among = [filter_phrase(types[0])] if types else ["records"] if rest else []
-        within = f" among {' '.join([*among, ' and '.join(rest)]).strip()}" if among else ""
+        within = ""
+        if self.filters:
+            subject, others = described(self.filters)
+            within = f" among {' '.join([subject, ' and '.join(others)]).strip()}"
         if self.unfiltered:
-            options = " ".join(dict.fromkeys(f"--{f.name}" for f in self.filters))
-            within += f" (without {options}, {self.unfiltered} match closely)"
+            within += f" (without {options_of(self.filters)}, {self.unfiltered} match closely)"
         near = "; ".join(h.record.title for h in self.hits[:3])
         return f"no close match for {self.query!r}{within}; nearest: {near}"
 
@@ -135,18 +135,22 @@ def search_page(
         shown = [h.record for h in hits]
         page = SearchPage(query, hits, filters, readings=corpus.readings(query, shown))
         if filters and page.weak:
-            page.unfiltered = close_matches(corpus, query, ())
+            page.unfiltered = close_matches(corpus.matching(query))
         return page
     from .emptied import emptied  # only an empty answer says which filter emptied it
 
+    @functools.cache  # each set of filters is searched once, whichever count asks
+    def found(fs: tuple[Filter, ...]) -> list[Hit]:
+        return corpus.matching(query, fs)
+
     def count(fs: Sequence[Filter], whole: bool = True) -> int:
-        return close_matches(corpus, query, fs, whole)
+        return close_matches(found(tuple(fs)), whole)
 
     gone = emptied(corpus, filters, count)
     if gone is None and (gone := emptied(corpus, filters, lambda fs: count(fs, False))):
         gone = replace(gone, partly=True)
     if gone:
-        gone = replace(gone, in_all=len(corpus.matching(query, gone.kept)))
+        gone = replace(gone, in_all=len(found(gone.kept)))
         return SearchPage(query, [], filters, gone)
     area = corpus.gazetteer.exact(query)
     suggestions = [] if area else corpus.suggestions(query)
@@ -154,10 +158,10 @@ def search_page(
     return SearchPage(query, [], filters, None, suggestions, area=area, tagged=tagged)
 
 
-def close_matches(corpus: Corpus, query: str, filters: Sequence[Filter], whole: bool = True) -> int:
-    """How many records match the query, as a filter's note counts them: those matching every
+def close_matches(hits: Sequence[Hit], whole: bool = True) -> int:
+    """How many hits match the query, as a filter's note counts them: those matching every
     word of it, if any does (a record matching one word of several, "youth" of "youth
     mentoring", is no record on what was asked), and matching the user's own words or their
     exact synonyms, not only what is near them (a record on opioids is not one on naloxone, nor
     one on the knife crime theme that never says knife, one on knife crime)."""
-    return sum(1 for h in corpus.matching(query, filters) if h.strong and (h.whole or not whole))
+    return sum(1 for h in hits if h.strong and (h.whole or not whole))

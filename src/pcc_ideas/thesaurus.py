@@ -216,7 +216,7 @@ class Thesaurus(Fields):
         left = set(concept_ids)
         reached = [left.pop()] if left else []
         while reached:
-            near = left & {i for _, ids in self._links(self.concept(reached.pop())) for i in ids}
+            near = left & self.linked(self.concept(reached.pop()))
             left -= near
             reached += near
         return not left
@@ -254,6 +254,10 @@ class Thesaurus(Fields):
                 if other in by_id and len(out) < MAX_EXPANSIONS:
                     add(by_id[other], LINKED_WEIGHT, how)
         return tuple(out.values())[:MAX_EXPANSIONS]
+
+    def linked(self, concept: Concept) -> set[str]:
+        """The ids of the concepts a concept is linked to, however (see `_links`)."""
+        return {i for _, ids in self._links(concept) for i in ids}
 
     def _links(self, concept: Concept) -> tuple[tuple[str, Sequence[str]], ...]:
         """The ids of the concepts a concept is linked to, by how: its broader ones, those
@@ -316,18 +320,15 @@ def _cycles(ids: dict[str, Concept]) -> list[tuple[Concept, str]]:
     return found
 
 
-def unmatched(concepts: Sequence[Concept], vocabulary: Iterable[str]) -> list[Concept]:
+def unmatched(thesaurus: Thesaurus, vocabulary: Iterable[str]) -> list[Concept]:
     """The concepts none of whose terms has all its words in the corpus, nor those of any
     concept linked to them (broader, narrower or related): they can never lead a query to a
     record. One linked to a used concept leads to that concept's records ("parole", which no
     record names, to those on probation)."""
     known = set(vocabulary)
+    concepts = thesaurus.concepts
     used = {c.id for c in concepts if any(all(w in known for w in terms(t)) for t in c.terms)}
-    linked: dict[str, set[str]] = {c.id: {*c.broader, *c.related} for c in concepts}
-    for c in concepts:
-        for other in linked[c.id] & linked.keys():
-            linked[other].add(c.id)  # links go both ways, as a query reads them
-    return [c for c in concepts if c.id not in used and not linked[c.id] & used]
+    return [c for c in concepts if c.id not in used and not thesaurus.linked(c) & used]
 
 
 # ---------------------------------------------------------------- reading and checking
@@ -351,5 +352,5 @@ def vocabulary_errors(thesaurus: Thesaurus, vocabulary: Iterable[str]) -> list[D
             *thesaurus.origins.get(c.id, ("thesaurus", 0)),
             f"no record uses any term of {c.id!r}, nor of a concept linked to it",
         )
-        for c in unmatched(thesaurus.concepts, vocabulary)
+        for c in unmatched(thesaurus, vocabulary)
     ]

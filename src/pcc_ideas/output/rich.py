@@ -31,12 +31,12 @@ from ..pages import (
     ThemePage,
     ThemesPage,
 )
-from ..scoring import WHOLE_QUERY, Contribution
 from .data import JOIN, joined
 from .plain import fields, item_text, kind, label
 
 if TYPE_CHECKING:
     from ..pack import Reference
+    from ..scoring import Contribution
 
 URL = re.compile(r"\bhttps?://\S+", re.IGNORECASE)
 URL_TRAILING = ".,;:!?'\""  # a sentence's punctuation after a URL
@@ -212,6 +212,8 @@ def search_parts(page: SearchPage) -> Iterator[Part]:
 def reason(c: Contribution) -> str:
     """One line of explain: what a word of the query (or the query as a whole) matched, how,
     where, and for how many points."""
+    from ..scoring import WHOLE_QUERY  # only a search's explain: other pages need no scoring
+
     if lead := WHOLE_QUERY.get(c.how):
         return f"{lead}: {c.matched} ({c.field}) +{c.points:.2f}"
     return f"{c.word} → {c.matched} ({c.how}, {c.field}) +{c.points:.2f}"
